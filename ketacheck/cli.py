@@ -1,0 +1,110 @@
+"""`python -m ketacheck`: validate content, list a flow's questions, score an answer file.
+
+Exit codes: 0 ok; 1 content is invalid; 2 the input (arguments or answer file) is not usable.
+Errors go to stderr one per line, never as a traceback, and nothing partial goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from . import loader, scoring, submission
+from .loader import Content, ContentError
+
+
+def questions(content: Content, audience: str, prescribed: bool, region: str | None = None) -> list[dict]:
+    """The items a flow asks, in order, as plain data."""
+    out = []
+    for item in content.flow(audience, prescribed):
+        text, labels = item.wording(audience, region)
+        out.append(
+            {
+                "id": item.id,
+                "text": text,
+                "domain": item.domain,
+                "instrument": content.instrument_of.get(item.id),
+                "signs": list(item.signs),
+                "red_flag": item.red_flag,
+                "optional": item.optional,
+                "show_if": item.show_if.model_dump() if item.show_if else None,
+                "options": [
+                    {"value": o.value, "label": label, "level": o.level, "red_flag": o.red_flag}
+                    for o, label in zip(item.options, labels, strict=True)
+                ],
+            }
+        )
+    return out
+
+
+def _load(directory: str | None, err: TextIO) -> Content | None:
+    try:
+        return loader.load(directory or loader.DEFAULT_DIR)
+    except ContentError as exc:
+        print(f"KetaCheck content is invalid ({len(exc.problems)} problem(s)):", file=err)
+        for problem in exc.problems:
+            print(f"  {problem}", file=err)
+        return None
+
+
+def _read_input(path: str, stdin: TextIO) -> bytes:
+    if path == "-":
+        data = stdin.buffer.read(submission.MAX_INPUT_BYTES + 1) if hasattr(stdin, "buffer") else stdin.read().encode()
+        return data
+    file = Path(path)
+    if not file.is_file():
+        raise submission.InputError([f"{path}: no such file"])
+    with file.open("rb") as handle:
+        return handle.read(submission.MAX_INPUT_BYTES + 1)
+
+
+def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ketacheck", description="KetaCheck engine: content, questions, scoring.")
+    parser.add_argument("--content", metavar="DIR", help="content directory (default: assessments/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_validate = sub.add_parser("validate", help="check the content; exit 1 and list every problem if invalid")
+    p_validate.add_argument("directory", nargs="?", help="content directory (default: assessments/)")
+    p_questions = sub.add_parser("questions", help="the items a flow asks, as JSON")
+    p_questions.add_argument("--audience", choices=("self", "other", "intake"), required=True)
+    p_questions.add_argument("--prescribed", choices=("yes", "no"), default="no")
+    p_questions.add_argument("--region", help="wording for this region (e.g. UK units for AUDIT-C)")
+    p_score = sub.add_parser("score", help="score an answer file (or - for stdin); prints the result as JSON")
+    p_score.add_argument("file")
+
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has already printed its one-line usage error
+        return int(exc.code or 0)
+
+    if args.command == "validate":
+        directory = args.directory or args.content or loader.DEFAULT_DIR
+        content = _load(str(directory), err)
+        if content is None:
+            return 1
+        print(f"ok: {Path(directory)} is valid ({len(content.items)} items, {len(content.regions)} regions)", file=out)
+        return 0
+
+    content = _load(args.content, err)
+    if content is None:
+        return 1
+    if args.command == "questions":
+        if args.region and args.region not in content.regions:
+            print(f"--region: must be one of {', '.join(content.regions)} (got {args.region!r})", file=err)
+            return 2
+        json.dump(questions(content, args.audience, args.prescribed == "yes", args.region), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+
+    try:
+        data = _read_input(args.file, stdin)
+        result = scoring.score(submission.parse_text(data, content), content)
+    except submission.InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        return 2
+    json.dump(result.to_dict(), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return 0

@@ -1,0 +1,428 @@
+"""Load and validate `assessments/` once per process.
+
+Every problem is collected, not just the first: a clinician editing YAML should see the whole list
+with file, path inside the file and what is wrong, then fix them in one pass.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import model
+from .model import (
+    INSTRUMENT_IDS,
+    REFERRAL_TYPES,
+    SCORED_DOMAINS,
+    SIGN_IDS,
+    TIERS,
+    Education,
+    Instrument,
+    Instruments,
+    Item,
+    Questionnaire,
+    RedFlags,
+    Region,
+    Resources,
+    Signs,
+    Sources,
+    Tiers,
+)
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "assessments"
+
+FILES: dict[str, type[BaseModel]] = {
+    "sources.yaml": Sources,
+    "signs.yaml": Signs,
+    "red_flags.yaml": RedFlags,
+    "questionnaire.yaml": Questionnaire,
+    "instruments.yaml": Instruments,
+    "tiers.yaml": Tiers,
+    "resources.yaml": Resources,
+    "education.yaml": Education,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """Content failed validation; `problems` lists every one found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything in `assessments/`, validated and indexed by id."""
+
+    directory: Path
+    sources: dict[str, model.Source]
+    signs: dict[str, model.Sign]
+    red_flags: dict[str, model.RedFlag]
+    items: dict[str, Item]  # questionnaire and instrument items, in flow order
+    instruments: dict[str, Instrument]
+    tiers: Tiers
+    regions: dict[str, Region]
+    education: Education
+    instrument_of: dict[str, str] = field(default_factory=dict)  # item id -> instrument id
+
+    def flow(self, audience: str, prescribed: bool) -> list[Item]:
+        """Items this audience and context are asked, before any show_if is applied."""
+        out = []
+        for item in self.items.values():
+            instrument = self.instruments.get(self.instrument_of.get(item.id, ""))
+            if instrument and audience not in instrument.allowed_audiences:
+                continue
+            if item.asked_in(audience, prescribed):
+                out.append(item)
+        return out
+
+    def item_number(self, item_id: str) -> int:
+        return int(item_id.rsplit(".", 1)[1])
+
+    def region_for_locale(self, locale: str | None, default: str = "INTL") -> str:
+        """Region whose locales include the browser locale (exact, then by country)."""
+        if not locale:
+            return default
+        wanted = locale.replace("_", "-").lower()
+        for region in self.regions.values():
+            if wanted in (loc.lower() for loc in region.locales):
+                return region.id
+        country = wanted.rsplit("-", 1)[-1].upper()
+        country = "UK" if country == "GB" else country
+        return country if country in self.regions else default
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def _format_loc(loc: tuple[Any, ...], raw: Any) -> str:
+    """`items[3] (crav.urges).options[1].level` — ids make paths findable in long files."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        if isinstance(key, int):
+            label = f"[{key}]"
+            if isinstance(node, list) and key < len(node):
+                node = node[key]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label += f" ({node['id']})"
+            else:
+                node = None
+            parts.append(label)
+        else:
+            node = node.get(key) if isinstance(node, dict) else None
+            parts.append(("." if parts else "") + str(key))
+    return "".join(parts)
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(path.name, "", "file is missing"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path.name, "", f"cannot be read: {exc}"))
+        return None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problems.append(Problem(path.name, where, f"YAML syntax error: {exc.problem or exc}"))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(path.name, "", f"YAML syntax error: {exc}"))
+    return None
+
+
+def _parse(name: str, raw: Any, schema: type[BaseModel], problems: list[Problem]) -> Any:
+    if raw is None:
+        return None
+    try:
+        return schema.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field (check the spelling)"
+            elif err["type"] == "missing":
+                msg = "required field is missing"
+            elif err["type"] == "literal_error" and err["loc"] and err["loc"][-1] == "id":
+                msg = f"unknown id {err.get('input')!r}: {msg}"
+            problems.append(Problem(name, _format_loc(err["loc"], raw), msg))
+        return None
+
+
+# ---------------------------------------------------------------- cross-file checks
+
+
+def _check_ids_unique(name: str, kind: str, ids: list[str], problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            problems.append(Problem(name, f"id {i!r}", f"duplicate {kind} id"))
+        seen.add(i)
+
+
+def _check_item(where: str, path: str, item: Item, known: dict[str, set[str]], problems: list[Problem]) -> None:
+    for sign in item.signs:
+        if sign not in known["signs"]:
+            problems.append(Problem(where, f"{path}.signs", f"unknown warning sign {sign!r}"))
+    for n, option in enumerate(item.options):
+        for sign in option.signs or []:
+            if sign not in known["signs"]:
+                problems.append(Problem(where, f"{path}.options[{n}].signs", f"unknown warning sign {sign!r}"))
+    if item.red_flag and item.red_flag not in known["red_flags"]:
+        problems.append(Problem(where, f"{path}.red_flag", f"unknown red flag {item.red_flag!r}"))
+    # Instrument items are scored by their instrument; questionnaire items must say what they bear on.
+    if where == "questionnaire.yaml" and not item.signs and not item.red_flag and item.domain != "context":
+        problems.append(Problem(where, f"{path}", "names no warning sign or red flag it bears on"))
+    if item.show_if:
+        if item.show_if.item not in known["items"]:
+            problems.append(Problem(where, f"{path}.show_if.item", f"unknown item {item.show_if.item!r}"))
+    for region in item.region_variants:
+        if region not in known["regions"]:
+            problems.append(Problem(where, f"{path}.region_variants", f"unknown region {region!r}"))
+
+
+def _cross_check(parts: dict[str, Any], problems: list[Problem]) -> None:
+    sources, signs, red_flags = parts["sources.yaml"], parts["signs.yaml"], parts["red_flags.yaml"]
+    questionnaire, instruments = parts["questionnaire.yaml"], parts["instruments.yaml"]
+    tiers, resources, education = parts["tiers.yaml"], parts["resources.yaml"], parts["education.yaml"]
+
+    source_ids = {s.id for s in sources.sources} if sources else set()
+    seed_ids = {s.id for s in sources.sources if s.kind == "seed"} if sources else set()
+    if sources:
+        _check_ids_unique("sources.yaml", "source", [s.id for s in sources.sources], problems)
+
+    def check_sources(file: str, path: str, ids: list[str]) -> None:
+        for sid in ids:
+            if sources and sid not in source_ids:
+                problems.append(Problem(file, f"{path}.sources", f"unknown source {sid!r}"))
+
+    if signs:
+        ids = [s.id for s in signs.signs]
+        _check_ids_unique("signs.yaml", "sign", ids, problems)
+        for missing in sorted(set(SIGN_IDS) - set(ids)):
+            problems.append(Problem("signs.yaml", "signs", f"warning sign {missing!r} is not defined"))
+        for n, sign in enumerate(signs.signs):
+            path = f"signs[{n}] ({sign.id})"
+            check_sources("signs.yaml", path, sign.sources)
+            if sources and not any(s in seed_ids for s in sign.sources):
+                problems.append(Problem("signs.yaml", f"{path}.sources", "cites no seed document"))
+    if red_flags:
+        _check_ids_unique("red_flags.yaml", "red flag", [r.id for r in red_flags.red_flags], problems)
+        for n, flag in enumerate(red_flags.red_flags):
+            check_sources("red_flags.yaml", f"red_flags[{n}] ({flag.id})", flag.sources)
+    if education:
+        _check_ids_unique("education.yaml", "section", [s.id for s in education.sections], problems)
+        for n, section in enumerate(education.sections):
+            check_sources("education.yaml", f"sections[{n}] ({section.id})", section.sources)
+
+    all_items: list[tuple[str, str, Item]] = []
+    if questionnaire:
+        all_items += [("questionnaire.yaml", f"items[{n}] ({i.id})", i) for n, i in enumerate(questionnaire.items)]
+    if instruments:
+        _check_ids_unique("instruments.yaml", "instrument", [i.id for i in instruments.instruments], problems)
+        for k, inst in enumerate(instruments.instruments):
+            for n, item in enumerate(inst.items):
+                path = f"instruments[{k}] ({inst.id}).items[{n}] ({item.id})"
+                all_items.append(("instruments.yaml", path, item))
+                if item.id != f"{inst.id}.{n + 1}":
+                    problems.append(Problem("instruments.yaml", path, f"item id should be {inst.id}.{n + 1}"))
+            _check_instrument(k, inst, problems)
+        for missing in sorted(set(INSTRUMENT_IDS) - {i.id for i in instruments.instruments}):
+            problems.append(Problem("instruments.yaml", "instruments", f"instrument {missing!r} is not defined"))
+    item_ids = [i.id for _, _, i in all_items]
+    for dup in sorted({i for i in item_ids if item_ids.count(i) > 1}):
+        problems.append(Problem("questionnaire.yaml", f"id {dup!r}", "duplicate item id"))
+    known = {
+        "signs": set(SIGN_IDS),
+        "red_flags": {r.id for r in red_flags.red_flags} if red_flags else set(),
+        "items": set(item_ids),
+        "regions": {r.id for r in resources.regions} if resources else set(),
+    }
+    if not red_flags:
+        known["red_flags"] = {i.red_flag for _, _, i in all_items if i.red_flag}
+    for where, path, item in all_items:
+        _check_item(where, path, item, known, problems)
+    if all_items:
+        by_id = {i.id: i for _, _, i in all_items}
+        for where, path, item in all_items:
+            gate = by_id.get(item.show_if.item) if item.show_if else None
+            if gate and item.show_if and item.show_if.min_level > gate.max_level:
+                problems.append(
+                    Problem(where, f"{path}.show_if.min_level", f"{gate.id} never reaches level {item.show_if.min_level}")
+                )
+
+    if tiers:
+        _check_tiers(tiers, problems)
+    if resources:
+        _check_resources(resources, problems)
+
+
+def _check_instrument(k: int, inst: Instrument, problems: list[Problem]) -> None:
+    path = f"instruments[{k}] ({inst.id})"
+    mins = [b.min for b in inst.bands]
+    if mins != sorted(mins) or len(set(mins)) != len(mins):
+        problems.append(Problem("instruments.yaml", f"{path}.bands", f"band minimums must rise strictly (got {mins})"))
+    for band in inst.lift_by_band:
+        if band not in {b.id for b in inst.bands}:
+            problems.append(Problem("instruments.yaml", f"{path}.lift_by_band", f"unknown band {band!r}"))
+    for n in inst.not_counted_when_solely_prescribed:
+        if not 1 <= n <= len(inst.items):
+            problems.append(Problem("instruments.yaml", f"{path}.not_counted_when_solely_prescribed", f"no item {n}"))
+    for sex, cutoff in [*inst.cutoffs.items(), *[kv for c in inst.region_cutoffs.values() for kv in c.items()]]:
+        if sex not in model.SEXES:
+            problems.append(Problem("instruments.yaml", f"{path}.cutoffs", f"unknown sex {sex!r}"))
+        if not 0 < cutoff <= inst.max_score:
+            problems.append(Problem("instruments.yaml", f"{path}.cutoffs", f"cut-off {cutoff} outside 1..{inst.max_score}"))
+    if inst.lift_when_positive and not inst.cutoffs:
+        problems.append(Problem("instruments.yaml", f"{path}.lift_when_positive", "needs `cutoffs` to know when positive"))
+    if inst.scoring == "count_yes":
+        for n, item in enumerate(inst.items):
+            if sorted(o.value for o in item.options) != [0, 1]:
+                problems.append(Problem("instruments.yaml", f"{path}.items[{n}]", "yes/no items need values 0 and 1"))
+    else:
+        for n, item in enumerate(inst.items):
+            if any(o.value != o.level for o in item.options):
+                problems.append(
+                    Problem("instruments.yaml", f"{path}.items[{n}] ({item.id})", "each option's value must equal its level (published points)")
+                )
+
+
+def _check_tiers(tiers: Tiers, problems: list[Problem]) -> None:
+    if [t.id for t in tiers.tiers] != list(TIERS):
+        problems.append(Problem("tiers.yaml", "tiers", f"tiers must be {list(TIERS)} in that order"))
+    if tiers.rule.some_at >= tiers.rule.high_at:
+        problems.append(
+            Problem("tiers.yaml", "rule", f"some_at ({tiers.rule.some_at}) must be below high_at ({tiers.rule.high_at})")
+        )
+    if tiers.domain_bands.some_at >= tiers.domain_bands.high_at:
+        problems.append(Problem("tiers.yaml", "domain_bands", "some_at must be below high_at"))
+    for sign in tiers.rule.weights:
+        if sign not in SIGN_IDS:
+            problems.append(Problem("tiers.yaml", "rule.weights", f"unknown warning sign {sign!r}"))
+    for sign in sorted(set(SIGN_IDS) - set(tiers.rule.weights)):
+        problems.append(Problem("tiers.yaml", "rule.weights", f"no weight for warning sign {sign!r}"))
+    for tier in sorted(set(TIERS) - set(tiers.help)):
+        problems.append(Problem("tiers.yaml", "help", f"no help plan for tier {tier!r}"))
+    if "urgent" in tiers.help and "emergency" not in tiers.help["urgent"].types:
+        problems.append(Problem("tiers.yaml", "help.urgent.types", "urgent help must include emergency"))
+    missing = sorted(set(SCORED_DOMAINS) - {d.id for d in tiers.domains})
+    if missing:
+        problems.append(Problem("tiers.yaml", "domains", f"no label for domains {missing}"))
+
+
+def _check_resources(resources: Resources, problems: list[Problem]) -> None:
+    _check_ids_unique("resources.yaml", "region", [r.id for r in resources.regions], problems)
+    _check_ids_unique("resources.yaml", "resource", [x.id for r in resources.regions for x in r.resources], problems)
+    for n, region in enumerate(resources.regions):
+        types = {x.type for x in region.resources}
+        path = f"regions[{n}] ({region.id})"
+        if "emergency" not in types:
+            problems.append(Problem("resources.yaml", path, "region has no emergency number"))
+        if "crisis" not in types:
+            problems.append(Problem("resources.yaml", path, "region has no crisis line"))
+        if not types & set(REFERRAL_TYPES):
+            problems.append(Problem("resources.yaml", path, "region has no referral line (helpline or treatment_locator)"))
+        for k, res in enumerate(region.resources):
+            if res.type == "emergency" and not res.phone:
+                problems.append(Problem("resources.yaml", f"{path}.resources[{k}] ({res.id})", "emergency needs a phone"))
+    if "INTL" not in {r.id for r in resources.regions}:
+        problems.append(Problem("resources.yaml", "regions", "no INTL fallback region"))
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def _flow_order(questionnaire: Questionnaire, instruments: Instruments, order: list[str]) -> list[Item]:
+    by_group: dict[str, list[Item]] = {}
+    for item in questionnaire.items:
+        by_group.setdefault(item.domain, []).append(item)
+    for inst in instruments.instruments:
+        by_group[inst.id] = list(inst.items)
+    out = [i for group in order for i in by_group.pop(group, [])]
+    return out + [i for rest in by_group.values() for i in rest]
+
+
+def validate(directory: Path | str = DEFAULT_DIR) -> list[Problem]:
+    """Every problem in the content directory (empty when valid)."""
+    try:
+        load(directory)
+    except ContentError as exc:
+        return exc.problems
+    return []
+
+
+def load(directory: Path | str = DEFAULT_DIR) -> Content:
+    """Validated content; raises ContentError listing every problem."""
+    return _load(Path(directory).resolve())
+
+
+@functools.lru_cache(maxsize=4)
+def _load(directory: Path) -> Content:
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        raise ContentError([Problem(str(directory), "", "content directory does not exist")])
+    flow_raw = None
+    parts: dict[str, Any] = {}
+    for name, schema in FILES.items():
+        raw = _read_yaml(directory / name, problems)
+        if name == "questionnaire.yaml" and isinstance(raw, dict):
+            flow_raw = raw.pop("flow", None)
+        parts[name] = _parse(name, raw, schema, problems)
+    order = _check_flow(flow_raw, problems)
+    _cross_check(parts, problems)
+    if problems:
+        raise ContentError(problems)
+
+    instruments: Instruments = parts["instruments.yaml"]
+    items = _flow_order(parts["questionnaire.yaml"], instruments, order)
+    return Content(
+        directory=directory,
+        sources={s.id: s for s in parts["sources.yaml"].sources},
+        signs={s.id: s for s in parts["signs.yaml"].signs},
+        red_flags={r.id: r for r in parts["red_flags.yaml"].red_flags},
+        items={i.id: i for i in items},
+        instruments={i.id: i for i in instruments.instruments},
+        tiers=parts["tiers.yaml"],
+        regions={r.id: r for r in parts["resources.yaml"].regions},
+        education=parts["education.yaml"],
+        instrument_of={item.id: inst.id for inst in instruments.instruments for item in inst.items},
+    )
+
+
+_GROUP = re.compile(r"^[a-z0-9_]+$")
+
+
+def _check_flow(flow: Any, problems: list[Problem]) -> list[str]:
+    groups = set(model.Domain.__args__) | set(INSTRUMENT_IDS)  # type: ignore[attr-defined]
+    if flow is None:
+        problems.append(Problem("questionnaire.yaml", "flow", "required field is missing (the order of domains and instruments)"))
+        return []
+    if not isinstance(flow, list) or not all(isinstance(g, str) and _GROUP.match(g) for g in flow):
+        problems.append(Problem("questionnaire.yaml", "flow", "must be a list of domain or instrument ids"))
+        return []
+    for g in flow:
+        if g not in groups:
+            problems.append(Problem("questionnaire.yaml", "flow", f"unknown domain or instrument {g!r}"))
+    return flow

@@ -1,0 +1,106 @@
+"""A person's answers and context, checked against the content before anything is scored.
+
+Input may come from a file, stdin or (later) an upload, so nothing about it is trusted: every
+problem is reported on its own line naming the key, and nothing is scored until all are fixed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .loader import Content
+from .model import AUDIENCES, SEXES
+
+MAX_INPUT_BYTES = 256 * 1024
+ALLOWED_KEYS = ("audience", "region", "prescribed", "sex", "answers", "schema_version")
+
+
+class InputError(Exception):
+    """The input cannot be scored; `problems` has one plain line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Submission:
+    audience: str = "self"
+    region: str = "INTL"
+    prescribed: bool = False
+    sex: str = "unspecified"
+    answers: dict[str, int] = field(default_factory=dict)
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_json(text: str | bytes) -> Any:
+    """JSON text to Python, with one clear line for anything that is not a JSON document."""
+    if len(text) > MAX_INPUT_BYTES:
+        raise InputError([f"input is too large ({len(text)} bytes; the limit is {MAX_INPUT_BYTES})"])
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(["input is nested too deeply to be a KetaCheck answer file"]) from None
+    except UnicodeDecodeError:
+        raise InputError(["input is not UTF-8 text"]) from None
+    except ValueError as exc:  # JSONDecodeError, and over-long integers
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise InputError([f"input is not valid JSON{where}: {reason}"]) from None
+
+
+def parse(raw: Any, content: Content) -> Submission:
+    """Check a decoded answer document; raise InputError listing every problem."""
+    if not isinstance(raw, dict):
+        raise InputError([f"input must be a JSON object with an 'answers' key, not {type(raw).__name__}"])
+    problems: list[str] = []
+    for key in raw:
+        if key not in ALLOWED_KEYS:
+            problems.append(f"{_describe(key)}: unknown key (expected {', '.join(ALLOWED_KEYS)})")
+
+    audience = raw.get("audience", "self")
+    if audience not in AUDIENCES:
+        problems.append(f"audience: must be one of {', '.join(AUDIENCES)} (got {_describe(audience)})")
+    region = raw.get("region", "INTL")
+    if not isinstance(region, str) or region not in content.regions:
+        problems.append(f"region: must be one of {', '.join(content.regions)} (got {_describe(region)})")
+    prescribed = raw.get("prescribed", False)
+    if not isinstance(prescribed, bool):
+        problems.append(f"prescribed: must be true or false (got {_describe(prescribed)})")
+    sex = raw.get("sex", "unspecified")
+    if sex not in SEXES:
+        problems.append(f"sex: must be one of {', '.join(SEXES)} (got {_describe(sex)})")
+
+    answers_raw = raw.get("answers")
+    answers: dict[str, int] = {}
+    if answers_raw is None:
+        problems.append("answers: required (an object of item id to value)")
+    elif not isinstance(answers_raw, dict):
+        problems.append(f"answers: must be an object of item id to value (got {type(answers_raw).__name__})")
+    else:
+        for item_id, value in answers_raw.items():
+            item = content.items.get(item_id)
+            if item is None:
+                problems.append(f"answers.{_describe(item_id)}: unknown item id")
+                continue
+            allowed = ", ".join(str(o.value) for o in item.options)
+            # bool is an int in Python; true/false are not answers.
+            if isinstance(value, bool) or not isinstance(value, int):
+                problems.append(f"answers.{item_id}: value must be a whole number, one of {allowed} (got {_describe(value)})")
+            elif item.option(value) is None:
+                problems.append(f"answers.{item_id}: value {_describe(value)} is not an option (one of {allowed})")
+            else:
+                answers[item_id] = value
+    if problems:
+        raise InputError(problems)
+    return Submission(audience=audience, region=region, prescribed=prescribed, sex=sex, answers=answers)
+
+
+def parse_text(text: str | bytes, content: Content) -> Submission:
+    return parse(parse_json(text), content)
