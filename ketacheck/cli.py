@@ -42,7 +42,7 @@ def questions(content: Content, audience: str, prescribed: bool, region: str | N
 
 def _load(directory: str | None, err: TextIO) -> Content | None:
     try:
-        return loader.load(directory or loader.DEFAULT_DIR)
+        return loader.load(directory)
     except ContentError as exc:
         print(f"KetaCheck content is invalid ({len(exc.problems)} problem(s)):", file=err)
         for problem in exc.problems:
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         return int(exc.code or 0)
 
     if args.command == "validate":
-        directory = args.directory or args.content or loader.DEFAULT_DIR
+        directory = args.directory or args.content or loader.content_dir()
         content = _load(str(directory), err)
         if content is None:
             return 1

@@ -7,6 +7,7 @@ with file, path inside the file and what is wrong, then fix them in one pass.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,11 @@ from .model import (
 )
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "assessments"
+
+
+def content_dir() -> Path:
+    """`KETACHECK_CONTENT` points a deployment (or a test) at another content folder."""
+    return Path(os.environ.get("KETACHECK_CONTENT") or DEFAULT_DIR)
 
 FILES: dict[str, type[BaseModel]] = {
     "sources.yaml": Sources,
@@ -364,7 +370,7 @@ def _flow_order(questionnaire: Questionnaire, instruments: Instruments, order: l
     return out + [i for rest in by_group.values() for i in rest]
 
 
-def validate(directory: Path | str = DEFAULT_DIR) -> list[Problem]:
+def validate(directory: Path | str | None = None) -> list[Problem]:
     """Every problem in the content directory (empty when valid)."""
     try:
         load(directory)
@@ -373,9 +379,9 @@ def validate(directory: Path | str = DEFAULT_DIR) -> list[Problem]:
     return []
 
 
-def load(directory: Path | str = DEFAULT_DIR) -> Content:
-    """Validated content; raises ContentError listing every problem."""
-    return _load(Path(directory).resolve())
+def load(directory: Path | str | None = None) -> Content:
+    """Validated content (cached per folder, so once per process); raises ContentError listing every problem."""
+    return _load(Path(directory or content_dir()).resolve())
 
 
 @functools.lru_cache(maxsize=4)

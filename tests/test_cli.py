@@ -1,0 +1,122 @@
+"""`python -m ketacheck` as a user meets it: exit codes, JSON on stdout, one line per problem."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ketacheck.cli import main
+from conftest import ASSESSMENTS, ROOT
+
+
+def run(*argv, stdin=""):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdin=io.StringIO(stdin), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_validate_real_content():
+    code, out, err = run("validate", str(ASSESSMENTS))
+    assert code == 0 and "valid" in out and err == ""
+
+
+def test_validate_missing_directory():
+    code, _, err = run("validate", "/nonexistent/place")
+    assert code == 1 and "does not exist" in err
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "intake"])
+@pytest.mark.parametrize("prescribed", ["yes", "no"])
+def test_questions_lists_the_flow(content, audience, prescribed):
+    code, out, _ = run("questions", "--audience", audience, "--prescribed", prescribed)
+    items = json.loads(out)
+    assert code == 0 and items
+    for q in items:
+        assert set(q) >= {"id", "text", "domain", "signs", "red_flag", "options"}
+        assert q["options"] and all(set(o) >= {"value", "label", "level"} for o in q["options"])
+        assert min(o["level"] for o in q["options"]) == 0
+    ids = [q["id"] for q in items]
+    assert len(ids) == len(set(ids))
+    has_instruments = any("." in i and i.split(".")[0] in ("audit_c", "sds", "dsm5_k") for i in ids)
+    # Validated instruments are self-report: a loved one is not asked them on someone's behalf.
+    assert has_instruments == (audience != "other")
+    assert any(q["red_flag"] for q in items)
+    drift = {"rx.extra_doses", "rx.other_sources", "rx.between_sessions", "rx.hiding"}
+    assert drift <= set(ids) if prescribed == "yes" else not drift & set(ids)
+
+
+def test_questions_uk_wording_uses_units():
+    _, out, _ = run("questions", "--audience", "self", "--region", "UK")
+    audit2 = next(q for q in json.loads(out) if q["id"] == "audit_c.2")
+    assert "units" in audit2["text"] and "units" in audit2["options"][0]["label"]
+
+
+def test_score_from_stdin():
+    doc = {"audience": "self", "region": "UK", "prescribed": False, "sex": "female",
+           "answers": {"audit_c.1": 4, "audit_c.2": 1, "audit_c.3": 0, "safety.suicide": 1}}
+    code, out, err = run("score", "-", stdin=json.dumps(doc))
+    result = json.loads(out)
+    assert code == 0 and err == ""
+    assert result["tier"] == "urgent" and [f["id"] for f in result["red_flags"]] == ["suicide"]
+    assert {k: result["instruments"]["audit_c"][k] for k in ("score", "max", "cutoff", "positive", "complete")} == {
+        "score": 5, "max": 12, "cutoff": 5, "positive": True, "complete": True}
+    assert result["resources"][0]["type"] == "emergency" and result["resources"][0]["phone"] == "999"
+    assert "sds" not in result["instruments"]
+
+
+def test_score_file(tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"audience": "intake", "region": "AU", "answers": {"dsm5_k.1": 1, "dsm5_k.2": 1}}))
+    code, out, _ = run("score", str(path))
+    dsm = json.loads(out)["instruments"]["dsm5_k"]
+    assert code == 0 and (dsm["criteria_met"], dsm["severity"], dsm["complete"]) == (2, "mild", False)
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        ("not json", ["not valid JSON"]),
+        ("[1, 2]", ["must be a JSON object"]),
+        ({"answers": {"nope.1": 1}}, ["answers.'nope.1': unknown item id"]),
+        ({"answers": {"crav.urges": 9}}, ["answers.crav.urges: value 9 is not an option"]),
+        ({"answers": {"crav.urges": "3"}}, ["answers.crav.urges: value must be a whole number"]),
+        ({"answers": {"crav.urges": True}}, ["answers.crav.urges: value must be a whole number"]),
+        ({"audience": "parent", "answers": {}}, ["audience: must be one of self, other, intake"]),
+        ({"region": "FR", "answers": {}}, ["region: must be one of"]),
+        ({"prescribed": "yes", "answers": {}}, ["prescribed: must be true or false"]),
+        ({"sex": "x", "answers": {}}, ["sex: must be one of"]),
+        ({"answers": []}, ["answers: must be an object"]),
+        ({}, ["answers: required"]),
+        ({"answer": {}}, ["'answer': unknown key", "answers: required"]),
+        ({"audience": "x", "region": "y", "answers": {"a.b": 1, "crav.urges": 7}},
+         ["audience:", "region:", "answers.'a.b'", "answers.crav.urges"]),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_per_problem(doc, expected):
+    text = doc if isinstance(doc, str) else json.dumps(doc)
+    code, out, err = run("score", "-", stdin=text)
+    lines = err.strip().splitlines()
+    assert code == 2 and out == ""
+    assert len(lines) == len(expected)
+    for line, fragment in zip(lines, expected):
+        assert fragment in line
+    assert "Traceback" not in err
+
+
+def test_missing_file_is_a_clean_error():
+    code, out, err = run("score", "/no/such/answers.json")
+    assert code == 2 and out == "" and "no such file" in err
+
+
+def test_module_entry_point_runs_as_a_real_process():
+    doc = json.dumps({"answers": {"crav.urges": 2}})
+    proc = subprocess.run([sys.executable, "-m", "ketacheck", "score", "-"], input=doc, capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["tier"] in ("low", "some")
+    bad = subprocess.run([sys.executable, "-m", "ketacheck", "score", "-"], input="{", capture_output=True,
+                         text=True, cwd=ROOT, timeout=60)
+    assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr

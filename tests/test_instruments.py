@@ -1,0 +1,107 @@
+"""Each instrument at its published boundaries (../shared/reference/clinical.md §2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import score, yes_to
+
+
+def audit(content, q1, q2, q3, **context):
+    return score(content, {"audit_c.1": q1, "audit_c.2": q2, "audit_c.3": q3}, **context).instruments["audit_c"]
+
+
+@pytest.mark.parametrize(
+    ("sex", "region", "below", "at"),
+    [
+        ("male", "US", 3, 4),
+        ("female", "US", 2, 3),
+        ("unspecified", "US", 2, 3),
+        ("male", "UK", 4, 5),
+        ("female", "UK", 4, 5),
+        ("unspecified", "UK", 4, 5),
+        ("female", "AU", 2, 3),
+    ],
+)
+def test_audit_c_cutoff_by_sex_and_region(content, sex, region, below, at):
+    # Q1 at 2 keeps Q2/Q3 asked; split the remaining points between Q2 and Q3.
+    def answers_for(total):
+        q2 = min(4, total - 2)
+        return 2, q2, total - 2 - q2
+
+    under = audit(content, *answers_for(below), sex=sex, region=region)
+    over = audit(content, *answers_for(at), sex=sex, region=region)
+    assert (under.score, under.positive, under.cutoff) == (below, False, at)
+    assert (over.score, over.positive, over.cutoff) == (at, True, at)
+
+
+def test_audit_c_range_and_completeness(content):
+    full = audit(content, 4, 4, 4, sex="male")
+    assert (full.score, full.max, full.complete, full.positive) == (12, 12, True, True)
+    partial = score(content, {"audit_c.1": 3}).instruments["audit_c"]
+    assert (partial.score, partial.complete, partial.answered, partial.asked) == (3, False, 1, 3)
+
+
+def test_audit_c_never_drinks_skips_the_follow_ups(content):
+    # Published skip logic: Q1 "Never" means Q2 and Q3 are not asked and add nothing.
+    result = score(content, {"audit_c.1": 0, "audit_c.2": 4, "audit_c.3": 4})
+    inst = result.instruments["audit_c"]
+    assert (inst.score, inst.complete, inst.positive) == (0, True, False)
+    assert result.ignored == ["audit_c.2", "audit_c.3"]
+
+
+def test_audit_c_positive_lifts_tier_to_some(content):
+    result = score(content, {"audit_c.1": 4, "audit_c.2": 0, "audit_c.3": 0}, sex="male")
+    assert result.instruments["audit_c"].positive and result.tier == "some"
+    assert any("AUDIT-C" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("answers", [[0, 0, 0, 0, 0], [3, 3, 3, 3, 3], [1, 0, 2, 0, 3], [2, 2, 0, 1, 1]])
+def test_sds_sums_items(content, answers):
+    result = score(content, {f"sds.{n + 1}": v for n, v in enumerate(answers)})
+    sds = result.instruments["sds"]
+    assert (sds.score, sds.max, sds.complete) == (sum(answers), 15, True)
+    # No validated ketamine cut-off: no verdict, only other-drug reference cut-offs shown as such.
+    assert sds.cutoff is None and sds.positive is None
+    assert sds.reference_cutoffs and all("not ketamine" in c["population"] for c in sds.reference_cutoffs)
+    assert "No cut-off has been validated for ketamine" in sds.validation["statement"]
+
+
+def test_sds_incomplete_and_no_tier_lift(content):
+    result = score(content, {"sds.1": 3, "sds.2": 3, "sds.3": 3})
+    assert result.instruments["sds"].complete is False
+    assert result.tier == "low"  # the SDS alone never raises the level (no ketamine cut-off)
+
+
+@pytest.mark.parametrize(
+    ("met", "severity", "tier"),
+    [(0, "none", "low"), (1, "none", "low"), (2, "mild", "some"), (3, "mild", "some"),
+     (4, "moderate", "high"), (5, "moderate", "high"), (6, "severe", "high"), (10, "severe", "high")],
+)
+def test_dsm5_k_severity_bands(content, met, severity, tier):
+    # Items 1..met answered yes; the rest no.
+    result = score(content, yes_to(content, "dsm5_k", list(range(1, met + 1))))
+    dsm = result.instruments["dsm5_k"]
+    assert (dsm.criteria_met, dsm.severity, dsm.complete, dsm.max) == (met, severity, True, 10)
+    assert result.tier == tier
+
+
+def test_dsm5_k_has_ten_criteria_and_no_withdrawal(content):
+    items = content.instruments["dsm5_k"].items
+    assert [i.id for i in items] == [f"dsm5_k.{n}" for n in range(1, 11)]
+    assert not any("withdraw" in i.text.self_.lower() for i in items)
+
+
+def test_tolerance_not_counted_when_solely_prescribed(content):
+    answers = yes_to(content, "dsm5_k", [4, 10])  # craving + tolerance
+    prescribed = score(content, answers, prescribed=True).instruments["dsm5_k"]
+    assert (prescribed.criteria_met, prescribed.severity, prescribed.not_counted) == (1, "none", ["dsm5_k.10"])
+    not_prescribed = score(content, answers, prescribed=False).instruments["dsm5_k"]
+    assert (not_prescribed.criteria_met, not_prescribed.severity) == (2, "mild")
+
+
+def test_tolerance_counts_again_when_use_drifts_from_the_plan(content):
+    answers = {**yes_to(content, "dsm5_k", [4, 10]), "rx.other_sources": 1}
+    result = score(content, answers, prescribed=True)
+    assert result.solely_prescribed is False
+    assert result.instruments["dsm5_k"].criteria_met == 2
