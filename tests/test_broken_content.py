@@ -9,6 +9,7 @@ a case also asserts that nothing *else* is reported, so misleading follow-on err
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +59,40 @@ def apply_patch(directory: Path, patch: dict[str, Any]) -> None:
         subs = patch["replace_text"]
         text = target.read_text(encoding="utf-8")
         for sub in subs if isinstance(subs, list) else [subs]:
-            # Exactly once, so a case keeps breaking what it says it breaks when the content changes.
-            count = text.count(sub["old"])
-            assert count == 1, f"{patch['file']}: {sub['old']!r} occurs {count} times in the real content, not once"
-            text = text.replace(sub["old"], sub["new"])
+            text = substitute(patch["file"], text, sub)
         target.write_text(text, encoding="utf-8")
+
+
+def _indent(block: str, prefix: str) -> str:
+    return "".join(prefix + line if line.strip() else line for line in block.splitlines(keepends=True))
+
+
+def substitute(name: str, text: str, sub: dict[str, Any]) -> str:
+    """Replace `old` with `new` exactly once (after the `after` anchor, when given).
+
+    A multi-line `old` is written as in the real file but shifted left (a YAML `|` block); it is
+    matched at whatever indentation it has there, and `new` is indented the same way.
+    """
+    assert set(sub) <= {"old", "new", "after"}, f"{name}: replace_text takes old, new and after"
+    old, new = sub["old"], sub["new"]
+    start = 0
+    if "after" in sub:
+        count = text.count(sub["after"])
+        assert count == 1, f"{name}: anchor {sub['after']!r} occurs {count} times in the real content, not once"
+        start = text.index(sub["after"]) + len(sub["after"])
+        assert old in text[start:], f"{name}: {old!r} does not occur after {sub['after']!r}"
+        at = text.index(old, start)
+        return text[:at] + new + text[at + len(old) :]
+    if "\n" in old.rstrip("\n"):
+        prefixes = sorted({m.group(0) for m in re.finditer(r"(?m)^ *", text)})
+        found = [p for p in prefixes if _indent(old, p) in text]
+        hits = sum(text.count(_indent(old, p)) for p in found)
+        assert hits == 1, f"{name}: block {old!r} occurs {hits} times in the real content, not once"
+        return text.replace(_indent(old, found[0]), _indent(new, found[0]))
+    # Exactly once, so a case keeps breaking what it says it breaks when the content changes.
+    count = text.count(old)
+    assert count == 1, f"{name}: {old!r} occurs {count} times in the real content, not once"
+    return text.replace(old, new)
 
 
 def expected_path(exp: dict[str, Any], directory: Path) -> tuple[str, str]:
