@@ -1,8 +1,11 @@
-"""KetaCheck entry point (the full flow arrives with the app issue)."""
+"""KetaCheck entry point: page config, content check, then the page the person is on.
+
+Each page draws the shared chrome itself (`chrome.begin()` / `chrome.end()`)."""
 
 import streamlit as st
 
 from ketacheck import loader
+from ketacheck.ui import state as app_state
 
 st.set_page_config(page_title="KetaCheck", page_icon="🧭", layout="centered")
 
@@ -14,8 +17,16 @@ except loader.ContentError as exc:
     st.code("\n".join(str(p) for p in exc.problems), language=None)
     st.stop()
 
-st.title("KetaCheck")
-st.write(
-    "A private check on ketamine use, for yourself, someone you care about, or a clinic intake. "
-    "It is not a diagnosis, and nothing you answer is stored."
-)
+state = app_state.get(content)
+
+pages = [
+    st.Page("pages/start.py", title="Start", icon="🏠", default=True),
+    st.Page("pages/check.py", title="Check", icon="📝"),
+    st.Page("pages/result.py", title="Result", icon="📊"),
+    st.Page("pages/help.py", title="Help", icon="🤝"),
+    st.Page("pages/learn.py", title="Learn", icon="📖"),
+]
+# The clinician summary is listed only for intake; it is still registered so links to it resolve.
+visibility = "visible" if state["audience"] == "intake" else "hidden"
+pages.append(st.Page("pages/clinician.py", title="Clinician", icon="🩺", visibility=visibility))
+st.navigation(pages, position="top").run()

@@ -139,6 +139,27 @@ def _format_loc(loc: tuple[Any, ...], raw: Any) -> str:
     return "".join(parts)
 
 
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ContentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML, but timestamps stay strings: PyYAML raises a bare ValueError on "2026-02-30",
+    while pydantic names the field and says what is wrong."""
+
+
+_ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+# Friendlier words for pydantic's pattern errors, by field name.
+_PATTERN_MESSAGES = {
+    "phone": "a phone number may contain only digits, spaces and hyphens, with an optional leading +",
+    "number": "a phone number may contain only digits, spaces and hyphens, with an optional leading +",
+    "id": "ids use lowercase letters, digits and underscores (items: `domain.name`; regions: 2-4 capital letters)",
+}
+
+
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -149,14 +170,22 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
         problems.append(Problem(path.name, "", f"cannot be read: {exc}"))
         return None
     try:
-        return yaml.safe_load(text)
+        data = yaml.load(text, Loader=_ContentLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problems.append(Problem(path.name, where, f"YAML syntax error: {exc.problem or exc}"))
+        return None
     except yaml.YAMLError as exc:
         problems.append(Problem(path.name, "", f"YAML syntax error: {exc}"))
-    return None
+        return None
+    if data is None:
+        problems.append(Problem(path.name, "", "file is empty"))
+    elif not isinstance(data, dict):
+        keys = ", ".join(f"{k}:" for k in FILES[path.name].model_fields) if path.name in FILES else ""
+        problems.append(Problem(path.name, "", f"the top level must be a mapping ({keys} ...), not a {type(data).__name__}"))
+        return None
+    return data
 
 
 def _parse(name: str, raw: Any, schema: type[BaseModel], problems: list[Problem]) -> Any:
@@ -171,6 +200,8 @@ def _parse(name: str, raw: Any, schema: type[BaseModel], problems: list[Problem]
                 msg = "unknown field (check the spelling)"
             elif err["type"] == "missing":
                 msg = "required field is missing"
+            elif err["type"] == "string_pattern_mismatch" and err["loc"] and err["loc"][-1] in _PATTERN_MESSAGES:
+                msg = f"{_PATTERN_MESSAGES[str(err['loc'][-1])]} (got {err.get('input')!r})"
             elif err["type"] == "literal_error" and err["loc"] and err["loc"][-1] == "id":
                 msg = f"unknown id {err.get('input')!r}: {msg}"
             problems.append(Problem(name, _format_loc(err["loc"], raw), msg))
@@ -205,7 +236,7 @@ def _check_item(where: str, path: str, item: Item, known: dict[str, set[str]], p
         if item.show_if.item not in known["items"]:
             problems.append(Problem(where, f"{path}.show_if.item", f"unknown item {item.show_if.item!r}"))
     for region in item.region_variants:
-        if region not in known["regions"]:
+        if known["regions"] and region not in known["regions"]:
             problems.append(Problem(where, f"{path}.region_variants", f"unknown region {region!r}"))
 
 
@@ -254,12 +285,16 @@ def _cross_check(parts: dict[str, Any], problems: list[Problem]) -> None:
                 all_items.append(("instruments.yaml", path, item))
                 if item.id != f"{inst.id}.{n + 1}":
                     problems.append(Problem("instruments.yaml", path, f"item id should be {inst.id}.{n + 1}"))
-            _check_instrument(k, inst, problems)
+            _check_instrument(k, inst, {r.id for r in resources.regions} if resources else set(), problems)
         for missing in sorted(set(INSTRUMENT_IDS) - {i.id for i in instruments.instruments}):
             problems.append(Problem("instruments.yaml", "instruments", f"instrument {missing!r} is not defined"))
     item_ids = [i.id for _, _, i in all_items]
-    for dup in sorted({i for i in item_ids if item_ids.count(i) > 1}):
-        problems.append(Problem("questionnaire.yaml", f"id {dup!r}", "duplicate item id"))
+    first_seen: dict[str, str] = {}
+    for where, path, item in all_items:
+        if item.id in first_seen:
+            problems.append(Problem(where, path, f"duplicate item id (also at {first_seen[item.id]})"))
+        else:
+            first_seen[item.id] = f"{where}: {path}"
     known = {
         "signs": set(SIGN_IDS),
         "red_flags": {r.id for r in red_flags.red_flags} if red_flags else set(),
@@ -281,11 +316,18 @@ def _cross_check(parts: dict[str, Any], problems: list[Problem]) -> None:
 
     if tiers:
         _check_tiers(tiers, problems)
+        if education:
+            known_sections = {s.id for s in education.sections}
+            placed = [(f"help.{t}.sections", s) for t, plan in tiers.help.items() for s in plan.sections]
+            placed += [(f"audience_sections.{a}", s) for a, ids in tiers.audience_sections.items() for s in ids]
+            for path, section in placed:
+                if section not in known_sections:
+                    problems.append(Problem("tiers.yaml", path, f"unknown education section {section!r}"))
     if resources:
         _check_resources(resources, problems)
 
 
-def _check_instrument(k: int, inst: Instrument, problems: list[Problem]) -> None:
+def _check_instrument(k: int, inst: Instrument, regions: set[str], problems: list[Problem]) -> None:
     path = f"instruments[{k}] ({inst.id})"
     mins = [b.min for b in inst.bands]
     if mins != sorted(mins) or len(set(mins)) != len(mins):
@@ -296,11 +338,20 @@ def _check_instrument(k: int, inst: Instrument, problems: list[Problem]) -> None
     for n in inst.not_counted_when_solely_prescribed:
         if not 1 <= n <= len(inst.items):
             problems.append(Problem("instruments.yaml", f"{path}.not_counted_when_solely_prescribed", f"no item {n}"))
-    for sex, cutoff in [*inst.cutoffs.items(), *[kv for c in inst.region_cutoffs.values() for kv in c.items()]]:
-        if sex not in model.SEXES:
-            problems.append(Problem("instruments.yaml", f"{path}.cutoffs", f"unknown sex {sex!r}"))
-        if not 0 < cutoff <= inst.max_score:
-            problems.append(Problem("instruments.yaml", f"{path}.cutoffs", f"cut-off {cutoff} outside 1..{inst.max_score}"))
+    tables = [("cutoffs", inst.cutoffs)] + [(f"region_cutoffs.{r}", c) for r, c in inst.region_cutoffs.items()]
+    for region in inst.region_cutoffs:
+        if regions and region not in regions:
+            problems.append(Problem("instruments.yaml", f"{path}.region_cutoffs", f"unknown region {region!r}"))
+    for where, table in tables:
+        if table and set(table) != set(model.SEXES):
+            problems.append(
+                Problem("instruments.yaml", f"{path}.{where}", f"needs exactly {', '.join(model.SEXES)} (got {', '.join(table)})")
+            )
+        for sex, cutoff in table.items():
+            if not 0 < cutoff <= inst.max_score:
+                problems.append(
+                    Problem("instruments.yaml", f"{path}.{where}.{sex}", f"cut-off {cutoff} outside 1..{inst.max_score}")
+                )
     if inst.lift_when_positive and not inst.cutoffs:
         problems.append(Problem("instruments.yaml", f"{path}.lift_when_positive", "needs `cutoffs` to know when positive"))
     if inst.scoring == "count_yes":

@@ -322,6 +322,7 @@ class HelpPlan(Strict):
     types: list[ResourceType]
     heading: str
     intro: str
+    sections: list[str] = Field(default_factory=list)  # education.yaml sections shown with this help
 
 
 class Tiers(Strict):
@@ -331,6 +332,7 @@ class Tiers(Strict):
     domain_bands: DomainBands
     help: dict[Tier, HelpPlan]
     audience_help: dict[Audience, list[ResourceType]] = Field(default_factory=dict)
+    audience_sections: dict[Audience, list[str]] = Field(default_factory=dict)
 
 
 # Numbers are stored as printed ("0300 123 6600"); only these characters, so tel: links work.

@@ -1,0 +1,1 @@
+"""Shared Streamlit widgets and state. The only part of `ketacheck` that imports Streamlit."""

@@ -1,0 +1,101 @@
+"""One question on screen: large answer buttons, progress, Back / Skip / Next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ketacheck.loader import Content
+from ketacheck.model import Item
+from ketacheck.ui import state as app_state
+
+INTROS = {
+    "safety": "First, a few safety questions. If any of these is happening now, call for help straight away.",
+    "audit_c": "A few standard questions about alcohol (AUDIT-C), because alcohol and ketamine are a risky mix.",
+    "sds": "Five standard questions about control (Severity of Dependence Scale). Think about {timeframe}.",
+    "dsm5_k": "Ten yes-or-no questions based on DSM-5. Think about {timeframe}.",
+}
+
+
+def _answer(state: dict[str, Any], item_id: str, value: int, content: Content) -> None:
+    state["answers"][item_id] = value
+    _move(state, content, +1)
+
+
+def _move(state: dict[str, Any], content: Content, step: int) -> None:
+    flow = app_state.visible_flow(state, content)
+    ids = [i.id for i in flow]
+    here = ids.index(state["current"]) if state["current"] in ids else 0
+    target = here + step
+    if target >= len(ids):
+        state["finished"] = True
+        state["current"] = ids[-1] if ids else None
+    else:
+        state["current"] = ids[max(0, target)]
+
+
+def current_item(state: dict[str, Any], content: Content) -> Item | None:
+    flow = app_state.visible_flow(state, content)
+    if not flow:
+        return None
+    ids = [i.id for i in flow]
+    if state["current"] not in ids:
+        # First visit, or an earlier answer hid this question: resume at the first unanswered one.
+        state["current"] = next((i for i in ids if i not in state["answers"]), ids[0])
+    return content.items[state["current"]]
+
+
+def group_of(item: Item, content: Content) -> str:
+    return content.instrument_of.get(item.id) or item.domain
+
+
+def show(state: dict[str, Any], content: Content) -> None:
+    item = current_item(state, content)
+    if item is None:
+        st.info("There are no questions for this choice.")
+        return
+    flow = app_state.visible_flow(state, content)
+    position = [i.id for i in flow].index(item.id)
+    answered = sum(1 for i in flow if i.id in state["answers"])
+    st.progress(answered / len(flow), text=f"Question {position + 1} of {len(flow)}")
+
+    group = group_of(item, content)
+    first_of_group = position == 0 or group_of(flow[position - 1], content) != group
+    if first_of_group and group in INTROS:
+        instrument = content.instruments.get(group)
+        st.info(INTROS[group].format(timeframe=instrument.timeframe if instrument else ""))
+
+    audience = state["audience"] or "self"
+    text, labels = item.wording(audience, state["region"])
+    instrument = content.instruments.get(content.instrument_of.get(item.id, ""))
+    if instrument:
+        st.caption(f"{instrument.short_name} · {instrument.timeframe}")
+    st.subheader(text, anchor=False)
+    if item.help:
+        st.caption(item.help)
+
+    chosen = state["answers"].get(item.id)
+    for option, label in zip(item.options, labels, strict=True):
+        st.button(
+            label,
+            key=f"answer_{item.id}_{option.value}",
+            type="primary" if option.value == chosen else "secondary",
+            width="stretch",
+            on_click=_answer,
+            args=(state, item.id, option.value, content),
+        )
+
+    back, forward = st.columns(2)
+    back.button("Back", key="nav_back", width="stretch", disabled=position == 0, on_click=_move, args=(state, content, -1))
+    can_skip = item.optional or audience == "other"
+    label = "Next" if chosen is not None else "Skip" if can_skip else "Next"
+    forward.button(
+        label,
+        key="nav_next",
+        width="stretch",
+        disabled=chosen is None and not can_skip,
+        on_click=_move,
+        args=(state, content, +1),
+        help=None if chosen is not None or can_skip else "Choose an answer to go on.",
+    )

@@ -1,0 +1,23 @@
+"""Help: crisis lines apart from referral lines, for the level, audience and region."""
+
+import streamlit as st
+
+from ketacheck.ui import chrome
+from ketacheck.ui import pickers
+from ketacheck.ui import state as app_state
+from ketacheck.ui import views
+
+content, state = chrome.begin()
+result = app_state.result(state, content)
+audience = state["audience"] or "self"
+
+st.title("Help", anchor=False)
+pickers.region(content, state, key="help_region")
+if not state["answers"]:
+    st.caption("You have not answered any questions yet, so this shows help for everyone.")
+views.help_lists(result, content)
+views.education(content, content.tiers.help[result.tier].sections, audience)
+if audience in content.tiers.audience_sections:
+    st.subheader("For you, as someone who cares about them", anchor=False)
+    views.education(content, content.tiers.audience_sections[audience], audience, expanded=True)
+chrome.end()

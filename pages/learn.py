@@ -1,0 +1,20 @@
+"""Learn: treatment versus misuse, what each warning sign means, why mixing is dangerous."""
+
+import streamlit as st
+
+from ketacheck.ui import chrome
+from ketacheck.ui import views
+
+content, state = chrome.begin()
+audience = state["audience"] or "self"
+
+st.title("Learn", anchor=False)
+st.markdown("Written in our own words from the documents named under each section.")
+views.education(content, [s.id for s in content.education.sections], audience)
+st.subheader("The warning signs", anchor=False)
+for sign in content.signs.values():
+    with st.expander(sign.name):
+        st.markdown(sign.meaning)
+        st.markdown(f"*Why it matters:* {sign.why_it_matters}")
+        st.caption("Source: " + "; ".join(f"{content.sources[s].title} ({content.sources[s].publisher})" for s in sign.sources))
+chrome.end()
