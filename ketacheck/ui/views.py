@@ -23,11 +23,10 @@ STATUS_WORDS = {
     "based_on": "Based on a published standard, not validated in this form",
     "derived": "Warning-sign check from our source documents, not validated",
 }
-TIER_ICONS = {"low": "🟦", "some": "🟧", "high": "🟥", "urgent": "🚨"}
 
 
 def tier_heading(result: scoring.Result) -> None:
-    st.header(f"{TIER_ICONS[result.tier]} {result.tier_label}", anchor=False)
+    st.header(result.tier_label, anchor=False)
     st.markdown(result.tier_summary)
     st.markdown(NOT_A_DIAGNOSIS)
 
