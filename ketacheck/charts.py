@@ -1,0 +1,409 @@
+"""Result -> charts, each with a plain-language text equivalent.
+
+Built from the `Result` only (never from raw answers), so a chart can never say something the
+explained result does not. Plain Python and plotly; no Streamlit.
+
+Every chart is made to be read on a 360 px phone and without colour:
+- category labels sit above their bar (not as axis ticks), so nothing is cut off at the left edge;
+- band and threshold names are written on the chart, and every bar's label says its value and band;
+- the palette is blue / orange / dark red (safe for red-green colour blindness), bars have a dark
+  outline so they stand out from the light band shading;
+- nothing is loaded from elsewhere: default fonts and template, no images or map tiles.
+
+`Chart.text` is complete enough to replace the figure for a screen reader or a text-only view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from .loader import Content
+from .scoring import InstrumentScore, Result
+
+# Colour-blind-safe family (blue / orange / dark red); light versions shade the bands behind bars.
+BAR = {"low": "#4C78A8", "some": "#F58518", "high": "#B0301F"}
+SHADE = {"low": "#DCE6F1", "some": "#FDE5CC", "high": "#F2D4D0"}
+# Instrument bands in order of concern (2 for a cut-off, 4 for the DSM-5-based checklist).
+BAND_BARS = ["#4C78A8", "#F58518", "#D45A1A", "#B0301F"]
+BAND_SHADES = ["#DCE6F1", "#FDE5CC", "#F9D3BC", "#F2D4D0"]
+NEUTRAL = "#55606E"  # bars that carry no band verdict (warning-sign points, SDS)
+UNANSWERED = "#9AA0A6"
+OUTLINE = "#1F1F1F"
+INK = "#1F1F1F"
+FAINT_INK = "#444444"
+
+ROW_PX = 40  # one bar plus the label above it
+BAR_WIDTH = 0.42  # of a row, in category units
+SMALL = 12  # font size for band and threshold labels
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str  # "domains" | "drivers" | "instrument:<id>"
+    title: str
+    figure: go.Figure
+    text: str  # plain-language text equivalent
+
+
+def number(x: float) -> str:
+    """Points and scores as people read them: 1.5, 2, 0.75 (no trailing zeros, 2 decimals at most)."""
+    return f"{round(float(x), 2):g}"
+
+
+# ---------------------------------------------------------------- shared layout
+
+
+def _height(rows: int) -> int:
+    return max(150, 64 + ROW_PX * rows)
+
+
+def _bars(labels: list[str], values: list[float], colours: list[str], hover: list[str], name: str) -> go.Bar:
+    """Horizontal bars drawn just below each category position; the label annotation sits above."""
+    return go.Bar(
+        name=name,
+        orientation="h",
+        x=values,
+        y=labels,
+        width=BAR_WIDTH,
+        offset=0.0,
+        marker=dict(color=colours, line=dict(color=OUTLINE, width=1)),
+        hovertext=hover,
+        hoverinfo="text",
+        showlegend=False,
+    )
+
+
+def _bar_label(row: int, text: str) -> dict:
+    """The bar's name and value, written just above it (row = the bar's position, 0 at the top)."""
+    return dict(
+        x=0,
+        y=row,
+        xref="x",
+        yref="y",
+        text=text,
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        yshift=1,
+        align="left",
+        font=dict(size=14, color=INK),
+    )
+
+
+def _top_label(x: float, text: str, anchor: str = "center", row: int = 0) -> dict:
+    """A band or threshold name in the top margin, above the plot; `row` staggers crowded labels."""
+    return dict(
+        x=x,
+        y=1,
+        xref="x",
+        yref="paper",
+        text=text,
+        showarrow=False,
+        xanchor=anchor,
+        yanchor="bottom",
+        yshift=1 + 16 * row,
+        font=dict(size=SMALL, color=FAINT_INK),
+    )
+
+
+def _band(x0: float, x1: float, colour: str) -> dict:
+    return dict(
+        type="rect",
+        xref="x",
+        yref="paper",
+        x0=x0,
+        x1=x1,
+        y0=0,
+        y1=1,
+        fillcolor=colour,
+        line=dict(width=0),
+        layer="below",
+    )
+
+
+def _vline(x: float, dash: str = "solid") -> dict:
+    return dict(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=x,
+        x1=x,
+        y0=0,
+        y1=1,
+        line=dict(color=INK, width=1.5, dash=dash),
+        layer="above",
+    )
+
+
+def _anchor(x: float, lo: float, hi: float) -> str:
+    """Left-anchor labels in the left part of the axis and right-anchor them near the right edge."""
+    return "right" if (x - lo) > 0.6 * (hi - lo) else "left"
+
+
+def _figure(
+    traces: list, categories: list[str], x_range: list[float], shapes: list[dict], annotations: list[dict], tickvals=None
+) -> go.Figure:
+    rows = max(len(categories), 1)
+    layout = dict(
+        autosize=True,
+        height=_height(rows),
+        margin=dict(l=8, r=8, t=40, b=8),
+        font=dict(size=14),
+        showlegend=False,
+        dragmode=False,
+        hovermode="closest",
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        xaxis=dict(
+            range=x_range,
+            fixedrange=True,
+            automargin=True,
+            showgrid=False,
+            zeroline=False,
+            ticks="outside",
+            **({"tickvals": tickvals} if tickvals is not None else {}),
+        ),
+        # Categories are labelled by annotations above each bar, so tick labels are hidden; the range
+        # leaves room above the first bar for its label. First category at the top.
+        yaxis=dict(
+            type="category",
+            categoryorder="array",
+            categoryarray=categories,
+            range=[rows - 1 + BAR_WIDTH + 0.12, -0.62],
+            showticklabels=False,
+            ticks="",
+            showline=False,
+            fixedrange=True,
+            automargin=True,
+        ),
+        shapes=shapes,
+        annotations=annotations,
+        barmode="overlay",
+    )
+    return go.Figure(data=traces, layout=layout)
+
+
+def _empty(message: str) -> go.Figure:
+    layout = dict(
+        autosize=True,
+        height=_height(2),
+        margin=dict(l=8, r=8, t=40, b=8),
+        font=dict(size=14),
+        showlegend=False,
+        dragmode=False,
+        xaxis=dict(visible=False, fixedrange=True, range=[0, 1]),
+        yaxis=dict(visible=False, fixedrange=True, range=[0, 1]),
+        annotations=[
+            dict(x=0.5, y=0.5, xref="paper", yref="paper", text=message, showarrow=False, font=dict(size=16, color=INK))
+        ],
+    )
+    return go.Figure(layout=layout)
+
+
+# ---------------------------------------------------------------- domain profile
+
+
+def domain_profile(result: Result, content: Content) -> Chart:
+    """Each scored domain on 0-100, against the low / some / high bands from tiers.yaml."""
+    bands = content.tiers.domain_bands
+    order = [d.id for d in content.tiers.domains if d.id in result.domains]
+    order += [d for d in result.domains if d not in order]
+    domains = [result.domains[d] for d in order]
+
+    labels, values, colours, hover, annotations = [], [], [], [], []
+    for row, d in enumerate(domains):
+        answered = d.answered > 0
+        label = f"{d.label}: {d.score} ({d.band})" if answered else f"{d.label}: not answered"
+        labels.append(d.label)
+        values.append(d.score)
+        colours.append(BAR[d.band] if answered else UNANSWERED)
+        hover.append(f"{d.label}: {d.score} of 100, {d.band}" if answered else f"{d.label}: no answers yet")
+        annotations.append(_bar_label(row, label))
+
+    edges = [("low", 0, bands.some_at), ("some", bands.some_at, bands.high_at), ("high", bands.high_at, 100)]
+    shapes = [_band(x0, x1, SHADE[name]) for name, x0, x1 in edges]
+    annotations += [_top_label((x0 + x1) / 2, name) for name, x0, x1 in edges]
+
+    figure = _figure(
+        [_bars(labels, values, colours, hover, "domains")],
+        labels,
+        [0, 100],
+        shapes,
+        annotations,
+        tickvals=[0, bands.some_at, bands.high_at, 100],
+    )
+
+    scored = [d for d in domains if d.answered > 0]
+    missing = [d for d in domains if d.answered == 0]
+    parts = [
+        f"Score out of 100 for each area of your answers (low under {bands.some_at}, "
+        f"some from {bands.some_at}, high from {bands.high_at})."
+    ]
+    if scored:
+        parts.append("; ".join(f"{d.label} {d.score}, {d.band}" for d in scored) + ".")
+    if missing and scored:
+        parts.append("Not answered: " + ", ".join(d.label for d in missing) + ".")
+    elif missing:
+        parts.append("No area has answers yet: " + ", ".join(d.label for d in missing) + ".")
+    return Chart("domains", "Your answers by area", figure, " ".join(parts))
+
+
+# ---------------------------------------------------------------- tier drivers
+
+
+def _points_tier(points: float, some_at: float, high_at: float) -> str:
+    return "high" if points >= high_at else "some" if points >= some_at else "low"
+
+
+def tier_drivers(result: Result, content: Content) -> Chart:
+    """Which warning signs add the points behind the level, against the some / many thresholds."""
+    title = "What adds to your level"
+    counted = sorted((s for s in result.signs if s.points > 0 and not s.risk_factor), key=lambda s: -s.points)
+    noted = [s for s in result.signs if s not in counted]
+    tier_labels = {t.id: t.label for t in content.tiers.tiers}
+    some_at, high_at = result.some_at, result.high_at
+    by_points = _points_tier(result.points, some_at, high_at)
+
+    if by_points == "high":
+        where = f"in the range for many warning signs ({number(high_at)} or more)"
+    elif by_points == "some":
+        where = f"in the range for some warning signs ({number(some_at)} to under {number(high_at)})"
+    else:
+        where = f"under the {number(some_at)} points where some warning signs start"
+    notes = []
+    if noted:
+        notes.append("Noted but not counted: " + ", ".join(s.name for s in noted) + ".")
+    if result.tier != by_points:
+        notes.append(f'Your overall level, "{tier_labels.get(result.tier, result.tier)}", comes from other answers; the reasons explain why.')
+
+    if not counted:
+        text = f"No warning signs matched, so no points were added ({where})."
+        return Chart("drivers", title, _empty("No warning signs matched"), " ".join([text, *notes]))
+
+    total_label = "Total"
+    total = go.Bar(
+        name="total",
+        orientation="h",
+        x=[result.points],
+        y=[total_label],
+        width=BAR_WIDTH,
+        offset=0.0,
+        marker=dict(color=[BAR[by_points]], line=dict(color=OUTLINE, width=1)),
+        hovertext=[f"Total: {number(result.points)} points"],
+        hoverinfo="text",
+        showlegend=False,
+    )
+    labels = [s.name for s in counted]
+    signs = _bars(
+        labels,
+        [s.points for s in counted],
+        [NEUTRAL] * len(counted),
+        [f"{s.name}: {number(s.points)} points (weight {number(s.weight)} x strength {number(s.strength)})" for s in counted],
+        "signs",
+    )
+    top = max(high_at * 1.15, result.points * 1.08)
+    annotations = [_bar_label(0, f"Total: {number(result.points)} points ({by_points})")]
+    annotations += [_bar_label(row, f"{s.name}: {number(s.points)}") for row, s in enumerate(counted, start=1)]
+    shapes = [_vline(some_at), _vline(high_at)]
+    annotations += [
+        _top_label(some_at, f"some from {number(some_at)}", _anchor(some_at, 0, top), row=0),
+        _top_label(high_at, f"many from {number(high_at)}", _anchor(high_at, 0, top), row=1),
+    ]
+    figure = _figure([total, signs], [total_label, *labels], [0, top], shapes, annotations)
+
+    listed = "; ".join(f"{s.name} {number(s.points)}" for s in counted)
+    text = (
+        f"Total: {number(result.points)} points, {where}. "
+        f"Points by warning sign, largest first: {listed}."
+    )
+    return Chart("drivers", title, figure, " ".join([text, *notes]))
+
+
+# ---------------------------------------------------------------- instruments
+
+
+def _cutoff_bands(inst: InstrumentScore, content: Content) -> list[tuple[str, str, int]]:
+    """(short label, long label, minimum score) for each band of this instrument, in order."""
+    if inst.cutoff is not None:
+        return [
+            (f"under {inst.cutoff}", "below the cut-off", 0),
+            (f"{inst.cutoff} or more", "at or above the cut-off", inst.cutoff),
+        ]
+    if inst.severity is not None and inst.id in content.instruments:
+        return [(b.id, b.label, b.min) for b in content.instruments[inst.id].bands]
+    return []
+
+
+def instrument_scale(inst: InstrumentScore, content: Content) -> Chart:
+    """One questionnaire's score on its 0..max scale, with its cut-off bands (or, for a scale with no
+    validated ketamine cut-off, the other-drug reference cut-offs as dashed lines)."""
+    bands = _cutoff_bands(inst, content)
+    top = inst.max
+    label = inst.short_name
+    shapes: list[dict] = []
+    annotations: list[dict] = []
+    colour = NEUTRAL
+    band_index = None
+    if bands:
+        # Scores are whole numbers: a band starting at n begins at n - 0.5 so a bar reaching n sits inside it.
+        band_index = max(i for i, (_, _, lo) in enumerate(bands) if lo <= inst.score)
+        for i, (short, _, lo) in enumerate(bands):
+            x0 = max(0.0, lo - 0.5)
+            x1 = bands[i + 1][2] - 0.5 if i + 1 < len(bands) else top
+            shapes.append(_band(x0, x1, BAND_SHADES[min(i, len(BAND_SHADES) - 1)]))
+            annotations.append(_top_label((x0 + x1) / 2, short))
+        colour = BAND_BARS[min(band_index, len(BAND_BARS) - 1)]
+    else:
+        for i, ref in enumerate(inst.reference_cutoffs):
+            at = ref["at"]
+            shapes.append(_vline(at, dash="dash"))
+            annotations.append(_top_label(at, f"other drugs: {at}", _anchor(at, 0, top), row=i % 2))
+
+    so_far = "" if inst.complete else f", {inst.answered} of {inst.asked} answered"
+    bar_text = f"{label}: {inst.score} of {top}"
+    if band_index is not None:
+        bar_text += f" ({bands[band_index][0]})"
+    annotations.append(_bar_label(0, bar_text + so_far))
+    trace = _bars([label], [inst.score], [colour], [f"{label}: {inst.score} of {top}{so_far}"], inst.id)
+    figure = _figure([trace], [label], [0, top], shapes, annotations, tickvals=_ticks(top))
+
+    parts = [f"{inst.short_name}: {inst.score} out of {top} ({inst.timeframe})."]
+    if inst.cutoff is not None:
+        if inst.positive:
+            parts.append(f"That is at or above the cut-off of {inst.cutoff}.")
+        elif inst.complete:
+            parts.append(f"That is below the cut-off of {inst.cutoff}.")
+        else:
+            parts.append(f"That is below the cut-off of {inst.cutoff} so far.")
+    elif inst.severity is not None:
+        more = "" if inst.complete else " so far"
+        parts.append(f"{inst.criteria_met} criteria met{more}: {inst.severity_label}. Only a clinician can diagnose.")
+    else:
+        parts.append("There is no validated ketamine cut-off for this scale, so the score has no verdict.")
+        if inst.reference_cutoffs:
+            refs = "; ".join(f"{r['at']} for {r['population']}" for r in inst.reference_cutoffs)
+            parts.append(f"Dashed lines mark cut-offs used for other drugs: {refs}.")
+    if not inst.complete:
+        parts.append(f"{inst.answered} of {inst.asked} answered.")
+    if inst.not_counted:
+        n = len(inst.not_counted)
+        parts.append(f"{n} question{'s' if n != 1 else ''} not counted because ketamine is used only as prescribed.")
+    return Chart(f"instrument:{inst.id}", inst.name, figure, " ".join(parts))
+
+
+def _ticks(top: int) -> list[int]:
+    step = 1 if top <= 12 else 3 if top <= 15 else 5
+    ticks = list(range(0, top + 1, step))
+    return ticks if ticks[-1] == top else [*ticks, top]
+
+
+# ---------------------------------------------------------------- all
+
+
+def all_charts(result: Result, content: Content) -> list[Chart]:
+    """Domains, then drivers, then one chart per questionnaire in the result (in content order)."""
+    charts = [domain_profile(result, content), tier_drivers(result, content)]
+    charts += [instrument_scale(inst, content) for inst in result.instruments.values()]
+    return charts

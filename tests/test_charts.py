@@ -1,0 +1,278 @@
+"""Charts show what the result says, read at 360 px, and come with a text equivalent."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ASSESSMENTS
+from helpers import at_level, score, top, yes_to
+from ketacheck import charts, loader
+from ketacheck.charts import number
+from ketacheck.model import SEXES
+
+CONTENT = loader.load(ASSESSMENTS)
+ITEMS = list(CONTENT.items.values())
+
+
+def questionnaire_items(content, domain=None):
+    return [i for i in content.items if i not in content.instrument_of and (domain is None or content.items[i].domain == domain)]
+
+
+@pytest.fixture()
+def busy(content):
+    """Many warning signs, every questionnaire partly or fully answered."""
+    answers = {i: top(content, i) for i in questionnaire_items(content) if not content.items[i].red_flag}
+    answers.update(yes_to(content, "dsm5_k", [1, 2, 4, 5]))
+    answers.update({"sds.1": 2, "sds.2": 1, "sds.3": 3})
+    answers.update({"audit_c.1": at_level(content, "audit_c.1", 2)})
+    return score(content, answers)
+
+
+def bars(fig: go.Figure, name: str) -> go.Bar:
+    return next(t for t in fig.data if t.name == name)
+
+
+def annotation_texts(fig: go.Figure) -> list[str]:
+    return [a.text for a in fig.layout.annotations]
+
+
+def vlines(fig: go.Figure, dash: str | None = None) -> list[float]:
+    return sorted(
+        s.x0 for s in fig.layout.shapes if s.type == "line" and s.x0 == s.x1 and (dash is None or s.line.dash == dash)
+    )
+
+
+def no_http(fig: go.Figure) -> bool:
+    return "http" not in json.dumps(fig.to_dict())
+
+
+# ---------------------------------------------------------------- domains
+
+
+def test_domain_chart_has_one_bar_per_scored_domain_with_its_score(content, busy):
+    chart = charts.domain_profile(busy, content)
+    trace = bars(chart.figure, "domains")
+    shown = dict(zip(trace.y, trace.x))
+    assert len(trace.y) == len(busy.domains)
+    assert shown == {d.label: d.score for d in busy.domains.values()}
+    assert tuple(chart.figure.layout.xaxis.range) == (0, 100)
+    assert chart.id == "domains"
+
+
+def test_domain_bands_are_shaded_and_named_from_the_content(content, busy):
+    fig = charts.domain_profile(busy, content).figure
+    bands = content.tiers.domain_bands
+    rects = sorted((s.x0, s.x1) for s in fig.layout.shapes if s.type == "rect")
+    assert rects == [(0, bands.some_at), (bands.some_at, bands.high_at), (bands.high_at, 100)]
+    assert {"low", "some", "high"} <= set(annotation_texts(fig))
+
+
+def test_domain_colour_is_never_the_only_carrier_of_the_band(content, busy):
+    fig = charts.domain_profile(busy, content).figure
+    texts = annotation_texts(fig)
+    for d in busy.domains.values():
+        if d.answered:
+            assert f"{d.label}: {d.score} ({d.band})" in texts
+            assert bars(fig, "domains").marker.color[list(bars(fig, "domains").y).index(d.label)] == charts.BAR[d.band]
+        else:
+            assert f"{d.label}: not answered" in texts
+
+
+def test_domain_text_names_every_domain_and_its_score(content, busy):
+    text = charts.domain_profile(busy, content).text
+    for d in busy.domains.values():
+        assert d.label in text
+        if d.answered:
+            assert f"{d.label} {d.score}, {d.band}" in text
+
+
+def test_unanswered_domains_are_not_reported_as_low(content):
+    item = questionnaire_items(content, "cravings")[0]
+    result = score(content, {item: top(content, item)})
+    text = charts.domain_profile(result, content).text
+    assert "Cravings" in text and "Not answered:" in text
+    unanswered = [d.label for d in result.domains.values() if not d.answered]
+    assert unanswered and all(f"{label} 0, low" not in text for label in unanswered)
+
+
+# ---------------------------------------------------------------- drivers
+
+
+def test_driver_bars_are_each_counted_signs_points_largest_first(content, busy):
+    fig = charts.tier_drivers(busy, content).figure
+    counted = [s for s in busy.signs if s.points > 0 and not s.risk_factor]
+    trace = bars(fig, "signs")
+    assert len(counted) >= 3
+    assert list(trace.x) == sorted(trace.x, reverse=True)
+    assert dict(zip(trace.y, trace.x)) == {s.name: s.points for s in counted}
+    assert list(bars(fig, "total").x) == [busy.points]
+
+
+def test_driver_threshold_lines_sit_at_some_and_high(content, busy):
+    fig = charts.tier_drivers(busy, content).figure
+    assert vlines(fig) == [busy.some_at, busy.high_at]
+    assert fig.layout.xaxis.range[1] >= max(busy.high_at, busy.points)
+    texts = annotation_texts(fig)
+    assert f"some from {number(busy.some_at)}" in texts and f"many from {number(busy.high_at)}" in texts
+
+
+def test_driver_text_names_every_bar_and_the_total(content, busy):
+    chart = charts.tier_drivers(busy, content)
+    assert f"Total: {number(busy.points)} points" in chart.text
+    for s in busy.signs:
+        if s.points > 0:
+            assert f"{s.name} {number(s.points)}" in chart.text
+
+
+def test_risk_factors_are_in_the_text_but_not_bars(content):
+    risk = [s.id for s in content.signs.values() if s.risk_factor]
+    item = next(i for i in questionnaire_items(content) if set(content.items[i].signs) & set(risk))
+    other = next(i for i in questionnaire_items(content, "cravings"))
+    result = score(content, {item: top(content, item), other: top(content, other)})
+    flagged = [s for s in result.signs if s.risk_factor]
+    assert flagged
+    chart = charts.tier_drivers(result, content)
+    shown = [y for t in chart.figure.data for y in t.y]
+    for s in flagged:
+        assert s.name not in shown
+        assert s.name in chart.text
+    assert "not counted" in chart.text
+
+
+def test_empty_result_gives_valid_figures_that_say_nothing_matched(content):
+    result = score(content, {})
+    out = charts.all_charts(result, content)
+    assert [c.id for c in out] == ["domains", "drivers"]
+    drivers = out[1]
+    assert "No warning signs matched" in annotation_texts(drivers.figure)
+    assert "No warning signs matched" in drivers.text
+    for chart in out:
+        go.Figure(chart.figure.to_dict())  # round-trips as a valid figure
+        assert chart.text and no_http(chart.figure)
+
+
+def test_a_lifted_level_is_explained_in_the_drivers_text(content):
+    result = score(content, yes_to(content, "dsm5_k", [1, 2, 3, 4]))
+    assert result.tier == "high" and result.points < result.high_at
+    assert "comes from other answers" in charts.tier_drivers(result, content).text
+
+
+# ---------------------------------------------------------------- instruments
+
+
+def test_instrument_charts_only_for_instruments_in_the_result(content):
+    result = score(content, {"audit_c.1": 0})
+    ids = [c.id for c in charts.all_charts(result, content)]
+    assert ids == ["domains", "drivers", "instrument:audit_c"]
+
+
+def test_instrument_score_and_scale_match_the_result(content, busy):
+    assert set(busy.instruments) == set(content.instruments)
+    for inst in busy.instruments.values():
+        chart = charts.instrument_scale(inst, content)
+        (trace,) = chart.figure.data
+        assert list(trace.x) == [inst.score]
+        assert tuple(chart.figure.layout.xaxis.range) == (0, inst.max)
+        assert chart.id == f"instrument:{inst.id}"
+        assert f"{inst.score} out of {inst.max}" in chart.text
+
+
+@pytest.mark.parametrize("sex", SEXES)
+@pytest.mark.parametrize("region", ["US", "UK"])
+def test_audit_c_bands_split_at_the_cutoff_and_say_the_verdict(content, sex, region):
+    answers = {f"audit_c.{n}": 2 for n in (1, 2, 3)}
+    inst = score(content, answers, sex=sex, region=region).instruments["audit_c"]
+    chart = charts.instrument_scale(inst, content)
+    rects = sorted((s.x0, s.x1) for s in chart.figure.layout.shapes if s.type == "rect")
+    assert rects == [(0, inst.cutoff - 0.5), (inst.cutoff - 0.5, inst.max)]
+    assert {f"under {inst.cutoff}", f"{inst.cutoff} or more"} <= set(annotation_texts(chart.figure))
+    verdict = "at or above the cut-off" if inst.positive else "below the cut-off"
+    assert f"{verdict} of {inst.cutoff}" in chart.text
+
+
+def test_dsm5_bands_come_from_the_content(content):
+    inst = score(content, yes_to(content, "dsm5_k", [1, 2, 3, 4])).instruments["dsm5_k"]
+    chart = charts.instrument_scale(inst, content)
+    bands = content.instruments["dsm5_k"].bands
+    assert [a for a in annotation_texts(chart.figure) if a in {b.id for b in bands}] == [b.id for b in bands]
+    assert len([s for s in chart.figure.layout.shapes if s.type == "rect"]) == len(bands)
+    assert inst.severity == "moderate" and inst.severity_label in chart.text
+
+
+def test_sds_shows_other_drug_cutoffs_and_says_there_is_no_ketamine_cutoff(content):
+    inst = score(content, {"sds.1": 2, "sds.2": 2, "sds.3": 1}).instruments["sds"]
+    assert inst.reference_cutoffs
+    chart = charts.instrument_scale(inst, content)
+    assert vlines(chart.figure, dash="dash") == sorted(r["at"] for r in inst.reference_cutoffs)
+    assert not [s for s in chart.figure.layout.shapes if s.type == "rect"], "no bands: no validated verdict"
+    for r in inst.reference_cutoffs:
+        assert f"other drugs: {r['at']}" in annotation_texts(chart.figure)
+    assert "no validated ketamine cut-off" in chart.text.lower()
+    assert "3 of 5 answered" in chart.text
+
+
+def test_complete_instruments_do_not_say_how_many_were_answered(content):
+    inst = score(content, {f"sds.{n}": 1 for n in range(1, 6)}).instruments["sds"]
+    assert inst.complete
+    assert "answered" not in charts.instrument_scale(inst, content).text
+
+
+# ---------------------------------------------------------------- layout and wording
+
+
+def test_every_chart_fits_a_phone_and_hides_the_legend(content, busy):
+    for chart in charts.all_charts(busy, content):
+        layout = chart.figure.layout
+        assert layout.autosize is True and layout.showlegend is False
+        assert (layout.margin.l, layout.margin.r, layout.margin.t, layout.margin.b) == (8, 8, 40, 8)
+        assert layout.font.size == 14
+        bars_shown = sum(len(t.y) for t in chart.figure.data)
+        assert layout.height <= 80 + 40 * max(bars_shown, 2)
+        # Category names are drawn as annotations above bars, never as tick labels that could be cut off.
+        assert layout.yaxis.showticklabels is False
+        rows = list(layout.yaxis.categoryarray)
+        above = {a.y: a.text for a in layout.annotations if a.yref == "y"}
+        for trace in chart.figure.data:
+            for category in trace.y:
+                assert above[rows.index(category)].startswith(category + ":"), "each bar's label sits on its row"
+
+
+def test_wording_is_person_first(content, busy):
+    for chart in charts.all_charts(busy, content):
+        words = (chart.title + " " + chart.text + " " + " ".join(annotation_texts(chart.figure))).lower()
+        assert "addict" not in words and "abuse" not in words
+
+
+# ---------------------------------------------------------------- any answers
+
+
+@st.composite
+def answer_sets(draw):
+    chosen = draw(st.lists(st.sampled_from(ITEMS), unique_by=lambda i: i.id, max_size=len(ITEMS)))
+    answers = {i.id: draw(st.sampled_from([o.value for o in i.options])) for i in chosen}
+    context = dict(
+        region=draw(st.sampled_from(list(CONTENT.regions))),
+        prescribed=draw(st.booleans()),
+        sex=draw(st.sampled_from(SEXES)),
+    )
+    return answers, context
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_sets())
+def test_any_answers_give_charts_with_text_and_no_remote_resources(case):
+    answers, context = case
+    result = score(CONTENT, answers, **context)
+    out = charts.all_charts(result, CONTENT)
+    assert [c.id for c in out] == ["domains", "drivers", *[f"instrument:{i}" for i in result.instruments]]
+    for chart in out:
+        assert chart.text.strip() and chart.title
+        assert no_http(chart.figure)
+        for trace in chart.figure.data:
+            lo, hi = chart.figure.layout.xaxis.range
+            assert all(lo <= x <= hi for x in trace.x)
