@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test validate clean
+.PHONY: run test validate clean chromium
 
 # Re-install only when a requirements file changes (the stamp is older than it).
 $(VENV)/.runtime: requirements.txt
@@ -21,10 +21,20 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run server.py --server.port $(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev chromium
 	$(PY) -m pytest
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not possible here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium from Debian for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium' and then 'make test' again." >&2; exit 1; \
+	  fi; }
 
 validate: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments

@@ -11,9 +11,8 @@ from ketacheck import loader, referral
 from ketacheck.loader import Content
 from ketacheck.scoring import RedFlagHit
 from ketacheck.ui import state as app_state
+from ketacheck.web.pwa import QUICK_EXIT_URL
 
-# GOV.UK's Exit-this-page pattern sends people to a neutral, busy site.
-QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
 LEAVING = "_leaving"
 
 # Touch targets of at least 48 px, 16 px inputs (no iOS zoom), and a red quick-exit button.
@@ -80,12 +79,9 @@ def header(content: Content, state: dict[str, Any]) -> None:
 
 
 def leave() -> None:
-    """Replace this page with a neutral one so Back does not return here."""
-    st.html(
-        f"<script>window.location.replace({QUICK_EXIT_URL!r});</script>",
-        unsafe_allow_javascript=True,  # a fixed script; no user text reaches it
-    )
-    st.markdown(f"Leaving… If nothing happens, [go to a weather page]({QUICK_EXIT_URL}).")
+    """After a quick exit. In the browser, /pwa.js has already replaced the page with a neutral one
+    (so Back does not return here); this is what shows if scripts are blocked."""
+    st.markdown(f"Your answers are cleared. [Go to a weather page]({QUICK_EXIT_URL}).")
     st.stop()
 
 
