@@ -1,0 +1,124 @@
+"""The server glue without a browser: the HTML shell rewrite, CSP, offline help card, manifest and
+the middlewares, driven as plain ASGI apps."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
+
+from ketacheck.web import headers, html_shell, offline_page, pwa
+
+INDEX = headers.streamlit_index_html()
+
+
+def test_shell_rewrite_adds_pwa_tags_name_and_crisis_link():
+    html = html_shell.rewrite(INDEX)
+    assert '<html lang="en">' in html and "<title>KetaCheck</title>" in html
+    for tag in ('rel="manifest" href="/app.webmanifest"', 'name="theme-color"', 'rel="apple-touch-icon"',
+                'name="description"', 'src="/pwa.js"'):
+        assert tag in html, tag
+    root = html[html.index('<div id="root">'):]
+    assert "KetaCheck" in root[:400] and 'href="/offline.html"' in root[:400]
+    assert "_stcore/agent" not in html  # no pointer to the agent API
+
+
+def test_csp_allows_exactly_streamlits_inline_script_and_no_other_origin():
+    inline = re.search(r"<script>(.*?)</script>", INDEX, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    csp = headers.content_security_policy(INDEX)
+    assert f"'sha256-{digest}'" in csp
+    assert "http:" not in csp and "https:" not in csp and "'unsafe-eval'" not in csp
+    assert "frame-ancestors 'none'" in csp and "connect-src 'self'" in csp
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.scripts += tag == "script"
+        self.hrefs += [v for k, v in attrs if k == "href"]
+
+
+def test_offline_page_lists_every_regions_emergency_and_crisis_contacts(content):
+    html = offline_page.render(content)
+    parser = _Links()
+    parser.feed(html)
+    assert parser.scripts == 0 and "needs a connection" in html
+    for region in content.regions.values():
+        assert region.name in html
+        for res in region.resources:
+            if res.type in ("emergency", "crisis") and res.phone:
+                assert f"tel:{res.phone.replace(' ', '').replace('-', '')}" in parser.hrefs, res.id
+
+
+def test_offline_page_escapes_content(content, monkeypatch):
+    region = content.regions["US"]
+    hostile = region.resources[0].model_copy(update={"name": "<script>alert(1)</script>"})
+    monkeypatch.setitem(content.regions, "US", region.model_copy(update={"resources": [hostile, *region.resources[1:]]}))
+    html = offline_page.render(content)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_manifest_is_installable_shape():
+    m = pwa.manifest()
+    assert m["display"] == "standalone" and m["start_url"] == m["scope"] == m["id"] == "/"
+    sizes = {(i["sizes"], i["purpose"]) for i in m["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in m["icons"]:
+        assert (pwa.STATIC / "icons" / icon["src"].rsplit("/", 1)[1]).is_file()
+
+
+# ------------------------------------------------------------------ middlewares as plain ASGI
+
+
+def call(app, path, headers_in=()):
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path, "headers": list(headers_in), "client": ("127.0.0.1", 5)}
+    asyncio.run(app(scope, receive, send))
+    start = sent[0]
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    return start["status"], dict(start["headers"]), body
+
+
+def fake_streamlit(html: bytes):
+    """Answers like Streamlit's SPA fallback: gzip when asked (the trap), plain otherwise."""
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen["accept-encoding"] = dict(scope["headers"]).get(b"accept-encoding")
+        enc = [(b"content-encoding", b"gzip")] if seen["accept-encoding"] else []
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"1"), *enc]})
+        await send({"type": "http.response.body", "body": html[:100], "more_body": True})
+        await send({"type": "http.response.body", "body": html[100:]})
+
+    return app, seen
+
+
+def test_shell_middleware_defuses_gzip_and_rewrites_deep_links():
+    inner, seen = fake_streamlit(INDEX.encode())
+    app = headers.SecurityHeadersMiddleware(html_shell.HtmlShellMiddleware(inner), index_html=INDEX)
+    status, hdrs, body = call(app, "/check", [(b"accept", b"text/html"), (b"accept-encoding", b"gzip, br")])
+    assert status == 200 and seen["accept-encoding"] is None and b"content-encoding" not in hdrs
+    assert b'rel="manifest"' in body and int(hdrs[b"content-length"]) == len(body)
+    assert hdrs[b"referrer-policy"] == b"no-referrer" and hdrs[b"x-content-type-options"] == b"nosniff"
+    assert b"camera=()" in hdrs[b"permissions-policy"]
+
+
+def test_metrics_are_not_served():
+    inner, _ = fake_streamlit(b"metrics")
+    status, hdrs, _ = call(headers.SecurityHeadersMiddleware(inner, index_html=INDEX), "/_stcore/metrics")
+    assert status == 404 and hdrs[b"referrer-policy"] == b"no-referrer"
