@@ -7,12 +7,13 @@ Errors go to stderr one per line, never as a traceback, and nothing partial goes
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import loader, scoring, submission
+from . import export, loader, scoring, submission
 from .loader import Content, ContentError
 
 
@@ -73,6 +74,13 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
     p_questions.add_argument("--region", help="wording for this region (e.g. UK units for AUDIT-C)")
     p_score = sub.add_parser("score", help="score an answer file (or - for stdin); prints the result as JSON")
     p_score.add_argument("file")
+    p_export = sub.add_parser("export", help="write a summary (pdf, html), a KetaCheck JSON file or a FHIR response")
+    p_export.add_argument("--format", choices=("pdf", "html", "json", "fhir"), required=True)
+    p_export.add_argument("file", help="answers: a score-style answer file, a KetaCheck JSON export or a FHIR response")
+    p_export.add_argument("-o", "--output", required=True, help="file to write (- for stdout, not for pdf)")
+    p_fq = sub.add_parser("fhir-questionnaire", help="a FHIR R4 Questionnaire generated from the content")
+    p_fq.add_argument("id", help="ketacheck-self, ketacheck-other, ketacheck-intake, audit_c, sds or dsm5_k")
+    p_fq.add_argument("-o", "--output", required=True, help="file to write (- for stdout)")
 
     try:
         args = parser.parse_args(argv)
@@ -98,13 +106,57 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         out.write("\n")
         return 0
 
+    if args.command == "fhir-questionnaire":
+        try:
+            resource = export.fhir_questionnaire(content, args.id)
+        except ValueError as exc:
+            print(f"id: {exc}", file=err)
+            return 2
+        return _write(args.output, json.dumps(resource, indent=2, ensure_ascii=False) + "\n", out, err)
+
     try:
         data = _read_input(args.file, stdin)
-        result = scoring.score(submission.parse_text(data, content), content)
+        sub_ = _submission(data, content) if args.command == "export" else submission.parse_text(data, content)
     except submission.InputError as exc:
         for problem in exc.problems:
             print(problem, file=err)
         return 2
-    json.dump(result.to_dict(), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    result = scoring.score(sub_, content)
+    if args.command == "score":
+        json.dump(result.to_dict(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    today = dt.date.today()
+    if args.format == "pdf":
+        if args.output == "-":
+            print("--output: a PDF needs a file name, not -", file=err)
+            return 2
+        return _write(args.output, export.summary_pdf(sub_, result, content, today), out, err)
+    if args.format == "html":
+        text = export.summary_html(sub_, result, content, today)
+    elif args.format == "json":
+        text = json.dumps(export.to_json(sub_, result, content, today), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = json.dumps(export.fhir_questionnaire_response(sub_, result, content, today), indent=2, ensure_ascii=False) + "\n"
+    return _write(args.output, text, out, err)
+
+
+def _submission(data: bytes, content: Content) -> submission.Submission:
+    """A score-style answer file, or an exported one (KetaCheck JSON with schema_version, or FHIR)."""
+    raw = submission.parse_json(data)
+    if isinstance(raw, dict) and ("schema_version" in raw or "resourceType" in raw):
+        return export.load_import(data, content)
+    return submission.parse(raw, content)
+
+
+def _write(path: str, data: str | bytes, out: TextIO, err: TextIO) -> int:
+    if path == "-":
+        out.write(data if isinstance(data, str) else data.decode("utf-8"))
+        return 0
+    try:
+        Path(path).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as exc:
+        print(f"--output: cannot write {path}: {exc.strerror}", file=err)
+        return 2
+    print(f"wrote {path}", file=err)
     return 0

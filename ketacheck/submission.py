@@ -34,7 +34,7 @@ class Submission:
     answers: dict[str, int] = field(default_factory=dict)
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
     text = json.dumps(value) if not isinstance(value, str) else repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -62,20 +62,20 @@ def parse(raw: Any, content: Content) -> Submission:
     problems: list[str] = []
     for key in raw:
         if key not in ALLOWED_KEYS:
-            problems.append(f"{_describe(key)}: unknown key (expected {', '.join(ALLOWED_KEYS)})")
+            problems.append(f"{describe(key)}: unknown key (expected {', '.join(ALLOWED_KEYS)})")
 
     audience = raw.get("audience", "self")
     if audience not in AUDIENCES:
-        problems.append(f"audience: must be one of {', '.join(AUDIENCES)} (got {_describe(audience)})")
+        problems.append(f"audience: must be one of {', '.join(AUDIENCES)} (got {describe(audience)})")
     region = raw.get("region", "INTL")
     if not isinstance(region, str) or region not in content.regions:
-        problems.append(f"region: must be one of {', '.join(content.regions)} (got {_describe(region)})")
+        problems.append(f"region: must be one of {', '.join(content.regions)} (got {describe(region)})")
     prescribed = raw.get("prescribed", False)
     if not isinstance(prescribed, bool):
-        problems.append(f"prescribed: must be true or false (got {_describe(prescribed)})")
+        problems.append(f"prescribed: must be true or false (got {describe(prescribed)})")
     sex = raw.get("sex", "unspecified")
     if sex not in SEXES:
-        problems.append(f"sex: must be one of {', '.join(SEXES)} (got {_describe(sex)})")
+        problems.append(f"sex: must be one of {', '.join(SEXES)} (got {describe(sex)})")
 
     answers_raw = raw.get("answers")
     answers: dict[str, int] = {}
@@ -87,14 +87,14 @@ def parse(raw: Any, content: Content) -> Submission:
         for item_id, value in answers_raw.items():
             item = content.items.get(item_id)
             if item is None:
-                problems.append(f"answers.{_describe(item_id)}: unknown item id")
+                problems.append(f"answers.{describe(item_id)}: unknown item id")
                 continue
             allowed = ", ".join(str(o.value) for o in item.options)
             # bool is an int in Python; true/false are not answers.
             if isinstance(value, bool) or not isinstance(value, int):
-                problems.append(f"answers.{item_id}: value must be a whole number, one of {allowed} (got {_describe(value)})")
+                problems.append(f"answers.{item_id}: value must be a whole number, one of {allowed} (got {describe(value)})")
             elif item.option(value) is None:
-                problems.append(f"answers.{item_id}: value {_describe(value)} is not an option (one of {allowed})")
+                problems.append(f"answers.{item_id}: value {describe(value)} is not an option (one of {allowed})")
             else:
                 answers[item_id] = value
     if problems:

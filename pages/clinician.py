@@ -1,7 +1,8 @@
-"""Clinician summary for intake: every item, scores, flags, signs, a suggested next step."""
+"""Clinician summary for intake: this session's answers, or a file the person brought."""
 
 import streamlit as st
 
+from ketacheck import scoring
 from ketacheck.ui import chrome
 from ketacheck.ui import state as app_state
 from ketacheck.ui import views
@@ -11,23 +12,20 @@ if state["audience"] != "intake":
     st.info("The clinician summary is part of the intake pre-screen. Choose it on the start page.")
     chrome.end()
     st.stop()
-result = app_state.result(state, content)
 
 st.title("Clinician summary", anchor=False)
 st.caption("Pre-screen only; not a diagnosis. Answers were given by the person in the first person.")
-st.markdown(f"**Level:** {result.tier_label} · **Context:** {'prescribed' if result.prescribed else 'not prescribed'}, "
-            f"region {result.region} · **Answered:** {result.answered} items")
-plan = content.tiers.help[result.tier]
-st.markdown(f"**Suggested next step:** {plan.heading}. {plan.intro}")
-if result.red_flags:
-    st.error("Red flags: " + "; ".join(f.name for f in result.red_flags))
-st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
-views.instruments(result, content)
-if result.signs:
-    st.subheader("Warning signs", anchor=False)
-    st.markdown("\n".join(f"- {s.name}: strength {round(s.strength * 100)}% ({', '.join(s.because)})" for s in result.signs))
-st.subheader("Every answer", anchor=False)
-views.clinician_table(result, content, app_state.submission(state, content).answers)
+upload = st.file_uploader("Read a KetaCheck file the person brought (JSON or FHIR)", type=["json"], key="import_file")
+if upload is not None:
+    sub = views.read_import(upload.getvalue(), content)
+    if sub is not None:
+        st.info("Showing the file, not this session.")
+        views.clinician_summary(sub, scoring.score(sub, content), content)
+elif state["answers"]:
+    sub = app_state.submission(state, content)
+    views.clinician_summary(sub, scoring.score(sub, content), content)
+else:
+    st.info("No answers yet in this session.")
 
 if st.button("Finish and clear", type="primary", width="stretch", key="finish_clear",
              help="Wipes this session so the next person cannot see anything of it."):

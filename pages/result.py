@@ -25,4 +25,5 @@ if state["audience"] == "intake" and st.button("Show clinician summary", width="
 views.signs(result, content)
 views.instruments(result, content)
 views.chart_section(result, content)
+views.downloads(app_state.submission(state, content), result, content)
 chrome.end()

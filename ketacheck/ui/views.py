@@ -6,29 +6,26 @@ Everything shown comes from the `Result` and the content; user input is never re
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pandas as pd
 import streamlit as st
 
-from ketacheck import charts, referral, scoring
+from ketacheck import charts, export, referral, scoring
+from ketacheck.submission import InputError, Submission
+from ketacheck.wording import NOT_A_DIAGNOSIS, STATUS_WORDS, instrument_verdict
 from ketacheck.loader import Content
 from ketacheck.model import Resource
 from ketacheck.referral import HelpItem
 
-NOT_A_DIAGNOSIS = (
-    "**This is not a diagnosis.** It is a check against warning signs and standard questionnaires. "
-    "Only a clinician who talks with you can diagnose anything."
-)
-STATUS_WORDS = {
-    "validated": "Validated questionnaire",
-    "based_on": "Based on a published standard, not validated in this form",
-    "derived": "Warning-sign check from our source documents, not validated",
-}
 
 
 def tier_heading(result: scoring.Result) -> None:
     st.header(result.tier_label, anchor=False)
     st.markdown(result.tier_summary)
-    st.markdown(NOT_A_DIAGNOSIS)
+    first, rest = NOT_A_DIAGNOSIS.split(". ", 1)
+    st.markdown(f"**{first}.** {rest}")
 
 
 def why(result: scoring.Result, content: Content) -> None:
@@ -67,16 +64,6 @@ def instruments(result: scoring.Result, content: Content) -> None:
         st.caption(inst.validation["statement"])
         if not inst.complete:
             st.caption(f"Answered {inst.answered} of {inst.asked} questions, so the score may be low.")
-
-
-def instrument_verdict(inst: scoring.InstrumentScore) -> str:
-    if inst.cutoff is not None:
-        side = "at or above" if inst.positive else "below"
-        return f"Score {inst.score} of {inst.max}: {side} the cut-off of {inst.cutoff}."
-    if inst.severity is not None:
-        return f"{inst.criteria_met} of {inst.max} criteria met: {inst.severity_label}."
-    others = "; ".join(f"{c['at']} for {c['population']}" for c in inst.reference_cutoffs)
-    return f"Score {inst.score} of {inst.max}. No cut-off is validated for ketamine (cut-offs used for other drugs: {others})."
 
 
 def chart_section(result: scoring.Result, content: Content) -> None:
@@ -130,6 +117,52 @@ def education(content: Content, section_ids: list[str], audience: str, expanded:
             st.markdown(section.body)
             st.caption("Sources: " + "; ".join(
                 f"{content.sources[s].title} ({content.sources[s].publisher})" for s in section.sources))
+
+
+def downloads(sub: Submission, result: scoring.Result, content: Content) -> None:
+    """Files are made only when a button is pressed, on this device's request; nothing is kept."""
+    st.subheader("Take it with you", anchor=False)
+    st.caption("To show a doctor or counsellor. Made when you press a button; KetaCheck keeps no copy. "
+               "The file names say nothing about you.")
+    today = dt.date.today()
+    files = [
+        ("Printable summary (PDF)", "pdf", "application/pdf", lambda: export.summary_pdf(sub, result, content, today)),
+        ("Printable summary (web page)", "html", "text/html", lambda: export.summary_html(sub, result, content, today)),
+        ("Answers for KetaCheck (JSON)", "json", "application/json",
+         lambda: json.dumps(export.to_json(sub, result, content, today), indent=2, ensure_ascii=False)),
+        ("Answers for health records (FHIR)", "fhir.json", "application/fhir+json",
+         lambda: json.dumps(export.fhir_questionnaire_response(sub, result, content, today), indent=2, ensure_ascii=False)),
+    ]
+    for label, ext, mime, make in files:
+        st.download_button(label, data=make, file_name=f"ketacheck.{ext}", mime=mime, on_click="ignore",
+                           width="stretch", key=f"download_{ext}")
+
+
+def read_import(data: bytes, content: Content) -> Submission | None:
+    """An uploaded file, checked before anything is shown; problems as plain text, never markup."""
+    try:
+        return export.load_import(data, content)
+    except InputError as exc:
+        st.error("This file cannot be read. Nothing from it is shown.")
+        for problem in exc.problems:
+            st.text(problem)
+        return None
+
+
+def clinician_summary(sub: Submission, result: scoring.Result, content: Content) -> None:
+    st.markdown(f"**Level:** {result.tier_label} · **Context:** {'prescribed' if result.prescribed else 'not prescribed'}, "
+                f"region {result.region} · **Answered:** {result.answered} items")
+    plan = content.tiers.help[result.tier]
+    st.markdown(f"**Suggested next step:** {plan.heading}. {plan.intro}")
+    if result.red_flags:
+        st.error("Red flags: " + "; ".join(f.name for f in result.red_flags))
+    st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
+    instruments(result, content)
+    if result.signs:
+        st.subheader("Warning signs", anchor=False)
+        st.markdown("\n".join(f"- {s.name}: strength {round(s.strength * 100)}% ({', '.join(s.because)})" for s in result.signs))
+    st.subheader("Every answer", anchor=False)
+    clinician_table(result, content, sub.answers)
 
 
 def clinician_table(result: scoring.Result, content: Content, answers: dict[str, int]) -> None:

@@ -1,0 +1,75 @@
+"""Take-away files on the result page, and the intake view reading a file a person brought."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ketacheck import export, scoring, submission
+from test_app import answer_all, kc, start, texts
+
+
+def test_result_offers_four_downloads_named_without_personal_details(content):
+    at = start("self", region="UK")
+    answer_all(at, content, lambda item: 0 if item.red_flag else 1)
+    at.button(key="see_result").click().run()
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert set(buttons) == {"Printable summary (PDF)", "Printable summary (web page)",
+                            "Answers for KetaCheck (JSON)", "Answers for health records (FHIR)"}
+
+
+def intake_clinician(region="US") -> AppTest:
+    at = start("intake", region=region)
+    at.switch_page("pages/clinician.py").run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "intake"])
+@pytest.mark.parametrize("fmt", ["json", "fhir"])
+def test_import_shows_the_same_result_as_the_export(content, audience, fmt):
+    answers = {i.id: i.options[-1].value for i in content.flow(audience, False) if not i.red_flag}
+    sub = submission.parse({"audience": audience, "region": "AU", "answers": answers}, content)
+    result = scoring.score(sub, content)
+    doc = (export.to_json(sub, result, content, dt.date(2026, 11, 22)) if fmt == "json"
+           else export.fhir_questionnaire_response(sub, result, content, dt.date(2026, 11, 22)))
+    at = intake_clinician()
+    at.file_uploader(key="import_file").upload("brought.json", json.dumps(doc).encode(), "application/json").run()
+    assert not at.exception and not at.error
+    assert f"**Level:** {result.tier_label}" in texts(at)
+    assert set(at.table[0].value["Item"]) == set(sub.answers)
+
+
+HOSTILE = [
+    (b"{not json", "not valid JSON"),
+    (json.dumps({"schema_version": 99, "answers": {}}).encode(), "schema_version 99 is not supported"),
+    (json.dumps({"schema_version": 1, "kind": "ketacheck.answers", "audience": "self",
+                 "answers": {"crav.urges": "<script>alert(1)</script>"}}).encode(), "crav.urges"),
+    (b"[" * 5000 + b"]" * 5000, "nested"),
+    (json.dumps({"resourceType": "Patient"}).encode(), "QuestionnaireResponse"),
+]
+
+
+@pytest.mark.parametrize(("data", "fragment"), HOSTILE)
+def test_hostile_imports_get_one_clear_message_and_nothing_rendered(content, data, fragment):
+    at = intake_clinician()
+    at.file_uploader(key="import_file").upload("bad.json", data, "application/json").run()
+    assert not at.exception
+    assert "cannot be read" in at.error[0].value
+    problems = [t.value for t in at.text]
+    assert any(fragment in p for p in problems), problems
+    assert not at.table  # nothing from the file is shown
+    assert all(not m.proto.allow_html for m in at.markdown)
+
+
+def test_finish_and_clear_forgets_the_uploaded_file(content):
+    at = intake_clinician()
+    sub = submission.parse({"audience": "intake", "answers": {"crav.urges": 4}}, content)
+    doc = export.to_json(sub, scoring.score(sub, content), content)
+    at.file_uploader(key="import_file").upload("brought.json", json.dumps(doc).encode(), "application/json").run()
+    assert at.table
+    at.button(key="finish_clear").click().run()
+    assert kc(at)["answers"] == {} and "import_file" not in at.session_state
