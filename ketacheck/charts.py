@@ -37,6 +37,9 @@ FAINT_INK = "#444444"
 ROW_PX = 40  # one bar plus the label above it
 BAR_WIDTH = 0.42  # of a row, in category units
 SMALL = 12  # font size for band and threshold labels
+# The domain scale is 0-100; the axis runs a little past 100 so the "100" tick label is not hidden at
+# the right edge of a phone screen (plotly hides tick labels that would overflow the chart).
+DOMAIN_AXIS_END = 104
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def _bars(labels: list[str], values: list[float], colours: list[str], hover: lis
         y=labels,
         width=BAR_WIDTH,
         offset=0.0,
-        marker=dict(color=colours, line=dict(color=OUTLINE, width=1)),
+        marker={"color": colours, "line": {"color": OUTLINE, "width": 1}},
         hovertext=hover,
         hoverinfo="text",
         showlegend=False,
@@ -77,64 +80,66 @@ def _bars(labels: list[str], values: list[float], colours: list[str], hover: lis
 
 def _bar_label(row: int, text: str) -> dict:
     """The bar's name and value, written just above it (row = the bar's position, 0 at the top)."""
-    return dict(
-        x=0,
-        y=row,
-        xref="x",
-        yref="y",
-        text=text,
-        showarrow=False,
-        xanchor="left",
-        yanchor="bottom",
-        yshift=1,
-        align="left",
-        font=dict(size=14, color=INK),
-    )
+    return {
+        "x": 0,
+        "y": row,
+        "xref": "x",
+        "yref": "y",
+        "text": text,
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "yshift": 1,
+        "align": "left",
+        "font": {"size": 14, "color": INK},
+        "bgcolor": "rgba(255,255,255,0.8)",  # keeps the label readable where a threshold line crosses it
+        "borderpad": 0,
+    }
 
 
 def _top_label(x: float, text: str, anchor: str = "center", row: int = 0) -> dict:
     """A band or threshold name in the top margin, above the plot; `row` staggers crowded labels."""
-    return dict(
-        x=x,
-        y=1,
-        xref="x",
-        yref="paper",
-        text=text,
-        showarrow=False,
-        xanchor=anchor,
-        yanchor="bottom",
-        yshift=1 + 16 * row,
-        font=dict(size=SMALL, color=FAINT_INK),
-    )
+    return {
+        "x": x,
+        "y": 1,
+        "xref": "x",
+        "yref": "paper",
+        "text": text,
+        "showarrow": False,
+        "xanchor": anchor,
+        "yanchor": "bottom",
+        "yshift": 1 + 16 * row,
+        "font": {"size": SMALL, "color": FAINT_INK},
+    }
 
 
 def _band(x0: float, x1: float, colour: str) -> dict:
-    return dict(
-        type="rect",
-        xref="x",
-        yref="paper",
-        x0=x0,
-        x1=x1,
-        y0=0,
-        y1=1,
-        fillcolor=colour,
-        line=dict(width=0),
-        layer="below",
-    )
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "paper",
+        "x0": x0,
+        "x1": x1,
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": colour,
+        "line": {"width": 0},
+        "layer": "below",
+    }
 
 
 def _vline(x: float, dash: str = "solid") -> dict:
-    return dict(
-        type="line",
-        xref="x",
-        yref="paper",
-        x0=x,
-        x1=x,
-        y0=0,
-        y1=1,
-        line=dict(color=INK, width=1.5, dash=dash),
-        layer="above",
-    )
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": INK, "width": 1.5, "dash": dash},
+        "layer": "above",
+    }
 
 
 def _anchor(x: float, lo: float, hi: float) -> str:
@@ -143,20 +148,25 @@ def _anchor(x: float, lo: float, hi: float) -> str:
 
 
 def _figure(
-    traces: list, categories: list[str], x_range: list[float], shapes: list[dict], annotations: list[dict], tickvals=None
+    traces: list,
+    categories: list[str],
+    x_range: list[float],
+    shapes: list[dict],
+    annotations: list[dict],
+    tickvals=None,
 ) -> go.Figure:
     rows = max(len(categories), 1)
-    layout = dict(
-        autosize=True,
-        height=_height(rows),
-        margin=dict(l=8, r=8, t=40, b=8),
-        font=dict(size=14),
-        showlegend=False,
-        dragmode=False,
-        hovermode="closest",
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        xaxis=dict(
+    layout = {
+        "autosize": True,
+        "height": _height(rows),
+        "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
+        "font": {"size": 14},
+        "showlegend": False,
+        "dragmode": False,
+        "hovermode": "closest",
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "xaxis": dict(
             range=x_range,
             fixedrange=True,
             automargin=True,
@@ -167,38 +177,48 @@ def _figure(
         ),
         # Categories are labelled by annotations above each bar, so tick labels are hidden; the range
         # leaves room above the first bar for its label. First category at the top.
-        yaxis=dict(
-            type="category",
-            categoryorder="array",
-            categoryarray=categories,
-            range=[rows - 1 + BAR_WIDTH + 0.12, -0.62],
-            showticklabels=False,
-            ticks="",
-            showline=False,
-            fixedrange=True,
-            automargin=True,
-        ),
-        shapes=shapes,
-        annotations=annotations,
-        barmode="overlay",
-    )
+        "yaxis": {
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": categories,
+            "range": [rows - 1 + BAR_WIDTH + 0.12, -0.62],
+            "showticklabels": False,
+            "ticks": "",
+            "showline": False,
+            "fixedrange": True,
+            "automargin": True,
+        },
+        "shapes": shapes,
+        "annotations": annotations,
+        "barmode": "overlay",
+    }
     return go.Figure(data=traces, layout=layout)
 
 
 def _empty(message: str) -> go.Figure:
-    layout = dict(
-        autosize=True,
-        height=_height(2),
-        margin=dict(l=8, r=8, t=40, b=8),
-        font=dict(size=14),
-        showlegend=False,
-        dragmode=False,
-        xaxis=dict(visible=False, fixedrange=True, range=[0, 1]),
-        yaxis=dict(visible=False, fixedrange=True, range=[0, 1]),
-        annotations=[
-            dict(x=0.5, y=0.5, xref="paper", yref="paper", text=message, showarrow=False, font=dict(size=16, color=INK))
+    layout = {
+        "autosize": True,
+        "height": _height(2),
+        "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
+        "font": {"size": 14},
+        "showlegend": False,
+        "dragmode": False,
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "xaxis": {"visible": False, "fixedrange": True, "range": [0, 1]},
+        "yaxis": {"visible": False, "fixedrange": True, "range": [0, 1]},
+        "annotations": [
+            {
+                "x": 0.5,
+                "y": 0.5,
+                "xref": "paper",
+                "yref": "paper",
+                "text": message,
+                "showarrow": False,
+                "font": {"size": 16, "color": INK},
+            }
         ],
-    )
+    }
     return go.Figure(layout=layout)
 
 
@@ -229,7 +249,7 @@ def domain_profile(result: Result, content: Content) -> Chart:
     figure = _figure(
         [_bars(labels, values, colours, hover, "domains")],
         labels,
-        [0, 100],
+        [0, DOMAIN_AXIS_END],
         shapes,
         annotations,
         tickvals=[0, bands.some_at, bands.high_at, 100],
@@ -238,8 +258,10 @@ def domain_profile(result: Result, content: Content) -> Chart:
     scored = [d for d in domains if d.answered > 0]
     missing = [d for d in domains if d.answered == 0]
     parts = [
-        f"Score out of 100 for each area of your answers (low under {bands.some_at}, "
-        f"some from {bands.some_at}, high from {bands.high_at})."
+        (
+            f"Score out of 100 for each area of your answers (low under {bands.some_at}, "
+            f"some from {bands.some_at}, high from {bands.high_at})."
+        )
     ]
     if scored:
         parts.append("; ".join(f"{d.label} {d.score}, {d.band}" for d in scored) + ".")
@@ -276,7 +298,9 @@ def tier_drivers(result: Result, content: Content) -> Chart:
     if noted:
         notes.append("Noted but not counted: " + ", ".join(s.name for s in noted) + ".")
     if result.tier != by_points:
-        notes.append(f'Your overall level, "{tier_labels.get(result.tier, result.tier)}", comes from other answers; the reasons explain why.')
+        notes.append(
+            f'Your overall level, "{tier_labels.get(result.tier, result.tier)}", comes from other answers; the reasons explain why.'
+        )
 
     if not counted:
         text = f"No warning signs matched, so no points were added ({where})."
@@ -290,7 +314,7 @@ def tier_drivers(result: Result, content: Content) -> Chart:
         y=[total_label],
         width=BAR_WIDTH,
         offset=0.0,
-        marker=dict(color=[BAR[by_points]], line=dict(color=OUTLINE, width=1)),
+        marker={"color": [BAR[by_points]], "line": {"color": OUTLINE, "width": 1}},
         hovertext=[f"Total: {number(result.points)} points"],
         hoverinfo="text",
         showlegend=False,
@@ -300,7 +324,10 @@ def tier_drivers(result: Result, content: Content) -> Chart:
         labels,
         [s.points for s in counted],
         [NEUTRAL] * len(counted),
-        [f"{s.name}: {number(s.points)} points (weight {number(s.weight)} x strength {number(s.strength)})" for s in counted],
+        [
+            f"{s.name}: {number(s.points)} points (weight {number(s.weight)} x strength {number(s.strength)})"
+            for s in counted
+        ],
         "signs",
     )
     top = max(high_at * 1.15, result.points * 1.08)
@@ -314,10 +341,7 @@ def tier_drivers(result: Result, content: Content) -> Chart:
     figure = _figure([total, signs], [total_label, *labels], [0, top], shapes, annotations)
 
     listed = "; ".join(f"{s.name} {number(s.points)}" for s in counted)
-    text = (
-        f"Total: {number(result.points)} points, {where}. "
-        f"Points by warning sign, largest first: {listed}."
-    )
+    text = f"Total: {number(result.points)} points, {where}. Points by warning sign, largest first: {listed}."
     return Chart("drivers", title, figure, " ".join([text, *notes]))
 
 

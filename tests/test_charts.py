@@ -6,11 +6,11 @@ import json
 
 import plotly.graph_objects as go
 import pytest
+from conftest import ASSESSMENTS
+from helpers import at_level, score, top, yes_to
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ASSESSMENTS
-from helpers import at_level, score, top, yes_to
 from ketacheck import charts, loader
 from ketacheck.charts import number
 from ketacheck.model import SEXES
@@ -20,7 +20,11 @@ ITEMS = list(CONTENT.items.values())
 
 
 def questionnaire_items(content, domain=None):
-    return [i for i in content.items if i not in content.instrument_of and (domain is None or content.items[i].domain == domain)]
+    return [
+        i
+        for i in content.items
+        if i not in content.instrument_of and (domain is None or content.items[i].domain == domain)
+    ]
 
 
 @pytest.fixture()
@@ -60,7 +64,9 @@ def test_domain_chart_has_one_bar_per_scored_domain_with_its_score(content, busy
     shown = dict(zip(trace.y, trace.x))
     assert len(trace.y) == len(busy.domains)
     assert shown == {d.label: d.score for d in busy.domains.values()}
-    assert tuple(chart.figure.layout.xaxis.range) == (0, 100)
+    lo, hi = chart.figure.layout.xaxis.range
+    assert lo == 0 and 100 <= hi <= 105, "the 0-100 scale, with room for the last tick label"
+    assert list(chart.figure.layout.xaxis.tickvals)[::3] == [0, 100]
     assert chart.id == "domains"
 
 
@@ -255,11 +261,11 @@ def test_wording_is_person_first(content, busy):
 def answer_sets(draw):
     chosen = draw(st.lists(st.sampled_from(ITEMS), unique_by=lambda i: i.id, max_size=len(ITEMS)))
     answers = {i.id: draw(st.sampled_from([o.value for o in i.options])) for i in chosen}
-    context = dict(
-        region=draw(st.sampled_from(list(CONTENT.regions))),
-        prescribed=draw(st.booleans()),
-        sex=draw(st.sampled_from(SEXES)),
-    )
+    context = {
+        "region": draw(st.sampled_from(list(CONTENT.regions))),
+        "prescribed": draw(st.booleans()),
+        "sex": draw(st.sampled_from(SEXES)),
+    }
     return answers, context
 
 
