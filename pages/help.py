@@ -18,6 +18,6 @@ if not state["answers"]:
 views.help_lists(result, content)
 views.education(content, content.tiers.help[result.tier].sections, audience)
 if audience in content.tiers.audience_sections:
-    st.subheader("For you, as someone who cares about them", anchor=False)
+    st.header("For you, as someone who cares about them", anchor=False)
     views.education(content, content.tiers.audience_sections[audience], audience, expanded=True)
 chrome.end()

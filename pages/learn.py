@@ -11,7 +11,7 @@ audience = state["audience"] or "self"
 st.title("Learn", anchor=False)
 st.markdown("Written in our own words from the documents named under each section.")
 views.education(content, [s.id for s in content.education.sections], audience)
-st.subheader("The warning signs", anchor=False)
+st.header("The warning signs", anchor=False)
 for sign in content.signs.values():
     with st.expander(sign.name):
         st.markdown(sign.meaning)

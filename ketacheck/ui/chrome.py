@@ -22,6 +22,10 @@ CSS = """
 .stRadio [role="radiogroup"] label { min-height: 44px; align-items: center; }
 .stSelectbox div[data-baseweb="select"] > div { min-height: 48px; }
 input, select, textarea { font-size: 16px !important; }
+/* WCAG AA contrast (4.5:1) for small text: Streamlit fades captions to 60% (4.2:1 on white). */
+[data-testid="stCaptionContainer"] { opacity: 1; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4F5B66; }
+.st-key-question h1 { font-size: 1.6rem; line-height: 1.3; }
 .st-key-quick_exit button { background: #B0301F; border-color: #B0301F; color: #fff; font-weight: 600; }
 .st-key-quick_exit button:hover, .st-key-quick_exit button:focus { background: #8A2417; color: #fff; }
 .st-key-emergency_panel { border: 3px solid #B0301F; border-radius: 0.5rem; padding: 0.75rem; }
@@ -99,7 +103,7 @@ def emergency_panel(content: Content, region: str, flags: list[RedFlagHit]) -> N
     if not flags:
         return
     with st.container(key="emergency_panel"):
-        st.subheader("Get help now", anchor=False)
+        st.header("Get help now", anchor=False)
         for flag in flags:
             st.markdown(f"**{flag.name}.** {flag.message}")
         contact_buttons(content, region, key="emergency")

@@ -27,7 +27,7 @@ def _set(state: dict[str, Any], key: str, value: Any) -> None:
 
 
 def _choice(title: str, state: dict[str, Any], field: str, options: list[tuple[Any, str]], help: str | None = None) -> None:
-    st.subheader(title, anchor=False)
+    st.header(title, anchor=False)
     if help:
         st.caption(help)
     for value, label in options:

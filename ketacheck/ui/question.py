@@ -71,7 +71,8 @@ def show(state: dict[str, Any], content: Content) -> None:
     instrument = content.instruments.get(content.instrument_of.get(item.id, ""))
     if instrument:
         st.caption(f"{instrument.short_name} · {instrument.timeframe}")
-    st.subheader(text, anchor=False)
+    with st.container(key="question"):
+        st.title(text, anchor=False)  # the page's one h1: what is being asked
     if item.help:
         st.caption(item.help)
 

@@ -22,21 +22,21 @@ from ketacheck.referral import HelpItem
 
 
 def tier_heading(result: scoring.Result) -> None:
-    st.header(result.tier_label, anchor=False)
+    st.title(result.tier_label, anchor=False)
     st.markdown(result.tier_summary)
     first, rest = NOT_A_DIAGNOSIS.split(". ", 1)
     st.markdown(f"**{first}.** {rest}")
 
 
 def why(result: scoring.Result, content: Content) -> None:
-    st.subheader("Why am I seeing this?", anchor=False)
+    st.header("Why am I seeing this?", anchor=False)
     st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
     with st.expander("How the level is worked out"):
         st.markdown(scoring.explain_rule(content))
 
 
 def signs(result: scoring.Result, content: Content) -> None:
-    st.subheader("Warning signs in your answers", anchor=False)
+    st.header("Warning signs in your answers", anchor=False)
     if not result.signs:
         st.markdown("None of the warning signs we ask about showed in your answers.")
         return
@@ -57,7 +57,7 @@ def signs(result: scoring.Result, content: Content) -> None:
 def instruments(result: scoring.Result, content: Content) -> None:
     if not result.instruments:
         return
-    st.subheader("Standard questionnaires", anchor=False)
+    st.header("Standard questionnaires", anchor=False)
     for inst in result.instruments.values():
         st.markdown(f"**{inst.name}** — {STATUS_WORDS[inst.validation['status']]}")
         st.markdown(instrument_verdict(inst))
@@ -67,7 +67,7 @@ def instruments(result: scoring.Result, content: Content) -> None:
 
 
 def chart_section(result: scoring.Result, content: Content) -> None:
-    st.subheader("Your answers in pictures", anchor=False)
+    st.header("Your answers in pictures", anchor=False)
     for chart in charts.all_charts(result, content):
         st.markdown(f"**{chart.title}**")
         st.plotly_chart(chart.figure, config={"displayModeBar": False, "responsive": True}, key=f"chart_{chart.id}")
@@ -97,11 +97,11 @@ def help_lists(result: scoring.Result, content: Content) -> None:
     plan = content.tiers.help[result.tier]
     crisis = [h for h in result.resources if h.group == "crisis"]
     support = [h for h in result.resources if h.group == "referral"]
-    st.subheader("If you need help now", anchor=False)
+    st.header("If you need help now", anchor=False)
     st.caption("Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.")
     for h in crisis:
         resource_card(h, key=f"crisis_{h.resource.id}")
-    st.subheader(plan.heading, anchor=False)
+    st.header(plan.heading, anchor=False)
     st.markdown(plan.intro)
     for h in support:
         resource_card(h, key=f"support_{h.resource.id}")
@@ -121,7 +121,7 @@ def education(content: Content, section_ids: list[str], audience: str, expanded:
 
 def downloads(sub: Submission, result: scoring.Result, content: Content) -> None:
     """Files are made only when a button is pressed, on this device's request; nothing is kept."""
-    st.subheader("Take it with you", anchor=False)
+    st.header("Take it with you", anchor=False)
     st.caption("To show a doctor or counsellor. Made when you press a button; KetaCheck keeps no copy. "
                "The file names say nothing about you.")
     today = dt.date.today()
@@ -159,9 +159,9 @@ def clinician_summary(sub: Submission, result: scoring.Result, content: Content)
     st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
     instruments(result, content)
     if result.signs:
-        st.subheader("Warning signs", anchor=False)
+        st.header("Warning signs", anchor=False)
         st.markdown("\n".join(f"- {s.name}: strength {round(s.strength * 100)}% ({', '.join(s.because)})" for s in result.signs))
-    st.subheader("Every answer", anchor=False)
+    st.header("Every answer", anchor=False)
     clinician_table(result, content, sub.answers)
 
 
