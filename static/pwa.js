@@ -26,6 +26,40 @@
     }
   }, true);
 
+  // Streamlit keeps the scroll position across reruns. Two things must come into view anyway:
+  // the emergency panel the moment a red flag is answered (it is drawn at the top of the page), and
+  // the next question after an answer, with focus on it so keyboard and screen-reader users follow.
+  var hadPanel = false;
+  var panelShownAt = 0;
+  var lastQuestion = null;
+  function focusHeading(heading) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+  }
+  new MutationObserver(function () {
+    var panel = document.querySelector(".st-key-emergency_panel");
+    if (panel && !hadPanel) {
+      hadPanel = true;
+      panelShownAt = Date.now();
+      panel.scrollIntoView({ block: "start" });
+      var alarm = panel.querySelector("h1, h2, h3");
+      if (alarm) { focusHeading(alarm); }
+      return;
+    }
+    hadPanel = !!panel;
+    var question = document.querySelector(".st-key-question h1");
+    var text = question ? question.textContent : null;
+    if (text && text !== lastQuestion) {
+      var moved = lastQuestion !== null;
+      lastQuestion = text;
+      // Right after the panel appears, the panel stays in view (the next question is below it).
+      if (moved && Date.now() - panelShownAt > 3000) {
+        question.scrollIntoView({ block: "start" });
+        focusHeading(question);
+      }
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   var presses = 0;
   var timer = null;
   document.addEventListener("keyup", function (event) {

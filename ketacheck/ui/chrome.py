@@ -26,6 +26,9 @@ input, select, textarea { font-size: 16px !important; }
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4F5B66; }
 .st-key-question h1 { font-size: 1.6rem; line-height: 1.3; }
+/* Streamlit's phone menu button and links are 28 px tall; 44 px is the touch minimum. */
+[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button { min-width: 44px; min-height: 44px; }
+[data-testid="stSidebarNavLink"] { min-height: 44px; align-items: center; }
 .st-key-quick_exit button { background: #B0301F; border-color: #B0301F; color: #fff; font-weight: 600; }
 .st-key-quick_exit button:hover, .st-key-quick_exit button:focus { background: #8A2417; color: #fff; }
 .st-key-emergency_panel { border: 3px solid #B0301F; border-radius: 0.5rem; padding: 0.75rem; }
