@@ -11,7 +11,8 @@ st.title("KetaCheck", anchor=False)
 st.markdown(
     "A private check on ketamine use: yours, someone you care about, or a clinic intake. "
     "About 5 to 10 minutes, one question at a time. **It is not a diagnosis**, and **nothing you answer "
-    "is stored**: answers stay in this browser session and are gone when you close it."
+    "is stored**: answers stay in this browser session's memory and are gone within two minutes of "
+    "closing the page, or at once with *Leave this site quickly* or *Clear my answers*."
 )
 
 pickers.audience(state)

@@ -96,8 +96,9 @@ def end() -> None:
     st.divider()
     st.button("Clear my answers", key="clear_answers", on_click=_clear_answers)
     st.caption(
-        "Private: your answers stay in this browser session only. Nothing is stored, logged or sent "
-        "anywhere. KetaCheck is not a diagnosis."
+        "Private: your answers live only in this session's memory and are gone within two minutes of "
+        "closing the page (at once with Clear or Leave). Nothing is written down, logged or sent anywhere. "
+        "KetaCheck is not a diagnosis."
     )
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks and load generators for KetaCheck (not part of the app)."""

@@ -1,0 +1,762 @@
+"""Load generator that speaks Streamlit's own WebSocket protocol, like the browser does.
+
+Each simulated person opens `/_stcore/stream`, and clicks through a whole check with real widget
+changes: the start page (audience, prescribed, sex), one answer per question, then "See my result",
+and reads the tier heading on the result page. Every click is a `BackMsg.rerun_script` whose
+`ClientState.widget_states` carries the button's id with `trigger_value=True`, plus every other
+current widget value, exactly as Streamlit's frontend sends them.
+
+Afterwards each person's shown tier is compared with the engine's tier for that person's own
+answers (`ketacheck.scoring.score`): a mismatch means answers crossed sessions or got lost.
+
+    python -m benchmarks.loadgen --url http://127.0.0.1:8501 --people 30 --audience mix
+
+How the protocol works (Streamlit 1.67; all of it read from the installed source):
+
+- Connect: `ws[s]://host/_stcore/stream`, binary protobuf frames only. The browser repurposes
+  `Sec-WebSocket-Protocol` as `["streamlit", <xsrf token>, <previous session id>]`
+  (`starlette_websocket._parse_subprotocols`). The XSRF token only gates the signed auth cookie, so
+  an anonymous client needs neither it nor the `_streamlit_xsrf` cookie. Origin is optional; when
+  sent it must equal the Host (same-origin) or be in `server.corsAllowedOrigins`. The third entry
+  resumes a disconnected session kept for `server.disconnectedSessionTTL` seconds.
+- Nothing happens until the client sends `BackMsg.rerun_script` (a `ClientState`): the first one has
+  an empty `page_script_hash` (the server picks the default page). The server answers with
+  `new_session` (carries `initialize.session_id` and the run's `page_script_hash`), `navigation`
+  (the page list and the page actually shown), `delta`s (elements; `metadata.delta_path` is the
+  position in the tree) and finally `script_finished`.
+- `st.switch_page` (or `st.rerun`) inside a run ends that run with `script_finished =
+  FINISHED_EARLY_FOR_RERUN`, then a new `new_session` starts the next run on the new page; only
+  `FINISHED_SUCCESSFULLY` ends the round trip. Elements of the interrupted run are stale.
+- The frontend keeps `currentPageScriptHash` from the last `new_session`/`navigation` message and
+  sends it in every later `ClientState`; if it sent an old hash, the click would rerun the old page.
+- Widget ids are `$$ID-<md5>-<user key>` (`elements/lib/utils.py`), so a key maps to an id by
+  reading the elements of the last run. A click is `WidgetState(id, trigger_value=True)`, sent once;
+  the server runs the button's `on_click` and resets the trigger after the run. Value widgets (here
+  only the region selectbox) register their value on mount without a rerun and are resent with
+  every rerun; values of widgets no longer on screen are dropped (`WidgetStateManager.removeInactive`).
+- Messages of `global.minCachedMessageSize` (10 KB) or more are `metadata.cacheable`; a client that
+  lists their hashes in `cached_message_hashes` gets a small `ref_hash` message instead. This client
+  keeps that cache like the browser does (without the age-based pruning).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import urllib.request
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection, connect
+
+STREAM_PATH = "/_stcore/stream"
+ID_PREFIX = "$$ID-"
+AUDIENCES = ("self", "other", "intake")
+SEXES = ("female", "male", "unspecified")
+# Browser locales, one per person in turn: every region of the content, plus one that is none of them.
+LOCALES = ("en-US", "en-GB", "en-IE", "en-CA", "en-AU", "en-NZ", "de-DE")
+RED_FLAG_RATE = 0.02  # chance of choosing a red-flag answer on a safety question
+MAX_QUESTIONS = 200  # a check longer than this is stuck
+
+
+class ProtocolError(Exception):
+    """The server did not behave as a browser would expect (or the app showed an error)."""
+
+
+def user_key(widget_id: str) -> str | None:
+    """The user key inside a widget id `$$ID-<md5>-<key>` (None for widgets without a key)."""
+    if not widget_id.startswith(ID_PREFIX):
+        return None
+    parts = widget_id.split("-", 2)
+    return parts[2] if len(parts) == 3 and parts[2] != "None" else None
+
+
+@dataclass
+class RunStats:
+    seconds: float  # BackMsg sent -> script_finished(FINISHED_SUCCESSFULLY) received
+    messages: int
+    bytes: int
+    runs: int  # script runs in this round trip (2 when the run called st.switch_page)
+
+
+# ------------------------------------------------------------------------------------ one session
+
+
+class StreamlitSession:
+    """One browser tab's worth of protocol: connect, rerun with widget states, read the element tree."""
+
+    def __init__(self, base_url: str, *, locale: str = "en-US", timezone: str = "UTC",
+                 timeout: float = 60.0, send_origin: bool = True, message_cache: bool = True) -> None:
+        parts = urlsplit(base_url)
+        scheme = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}[parts.scheme]
+        self.base_path = parts.path.rstrip("/")
+        self.ws_url = f"{scheme}://{parts.netloc}{self.base_path}{STREAM_PATH}"
+        self.origin = f"{'https' if scheme == 'wss' else 'http'}://{parts.netloc}"
+        self.locale = locale
+        self.timezone = timezone
+        self.timeout = timeout
+        self.send_origin = send_origin
+        self.message_cache = message_cache
+
+        self.session_id: str | None = None
+        self.page_script_hash = ""
+        self.url_path = ""  # the browser URL's page path ("" on the default page)
+        self.pages: dict[str, Any] = {}  # page_script_hash -> AppPage, from the last `navigation`
+        self.elements: dict[tuple[int, ...], Any] = {}  # delta_path -> Element, after the last run
+        self.widget_values: dict[str, WidgetState] = {}  # value widgets currently on screen
+        self.problems: list[str] = []  # exceptions and error alerts the app showed
+        self.messages = 0
+        self.bytes = 0
+        self._cache: dict[str, ForwardMsg] = {}
+        self._ws: ClientConnection | None = None
+
+    # -- connection
+
+    async def connect(self, existing_session_id: str | None = None) -> None:
+        subprotocols = ["streamlit"]
+        if existing_session_id:
+            # The 2nd entry is the XSRF token slot; any token works for an anonymous session.
+            subprotocols += ["xsrf-unused", existing_session_id]
+        self._ws = await connect(
+            self.ws_url,
+            subprotocols=subprotocols,  # type: ignore[arg-type]
+            origin=self.origin if self.send_origin else None,  # type: ignore[arg-type]
+            max_size=None,
+            open_timeout=self.timeout,
+            ping_interval=None,  # the browser sends no WebSocket pings
+            close_timeout=5,
+        )
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+            self._ws = None
+
+    async def __aenter__(self) -> Self:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- reruns
+
+    def _client_state_msg(self, trigger_id: str | None) -> BackMsg:
+        back = BackMsg()
+        cs = back.rerun_script
+        cs.query_string = ""
+        cs.page_script_hash = self.page_script_hash
+        cs.page_name = ""
+        for state in self.widget_values.values():
+            if state.id != trigger_id:
+                cs.widget_states.widgets.add().CopyFrom(state)
+        if trigger_id:
+            trigger = cs.widget_states.widgets.add()
+            trigger.id = trigger_id
+            trigger.trigger_value = True
+        if self.message_cache:
+            cs.cached_message_hashes.extend(self._cache)
+        ci = cs.context_info
+        ci.timezone = self.timezone
+        ci.timezone_offset = 0
+        ci.locale = self.locale
+        ci.url = f"{self.origin}{self.base_path}/{self.url_path}"
+        ci.is_embedded = False
+        ci.color_scheme = "light"
+        return back
+
+    async def rerun(self, trigger_id: str | None = None) -> RunStats:
+        """Send one rerun_script and read until the run (and any switch_page follow-up) finishes."""
+        if self._ws is None:
+            raise ProtocolError("not connected")
+        payload = self._client_state_msg(trigger_id).SerializeToString()
+        start = time.perf_counter()
+        deadline = start + self.timeout
+        await self._ws.send(payload)
+        pending: dict[tuple[int, ...], Any] = {}
+        messages = nbytes = runs = 0
+        while True:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise ProtocolError(f"no script_finished within {self.timeout:g} s")
+            try:
+                raw = await asyncio.wait_for(self._ws.recv(), remaining)
+            except TimeoutError:
+                raise ProtocolError(f"no script_finished within {self.timeout:g} s") from None
+            messages += 1
+            nbytes += len(raw)
+            msg = self._resolve(raw)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                runs += 1
+                pending = {}  # elements of an interrupted run are stale
+                self.session_id = msg.new_session.initialize.session_id
+                self.page_script_hash = msg.new_session.page_script_hash
+            elif kind == "navigation":
+                nav = msg.navigation
+                self.pages = {p.page_script_hash: p for p in nav.app_pages}
+                self.page_script_hash = nav.page_script_hash
+                page = self.pages.get(nav.page_script_hash)
+                self.url_path = "" if page is None or page.is_default else page.url_pathname
+            elif kind == "delta":
+                self._on_delta(msg, pending)
+            elif kind == "page_not_found":
+                self.problems.append(f"page not found: {msg.page_not_found.page_name!r}")
+            elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
+                exc = msg.session_event.script_compilation_exception
+                self.problems.append(f"script compilation error: {exc.type}: {exc.message}")
+            elif kind == "script_finished":
+                status = msg.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # st.switch_page / st.rerun: the next run follows
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    self.problems.append("script finished with a compile error")
+                break
+        elapsed = time.perf_counter() - start
+        self.messages += messages
+        self.bytes += nbytes
+        self.elements = dict(sorted(pending.items()))
+        self._settle_widgets()
+        return RunStats(elapsed, messages, nbytes, runs)
+
+    def _resolve(self, raw: bytes) -> ForwardMsg:
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        if msg.WhichOneof("type") == "ref_hash":
+            cached = self._cache.get(msg.ref_hash)
+            if cached is None:
+                raise ProtocolError(f"server referenced a message this client never cached ({msg.ref_hash})")
+            full = ForwardMsg()
+            full.CopyFrom(cached)
+            full.metadata.CopyFrom(msg.metadata)  # the reference carries this message's position
+            return full
+        if self.message_cache and msg.metadata.cacheable and msg.hash:
+            self._cache[msg.hash] = msg
+        return msg
+
+    def _on_delta(self, msg: ForwardMsg, pending: dict[tuple[int, ...], Any]) -> None:
+        delta = msg.delta
+        if delta.WhichOneof("type") != "new_element":
+            return  # blocks (columns, expanders, containers) and transient elements
+        element = delta.new_element
+        pending[tuple(msg.metadata.delta_path)] = element
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            exc = element.exception
+            self.problems.append(f"exception on {self.page_name}: {exc.type}: {exc.message}")
+        elif kind == "alert" and element.alert.format == element.alert.ERROR:
+            self.problems.append(f"error shown on {self.page_name}: {element.alert.body[:200]}")
+
+    def _settle_widgets(self) -> None:
+        """Register values of newly mounted value widgets and forget widgets no longer shown."""
+        active: set[str] = set()
+        for element in self.elements.values():
+            kind = element.WhichOneof("type")
+            body = getattr(element, kind)
+            if "id" not in body.DESCRIPTOR.fields_by_name or not body.id:
+                continue
+            active.add(body.id)
+            if kind == "selectbox":
+                # The frontend stores a selectbox's value (its formatted option) on mount.
+                if body.set_value:
+                    value: str | None = body.raw_value
+                elif body.id in self.widget_values:
+                    continue
+                elif body.HasField("default") and body.default < len(body.options):
+                    value = body.options[body.default]
+                else:
+                    value = None
+                if value is not None:
+                    self.widget_values[body.id] = WidgetState(id=body.id, string_value=value)
+            # Buttons only send a trigger when clicked; other value widgets are not used by KetaCheck.
+        for wid in list(self.widget_values):
+            if wid not in active:
+                del self.widget_values[wid]
+
+    # -- reading the page
+
+    @property
+    def page_name(self) -> str:
+        page = self.pages.get(self.page_script_hash)
+        return page.page_name if page is not None else "?"
+
+    def widgets(self, kind: str) -> dict[str, Any]:
+        """Widgets of one element type on the current page, by user key."""
+        out = {}
+        for element in self.elements.values():
+            if element.WhichOneof("type") == kind:
+                body = getattr(element, kind)
+                key = user_key(body.id)
+                if key is not None:
+                    out[key] = body
+        return out
+
+    def buttons(self) -> dict[str, Any]:
+        return self.widgets("button")
+
+    def headings(self) -> list[tuple[str, str]]:
+        return [(e.heading.tag, e.heading.body) for e in self.elements.values() if e.WhichOneof("type") == "heading"]
+
+    async def click(self, key: str) -> RunStats:
+        button = self.buttons().get(key)
+        if button is None:
+            raise ProtocolError(f"no button {key!r} on page {self.page_name}")
+        if button.disabled:
+            raise ProtocolError(f"button {key!r} is disabled on page {self.page_name}")
+        return await self.rerun(trigger_id=button.id)
+
+
+# ------------------------------------------------------------------------------------ one person
+
+
+@dataclass
+class Person:
+    index: int
+    audience: str
+    prescribed: bool
+    sex: str | None  # None: leaves the sex choice alone (shown for self and intake only)
+    locale: str
+    seed: int
+
+
+@dataclass
+class PersonResult:
+    index: int
+    audience: str
+    prescribed: bool
+    sex: str
+    locale: str
+    region: str | None = None
+    session_id: str | None = None
+    answers: dict[str, int] = field(default_factory=dict)
+    shown_tier: str | None = None
+    expected_tier: str | None = None
+    finished: bool = False
+    error: str | None = None
+    problems: list[str] = field(default_factory=list)
+    initial_load_s: float | None = None  # connect + first run
+    answer_rtts: list[float] = field(default_factory=list)
+    nav_rtts: list[float] = field(default_factory=list)  # start-page picks, start, see result
+    total_s: float = 0.0
+    reruns: int = 0
+    messages: int = 0
+    bytes: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error or self.problems or not self.finished)
+
+    @property
+    def mismatch(self) -> bool:
+        return self.finished and self.shown_tier != self.expected_tier
+
+
+def plan_people(n: int, audience: str = "mix", prescribed: str = "mix", seed: int = 1) -> list[Person]:
+    """N people: audiences and prescribed cycle through every combination when 'mix'."""
+    people = []
+    for i in range(n):
+        rng = random.Random(f"{seed}-plan-{i}")
+        aud = AUDIENCES[i % 3] if audience == "mix" else audience
+        if prescribed == "mix":
+            rx = bool((i // 3) % 2)
+        else:
+            rx = prescribed in ("yes", "true", "1")
+        sex = rng.choice((*SEXES, None)) if aud in ("self", "intake") else None
+        people.append(Person(i, aud, rx, sex, LOCALES[i % len(LOCALES)], seed * 1_000_003 + i))
+    return people
+
+
+def choose_answer(rng: random.Random, lean: float, item_id: str, values: list[int], content: Any) -> int:
+    """A plausible answer: around the person's `lean` (0 = no concern, 1 = a lot), rarely a red flag."""
+    red: set[int] = set()
+    if content is not None and item_id in content.items:
+        red = {o.value for o in content.items[item_id].options if o.red_flag}
+    red_here = sorted(red.intersection(values))
+    if red_here and rng.random() < RED_FLAG_RATE:
+        return rng.choice(red_here)
+    safe = [v for v in values if v not in red] or values
+    index = round(rng.gauss(lean * (len(safe) - 1), 0.3))
+    return safe[max(0, min(len(safe) - 1, index))]
+
+
+def read_tier(headings: list[tuple[str, str]], content: Any) -> str:
+    """The tier the result page shows: the heading that is one of the content's tier labels
+    (without content: the page's h1, which is where `views.tier_heading` puts it)."""
+    if content is not None:
+        labels = {t.label for t in content.tiers.tiers}
+        shown = [body for _, body in headings if body in labels]
+    else:
+        shown = [body for tag, body in headings if tag == "h1"]
+    if not shown:
+        raise ProtocolError(f"the result page shows no tier heading (headings: {headings[:6]})")
+    if len(set(shown)) > 1:
+        raise ProtocolError(f"the result page shows more than one tier: {shown}")
+    return shown[0]
+
+
+def parse_answer_key(key: str) -> tuple[str, int]:
+    item_id, value = key[len("answer_"):].rsplit("_", 1)
+    return item_id, int(value)
+
+
+async def _think(think: tuple[float, float], rng: random.Random) -> None:
+    if think[1] > 0:
+        await asyncio.sleep(rng.uniform(*think))
+
+
+async def run_person(base_url: str, person: Person, content: Any, *, timeout: float = 60.0,
+                     think: tuple[float, float] = (0.0, 0.0)) -> PersonResult:
+    res = PersonResult(person.index, person.audience, person.prescribed, person.sex or "unspecified", person.locale)
+    rng = random.Random(person.seed)
+    lean = rng.random() ** 3  # most people show few signs; this gives every tier in a crowd
+    started = time.perf_counter()
+    session = StreamlitSession(base_url, locale=person.locale, timeout=timeout)
+
+    async def click(key: str, into: list[float]) -> RunStats:
+        await _think(think, rng)
+        stats = await session.click(key)
+        into.append(stats.seconds)
+        res.reruns += 1
+        return stats
+
+    def expect_page(name: str) -> None:
+        if session.page_name != name:
+            raise ProtocolError(f"expected the {name} page, got {session.page_name}")
+
+    try:
+        await session.connect()
+        await session.rerun()
+        res.initial_load_s = time.perf_counter() - started
+        res.reruns += 1
+        res.session_id = session.session_id
+        expect_page("Start")
+
+        await click(f"pick_audience_{person.audience}", res.nav_rtts)
+        await click(f"pick_prescribed_{person.prescribed}", res.nav_rtts)
+        if person.sex is not None:
+            await click(f"pick_sex_{person.sex}", res.nav_rtts)
+        # The region the start page shows (from the browser locale), as the selectbox value it holds.
+        region_box = session.widgets("selectbox").get("start_region")
+        region_state = session.widget_values.get(region_box.id) if region_box is not None else None
+        shown_region = region_state.string_value if region_state is not None else None
+        if content is not None:
+            by_name = {r.name: r.id for r in content.regions.values()}
+            res.region = by_name.get(shown_region or "") or content.region_for_locale(person.locale)
+        await click("start_check", res.nav_rtts)
+        expect_page("Check")
+
+        last_item = None
+        while "see_result" not in session.buttons():
+            expect_page("Check")
+            options = [parse_answer_key(k) for k in session.buttons() if k.startswith("answer_")]
+            items = {item for item, _ in options}
+            if len(items) != 1:
+                raise ProtocolError(f"expected one question on screen, got {sorted(items) or 'none'}")
+            item_id = items.pop()
+            if item_id == last_item:
+                raise ProtocolError(f"the answer to {item_id} did not register (same question shown again)")
+            if len(res.answers) >= MAX_QUESTIONS:
+                raise ProtocolError(f"more than {MAX_QUESTIONS} questions: the check does not end")
+            value = choose_answer(rng, lean, item_id, [v for _, v in options], content)
+            res.answers[item_id] = value
+            last_item = item_id
+            await click(f"answer_{item_id}_{value}", res.answer_rtts)
+
+        await click("see_result", res.nav_rtts)
+        expect_page("Result")
+        res.shown_tier = read_tier(session.headings(), content)
+        res.finished = True
+    except Exception as exc:  # noqa: BLE001 - protocol, connection or any other failure: a counted error
+        res.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        res.problems = list(session.problems)
+        res.messages, res.bytes = session.messages, session.bytes
+        try:
+            await session.close()
+        except Exception as exc:  # noqa: BLE001 - a failed close is counted, not raised
+            res.problems.append(f"close failed: {exc}")
+        res.total_s = time.perf_counter() - started
+
+    if res.finished and content is not None:
+        res.expected_tier = expected_tier(res, content)
+    return res
+
+
+def expected_tier(res: PersonResult, content: Any) -> str:
+    from ketacheck import scoring, submission
+
+    sub = submission.parse({
+        "audience": res.audience,
+        "region": res.region,
+        "prescribed": res.prescribed,
+        "sex": res.sex,
+        "answers": res.answers,
+    }, content)
+    return scoring.score(sub, content).tier_label
+
+
+# ------------------------------------------------------------------------------------ the server
+
+
+class ProcSampler:
+    """CPU seconds, RSS and threads of the server process, from /proc (Linux), sampled twice a second."""
+
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.samples: list[tuple[float, float, int, int]] = []  # (t, cpu_s, rss_kb, threads)
+        self._task: asyncio.Task | None = None
+
+    def sample(self) -> tuple[float, float, int, int]:
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        rss = threads = 0
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Threads:"):
+                    threads = int(line.split()[1])
+        return time.perf_counter(), cpu, rss, threads
+
+    async def _loop(self) -> None:
+        while True:
+            self.samples.append(self.sample())
+            await asyncio.sleep(self.interval)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop())
+
+    async def stop(self) -> dict[str, Any]:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        self.samples.append(self.sample())
+        first, last = self.samples[0], self.samples[-1]
+        return {
+            "pid": self.pid,
+            "cpu_seconds": round(last[1] - first[1], 2),
+            "cpu_cores_busy": round((last[1] - first[1]) / max(last[0] - first[0], 1e-9), 2),
+            "rss_mb_start": round(first[2] / 1024, 1),
+            "rss_mb_peak": round(max(s[2] for s in self.samples) / 1024, 1),
+            "rss_mb_end": round(last[2] / 1024, 1),
+            "threads_peak": max(s[3] for s in self.samples),
+        }
+
+
+def wait_healthy(base_url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(base_url.rstrip("/") + "/_stcore/health", timeout=2) as r:
+                if r.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{base_url} is not healthy after {timeout:g} s")
+        time.sleep(0.2)
+
+
+async def session_still_held(base_url: str, session_id: str, timeout: float = 30.0) -> bool:
+    """Whether the server still holds `session_id` (active, or stored for reconnect).
+
+    Reconnects the way the browser does after a network drop (the old id as the third
+    Sec-WebSocket-Protocol entry). The server resumes that session if it still has it, and the
+    first run's `new_session` carries the same id; a session it has dropped yields a new id.
+    The probe's own new session is disconnected at once (and then expires like any other).
+    """
+    probe = StreamlitSession(base_url, timeout=timeout)
+    await probe.connect(existing_session_id=session_id)
+    try:
+        await probe.rerun()
+        return probe.session_id == session_id
+    finally:
+        await probe.close()
+
+
+# ------------------------------------------------------------------------------------ the run
+
+
+def percentiles(values: list[float], points: tuple[int, ...] = (50, 95, 99)) -> dict[str, float | None]:
+    """Percentiles in milliseconds (linear interpolation between closest ranks), plus mean and max."""
+    if not values:
+        return {**{f"p{p}": None for p in points}, "mean": None, "max": None, "n": 0}
+    ordered = sorted(values)
+    out: dict[str, float | None] = {}
+    for p in points:
+        rank = (len(ordered) - 1) * p / 100
+        lo = int(rank)
+        hi = min(lo + 1, len(ordered) - 1)
+        out[f"p{p}"] = round(1000 * (ordered[lo] + (ordered[hi] - ordered[lo]) * (rank - lo)), 1)
+    out["mean"] = round(1000 * statistics.fmean(ordered), 1)
+    out["max"] = round(1000 * ordered[-1], 1)
+    out["n"] = len(ordered)
+    return out
+
+
+@dataclass
+class Report:
+    url: str
+    people: int
+    concurrency: int
+    wall_s: float
+    results: list[PersonResult]
+    server: dict[str, Any] | None = None
+
+    @property
+    def errors(self) -> list[PersonResult]:
+        return [r for r in self.results if r.failed]
+
+    @property
+    def mismatches(self) -> list[PersonResult]:
+        return [r for r in self.results if r.mismatch]
+
+    def summary(self) -> dict[str, Any]:
+        answers = [t for r in self.results for t in r.answer_rtts]
+        navs = [t for r in self.results for t in r.nav_rtts]
+        loads = [r.initial_load_s for r in self.results if r.initial_load_s is not None]
+        reruns = sum(r.reruns for r in self.results)
+        finished = [r for r in self.results if r.finished]
+        answer_sets = {json.dumps(r.answers, sort_keys=True) for r in finished}
+        return {
+            "url": self.url,
+            "people": self.people,
+            "concurrency": self.concurrency,
+            "finished": len(finished),
+            "errors": len(self.errors),
+            "mismatches": len(self.mismatches),
+            "distinct_answer_sets": len(answer_sets),
+            "wall_s": round(self.wall_s, 2),
+            "answers": len(answers),
+            "reruns": reruns,
+            "answers_per_s": round(len(answers) / self.wall_s, 1) if self.wall_s else None,
+            "reruns_per_s": round(reruns / self.wall_s, 1) if self.wall_s else None,
+            "answer_rtt_ms": percentiles(answers),
+            "nav_rtt_ms": percentiles(navs),
+            "initial_load_ms": percentiles(loads),
+            "person_total_ms": percentiles([r.total_s for r in self.results]),
+            "mb_received": round(sum(r.bytes for r in self.results) / 1e6, 2),
+            "tiers_shown": dict(Counter(r.shown_tier for r in finished)),
+            "error_samples": [f"#{r.index}: {r.error or '; '.join(r.problems) or 'did not finish'}"
+                              for r in self.errors[:10]],
+            "mismatch_samples": [f"#{r.index}: shown {r.shown_tier!r}, engine {r.expected_tier!r}"
+                                 for r in self.mismatches[:10]],
+            "server": self.server,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary(), "people": [asdict(r) for r in self.results]}
+
+    def text(self) -> str:
+        s = self.summary()
+        a, n, load, t = s["answer_rtt_ms"], s["nav_rtt_ms"], s["initial_load_ms"], s["person_total_ms"]
+        lines = [
+            (f"{s['people']} people (concurrency {s['concurrency']}) against {s['url']}: "
+             f"{s['finished']} finished, {s['errors']} errors, {s['mismatches']} tier mismatches, "
+             f"{s['distinct_answer_sets']} distinct answer sets"),
+            (f"wall {s['wall_s']} s; {s['answers']} answers ({s['answers_per_s']}/s), "
+             f"{s['reruns']} reruns ({s['reruns_per_s']}/s), {s['mb_received']} MB received"),
+            f"answer round trip ms: p50 {a['p50']}  p95 {a['p95']}  p99 {a['p99']}  max {a['max']}  mean {a['mean']}",
+            f"other clicks ms:      p50 {n['p50']}  p95 {n['p95']}  p99 {n['p99']}  max {n['max']}",
+            f"initial load ms:      p50 {load['p50']}  p95 {load['p95']}  p99 {load['p99']}  max {load['max']}",
+            f"whole check s:        p50 {(t['p50'] or 0) / 1000:.1f}  max {(t['max'] or 0) / 1000:.1f}",
+            f"tiers shown: {s['tiers_shown']}",
+        ]
+        if s["server"]:
+            v = s["server"]
+            lines.append(f"server pid {v['pid']}: {v['cpu_seconds']} CPU s ({v['cpu_cores_busy']} cores busy), "
+                         f"RSS {v['rss_mb_start']} -> peak {v['rss_mb_peak']} -> {v['rss_mb_end']} MB, "
+                         f"threads peak {v['threads_peak']}")
+        lines += [f"ERROR {e}" for e in s["error_samples"]]
+        lines += [f"MISMATCH {m}" for m in s["mismatch_samples"]]
+        return "\n".join(lines)
+
+
+def load_content() -> Any:
+    from ketacheck import loader
+
+    return loader.load()
+
+
+async def run_load(base_url: str, people: list[Person], *, content: Any = None, concurrency: int | None = None,
+                   ramp_s: float = 0.0, timeout: float = 60.0, think: tuple[float, float] = (0.0, 0.0),
+                   server_pid: int | None = None) -> Report:
+    """Run every person (at most `concurrency` at once, starts spread over `ramp_s`)."""
+    concurrency = concurrency or len(people) or 1
+    gate = asyncio.Semaphore(concurrency)
+    sampler = ProcSampler(server_pid) if server_pid else None
+    if sampler:
+        sampler.start()
+
+    async def one(person: Person) -> PersonResult:
+        if ramp_s and len(people) > 1:
+            await asyncio.sleep(ramp_s * person.index / (len(people) - 1))
+        async with gate:
+            return await run_person(base_url, person, content, timeout=timeout, think=think)
+
+    start = time.perf_counter()
+    results = await asyncio.gather(*(one(p) for p in people))
+    wall = time.perf_counter() - start
+    server = await sampler.stop() if sampler else None
+    return Report(base_url, len(people), concurrency, wall, list(results), server)
+
+
+def run(base_url: str, n: int, *, audience: str = "mix", prescribed: str = "mix", seed: int = 1,
+        **kwargs: Any) -> Report:
+    """Synchronous entry point: plan `n` people and run them."""
+    content = kwargs.pop("content", None) or load_content()
+    return asyncio.run(run_load(base_url, plan_people(n, audience, prescribed, seed), content=content, **kwargs))
+
+
+def _think_range(text: str) -> tuple[float, float]:
+    lo, _, hi = text.partition("-")
+    return float(lo), float(hi or lo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.loadgen", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--url", default="http://127.0.0.1:8501", help="the app's base URL")
+    ap.add_argument("--people", type=int, default=30, help="simulated people (one session each)")
+    ap.add_argument("--concurrency", type=int, default=0, help="people at once (default: all)")
+    ap.add_argument("--audience", choices=[*AUDIENCES, "mix"], default="mix")
+    ap.add_argument("--prescribed", choices=["yes", "no", "mix"], default="mix")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--ramp", type=float, default=0.0, help="spread the starts over this many seconds")
+    ap.add_argument("--think", type=_think_range, default=(0.0, 0.0), metavar="S[-S]",
+                    help="pause before each click, uniform in this range of seconds (default 0: no pause)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one rerun")
+    ap.add_argument("--server-pid", type=int, default=None, help="sample this process's CPU and RSS (Linux /proc)")
+    ap.add_argument("--json", type=Path, default=None, help="write the full report (every person) here")
+    args = ap.parse_args(argv)
+
+    wait_healthy(args.url, timeout=10)
+    content = load_content()
+    people = plan_people(args.people, args.audience, args.prescribed, args.seed)
+    report = asyncio.run(run_load(args.url, people, content=content, concurrency=args.concurrency or None,
+                                  ramp_s=args.ramp, timeout=args.timeout, think=args.think,
+                                  server_pid=args.server_pid))
+    print(report.text())
+    if args.json:
+        args.json.write_text(json.dumps(report.to_dict(), indent=1))
+    return 1 if report.errors or report.mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
