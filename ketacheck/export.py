@@ -98,12 +98,16 @@ def from_json(data: Any, content: Content) -> Submission:
         problems.append(f"created: must be a date like 2026-01-31 (got {describe(created)})")
     if "result" in data and not isinstance(data["result"], dict):
         problems.append(f"result: must be an object (got {type(data['result']).__name__})")
+    return _parse_after(problems, {k: data[k] for k in _ANSWER_KEYS if k in data}, content)
+
+
+def _parse_after(problems: list[str], doc: dict, content: Content) -> Submission:
+    """Check the answers too, then report every problem found so far in one InputError."""
     try:
-        sub = parse({k: data[k] for k in _ANSWER_KEYS if k in data}, content)
+        sub = parse(doc, content)
     except InputError as exc:
-        problems.extend(exc.problems)
-        sub = None
-    if problems or sub is None:
+        raise InputError(problems + exc.problems) from None
+    if problems:
         raise InputError(problems)
     return sub
 
@@ -1212,14 +1216,7 @@ def from_fhir(data: Any, content: Content) -> Submission:
                 f"extension ({describe(context['prescribed'])})"
             )
         context.setdefault("prescribed", prescribed_answer)
-    try:
-        sub = parse({"audience": audience, **context, "answers": answers}, content)
-    except InputError as exc:
-        problems.extend(exc.problems)
-        sub = None
-    if problems or sub is None:
-        raise InputError(problems)
-    return sub
+    return _parse_after(problems, {"audience": audience, **context, "answers": answers}, content)
 
 
 # ================================================================ guarded import
