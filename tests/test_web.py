@@ -122,3 +122,8 @@ def test_metrics_are_not_served():
     inner, _ = fake_streamlit(b"metrics")
     status, hdrs, _ = call(headers.SecurityHeadersMiddleware(inner, index_html=INDEX), "/_stcore/metrics")
     assert status == 404 and hdrs[b"referrer-policy"] == b"no-referrer"
+
+
+def test_only_streamlits_page_is_rewritten(content):
+    offline = offline_page.render(content)
+    assert html_shell.rewrite(offline) == offline  # the offline card stays script-free

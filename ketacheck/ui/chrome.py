@@ -32,6 +32,10 @@ input, select, textarea { font-size: 16px !important; }
 .st-key-quick_exit button { background: #B0301F; border-color: #B0301F; color: #fff; font-weight: 600; }
 .st-key-quick_exit button:hover, .st-key-quick_exit button:focus { background: #8A2417; color: #fff; }
 .st-key-emergency_panel { border: 3px solid #B0301F; border-radius: 0.5rem; padding: 0.75rem; }
+/* The quick exit stays on screen however far the page scrolls (Streamlit sets position: relative),
+   and what pwa.js scrolls into view lands below it. */
+.st-key-quick_exit { position: sticky !important; top: 3.75rem; z-index: 1000; }
+.st-key-question h1, .st-key-emergency_panel { scroll-margin-top: 7.5rem; }
 </style>
 """
 

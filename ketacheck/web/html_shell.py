@@ -47,7 +47,10 @@ NOSCRIPT = f"""<noscript>
 
 
 def rewrite(html: str) -> str:
-    """Streamlit's index.html, made ours. Each replacement targets one known spot."""
+    """Streamlit's index.html, made ours. Each replacement targets one known spot; any other HTML
+    (our own offline page) passes unchanged."""
+    if '<div id="root"></div>' not in html:
+        return html
     html = html.replace('<html lang="en">', f'<html lang="{LANG}">', 1)
     html = html.replace("<title>Streamlit</title>", f"<title>{NAME}</title>", 1)
     html = html.replace('<link rel="service-desc" href="./_stcore/agent/openapi.json" />', "", 1)

@@ -1,0 +1,392 @@
+"""Browser tests: the real server (`streamlit run server.py`) driven by Debian's Chromium through
+Playwright, the way a person meets KetaCheck on a phone.
+
+- `server`: one server for all browser tests (only the server-down test starts its own).
+- `browser`: one Chromium for all browser tests; `context` / `page`: fresh per test, phone-sized.
+  Package-scoped, not session-scoped: sync Playwright keeps an asyncio loop running while it is
+  open, and the tests collected after this package call `asyncio.run()`.
+- `wait_for_app(page)`: Streamlit's own `wait_for_app_run` (e2e_playwright/conftest.py).
+- `complete_check(page, content, choose)`: answers every question by clicking, returns the answers.
+
+Chromium is never downloaded: it must be at /usr/bin/chromium (`make chromium` installs it).
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from ketacheck import referral
+from ketacheck.loader import Content
+from ketacheck.model import Item
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "en-US",
+}
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}, "locale": "en-US"}
+SERVER_START_TIMEOUT = 60.0
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run server.py` on a free port; output goes to files so a full pipe never blocks it."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.stdout_path = log_dir / f"server-{self.port}.out"
+        self.stderr_path = log_dir / f"server-{self.port}.err"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Server:
+        cmd = [sys.executable, "-m", "streamlit", "run", "server.py",
+               "--server.port", str(self.port), "--server.headless", "true"]
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited with code {self.proc.returncode} "
+                                   f"before it was healthy:\n{self.output()}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"the server at {self.url} was not healthy after "
+                           f"{SERVER_START_TIMEOUT:.0f} s:\n{self.output()}")
+
+    def output(self) -> str:
+        parts = []
+        for name, path in (("stderr", self.stderr_path), ("stdout", self.stdout_path)):
+            text = path.read_text(errors="replace").strip() if path.exists() else ""
+            parts.append(f"--- server {name} ---\n{text or '(empty)'}")
+        return "\n".join(parts)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="package")
+def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], Server]]:
+    """Starts servers on demand and stops every one of them when the browser tests are done."""
+    started: list[Server] = []
+
+    def start() -> Server:
+        server = Server(tmp_path_factory.mktemp("server-logs"))
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="package")
+def server(server_factory: Callable[[], Server]) -> str:
+    """Base URL of the server all browser tests share, e.g. http://127.0.0.1:54321."""
+    return server_factory().url
+
+
+# --- the browser ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium executable. Missing: fail loudly (never skip, never download)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with 'sudo apt-get install chromium' "
+                    "(or 'make chromium'); the browser tests never download one.", pytrace=False)
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="package")
+def pw() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="package")
+def browser(pw: Playwright, chromium: str) -> Iterator[Browser]:
+    browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture()
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(**PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture()
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def key_class(key: str) -> str:
+    """Streamlit's CSS class for a widget key: `.st-key-<key>`, other characters turned into '-'."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key)
+
+
+def by_key(page: Page, key: str) -> Locator:
+    return page.locator("." + key_class(key))
+
+
+def button(page: Page, key: str) -> Locator:
+    """The visible button of `st.button(key=...)`. (A button with `help=` also renders a hidden twin.)"""
+    return by_key(page, key).locator("button:visible")
+
+
+def wait_for_app(page: Page, initial_wait: int = 210) -> None:
+    """Streamlit's `wait_for_app_run`: connected, the script not running, no skeleton left."""
+    if initial_wait:
+        page.wait_for_timeout(initial_wait)
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]')")
+
+
+# What shows once each page has really arrived (after `st.switch_page` the URL changes before the
+# new page's elements do, and the script state can read 'notRunning' in between).
+READY = {
+    "/": ".st-key-pick_audience_self",
+    "/check": "[data-testid='stProgress'], .st-key-see_result, [data-testid='stAlertContainer']",
+    "/result": ".js-plotly-plot .main-svg",
+    "/help": "h1#help",
+    "/learn": "h1#learn",
+}
+
+
+def arrive(page: Page, server: str, path: str) -> None:
+    """Wait until the app is on `path` with that page drawn and the script finished."""
+    page.wait_for_url(server + path)
+    page.wait_for_selector(READY[path])
+    wait_for_app(page)
+
+
+def click_to(page: Page, key: str, server: str, path: str) -> None:
+    """Click a button that switches page, and wait for the new page."""
+    button(page, key).click()
+    arrive(page, server, path)
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+
+
+def click(page: Page, key: str) -> None:
+    button(page, key).click()
+    wait_for_app(page)
+
+
+def go_to(page: Page, title: str) -> None:
+    """In-app navigation (same session): the top bar on wide screens, the side menu on phones."""
+    menu = page.get_by_test_id("stExpandSidebarButton")
+    if menu.is_visible():
+        menu.click()
+        link = page.get_by_test_id("stSidebarNavLink").filter(has_text=title)
+    else:
+        link = page.get_by_test_id("stTopNavLink").filter(has_text=title)
+    link.click()
+    server = re.match(r"https?://[^/]+", page.url).group(0)
+    arrive(page, server, "/" if title == "Start" else "/" + title.lower())
+
+
+SCROLL_SETTLED = """() => new Promise(resolve => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  let last = -1, still = 0;
+  const tick = () => {
+    still = main.scrollTop === last ? still + 1 : 0;
+    last = main.scrollTop;
+    if (still >= 5) resolve(); else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+def choose_region(page: Page, content: Content, region: str, key: str = "start_region") -> None:
+    """Pick a region in the selectbox (a react-aria combobox): type its name, open the list, tap the
+    option. (Tapping the arrow first can scroll the page, and the list closes when the page scrolls.)"""
+    name = content.regions[region].name
+    box = by_key(page, key)
+    field = box.locator("input")
+    option = page.get_by_role("option", name=name, exact=True)
+    field.scroll_into_view_if_needed()
+    page.evaluate(SCROLL_SETTLED)
+    for _ in range(3):
+        field.fill(name)
+        page.keyboard.press("ArrowDown")
+        try:
+            option.wait_for(timeout=3000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")  # the list closed (a late scroll): try again
+    option.click()
+    wait_for_app(page)
+    assert box.locator("input").input_value() == name
+    # The app took it: the crisis line at the top now has this region's emergency number.
+    emergency = next(r for r in content.regions[region].resources if r.type == "emergency")
+    page.get_by_test_id("stMain").locator(f"a[href='{referral.tel_link(emergency.phone)}']").first.wait_for()
+
+
+def region_shown(page: Page, content: Content, key: str = "start_region") -> str:
+    name = by_key(page, key).locator("input").input_value()
+    return next(r.id for r in content.regions.values() if r.name == name)
+
+
+CURRENT_ANSWERS = """() => [...document.querySelectorAll('[class*="st-key-answer_"]')]
+    .map(e => (e.className.match(/\\bst-key-answer_(\\S+)_(\\d+)\\b/) || []).slice(1))
+    .filter(m => m.length)"""
+
+
+def current_question(page: Page, content: Content) -> Item:
+    """The question on screen, read from its answer buttons' keys (`answer_<item id>_<value>`)."""
+    classes = {m[0] for m in page.evaluate(CURRENT_ANSWERS)}
+    assert len(classes) == 1, f"expected one question on screen, found answer keys for {classes}"
+    (shown,) = classes
+    matches = [i for i in content.items.values() if key_class(i.id) == "st-key-" + shown]
+    assert len(matches) == 1, shown
+    return matches[0]
+
+
+def answer(page: Page, item: Item, value: int) -> None:
+    """Click one answer and wait until the app has moved on (that answer's button is gone)."""
+    key = f"answer_{item.id}_{value}"
+    button(page, key).click()
+    page.wait_for_function(
+        "(cls) => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('.' + cls)",
+        arg=key_class(key),
+    )
+
+
+def no_red_flag_else(level: Callable[[Item], int]) -> Callable[[Item], int]:
+    """A chooser: 'no' to every red-flag question, `level(item)` (capped) everywhere else."""
+    def choose(item: Item) -> int:
+        wanted = 0 if item.red_flag else min(level(item), item.max_level)
+        return next(o.value for o in item.options if o.level == wanted)
+    return choose
+
+
+def mixed_answers(item: Item) -> int:
+    """Deterministic, varied answers (not all low, not all high), never a red flag."""
+    return no_red_flag_else(lambda i: sum(map(ord, i.id)) % (i.max_level + 1))(item)
+
+
+def complete_check(page: Page, content: Content, choose: Callable[[Item], int] = mixed_answers,
+                   answers: dict[str, int] | None = None) -> dict[str, int]:
+    """From a question page, click an answer on every question until 'See my result' shows.
+    Returns every answer given (added to `answers` if passed), by item id."""
+    answers = {} if answers is None else answers
+    for _ in range(len(content.items) + 5):
+        if by_key(page, "see_result").count():
+            return answers
+        item = current_question(page, content)
+        value = choose(item)
+        answer(page, item, value)
+        answers[item.id] = value
+    raise AssertionError(f"the check never finished; answered {list(answers)}")
+
+
+def start_check(page: Page, url: str, content: Content, audience: str = "self", prescribed: bool = False,
+                region: str | None = None) -> str:
+    """Start page → audience → prescribed (→ region) → 'Start the check' → the first question.
+    Returns the region the start page showed (by default the browser locale's)."""
+    open_app(page, url + "/")
+    click(page, f"pick_audience_{audience}")
+    click(page, f"pick_prescribed_{prescribed}")
+    if region:
+        choose_region(page, content, region)
+    shown = region_shown(page, content)
+    click_to(page, "start_check", url, "/check")
+    assert page.evaluate(CURRENT_ANSWERS), "the first question did not show"
+    return shown
+
+
+# --- one full check, recorded, shared by the privacy and result tests ---------------------------
+
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`
+    + ` at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.disposition} ${e.sample} on ${location.pathname}`);
+});
+"""
+
+
+class RecordedCheck:
+    """Everything a full check did on the wire and in the console, from the start page to the result."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []  # every HTTP(S) request, the page's and the service worker's
+        self.websockets: list[str] = []
+        self.console: list[str] = []
+        self.csp_violations: list[str] = []
+        self.answers: dict[str, int] = {}
+        self.region = ""
+        self.page: Page | None = None
+
+
+@pytest.fixture(scope="package")
+def recorded_check(browser: Browser, server: str, content: Content) -> Iterator[RecordedCheck]:
+    """A person on a phone: start page, 'Myself', not prescribed, every question, the result."""
+    record = RecordedCheck()
+    context = browser.new_context(**PHONE)
+    context.add_init_script(CSP_LISTENER)
+    context.on("request", lambda request: record.requests.append(request.url))
+    page = context.new_page()
+    page.on("websocket", lambda ws: record.websockets.append(ws.url))
+    page.on("console", lambda msg: record.console.append(f"{msg.type}: {msg.text}"))
+    page.on("pageerror", lambda error: record.console.append(f"pageerror: {error}"))
+    try:
+        record.region = start_check(page, server, content, audience="self", prescribed=False)
+        complete_check(page, content, answers=record.answers)
+        click_to(page, "see_result", server, "/result")
+        record.csp_violations = page.evaluate("() => window.__cspViolations")
+        record.page = page
+        yield record
+    finally:
+        context.close()

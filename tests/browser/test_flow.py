@@ -1,0 +1,58 @@
+"""The result a person sees after a whole check on a phone is the engine's result for the same
+answers: the level, the reasons, "not a diagnosis", and charts that actually render."""
+
+from __future__ import annotations
+
+import re
+
+from ketacheck import charts, scoring, submission
+from ketacheck.loader import Content
+
+from .conftest import PHONE, RecordedCheck
+
+
+def engine_result(record: RecordedCheck, content: Content) -> scoring.Result:
+    doc = {"audience": "self", "region": record.region, "prescribed": False, "sex": "unspecified",
+           "answers": record.answers}
+    return scoring.score(submission.parse(doc, content), content)
+
+
+def plain(markdown: str) -> str:
+    return re.sub(r"[*_`]", "", markdown)
+
+
+def test_result_shows_the_engines_level_and_not_a_diagnosis(recorded_check: RecordedCheck, content: Content):
+    page = recorded_check.page
+    assert page is not None
+    expected = engine_result(recorded_check, content)
+    # The level is the page's first heading (no red flag was answered, so no emergency panel above it).
+    heading = page.locator("[data-testid='stMain']").locator("h1, h2, h3").first
+    assert heading.inner_text().strip() == expected.tier_label
+    assert heading.is_visible()
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert "This is not a diagnosis." in text
+    for reason in expected.reasons:
+        assert plain(reason) in text, reason
+    # The level is the first thing on the result: above "Why am I seeing this?".
+    why = page.get_by_role("heading", name="Why am I seeing this?")
+    assert heading.bounding_box()["y"] < why.bounding_box()["y"]
+
+
+def test_result_charts_render_and_fit_the_phone(recorded_check: RecordedCheck, content: Content):
+    page = recorded_check.page
+    assert page is not None
+    expected = charts.all_charts(engine_result(recorded_check, content), content)
+    plots = page.locator(".js-plotly-plot")
+    assert plots.count() == len(expected) >= 2
+    width = PHONE["viewport"]["width"]
+    for n in range(plots.count()):
+        plot = plots.nth(n)
+        plot.scroll_into_view_if_needed()
+        box = plot.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 100, (n, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (n, box)
+        # Drawn, not just a placeholder: plotly's SVG with at least one trace in it.
+        assert plot.locator(".main-svg").count() >= 1
+        assert plot.locator(".plot .trace, .plot path, .barlayer .point").count() >= 1, n
+    for chart in expected:
+        assert page.get_by_text(chart.title, exact=True).count() >= 1, chart.title

@@ -1,0 +1,106 @@
+"""Keyboard only: a whole check for someone you care about (the shortest flow), from the start
+page to the result, with Tab, Shift+Tab, Enter and Space. No mouse, no touch."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, Page
+
+from ketacheck import scoring, submission
+from ketacheck.loader import Content
+
+from .conftest import DESKTOP, arrive, by_key, current_question, key_class, region_shown, wait_for_app
+
+# Counts every pointer event, so the test can prove none happened.
+POINTER_COUNTER = """
+window.__pointerEvents = 0;
+for (const type of ['pointerdown', 'mousedown', 'touchstart']) {
+  document.addEventListener(type, () => { window.__pointerEvents += 1; }, true);
+}
+"""
+
+FOCUSED_KEY = """() => {
+  const el = document.activeElement;
+  const box = el && el.closest('[class*="st-key-"]');
+  const key = box ? box.className.match(/\\bst-key-(\\S+)/)[1] : null;
+  return key ? 'st-key-' + key : null;
+}"""
+
+# -1: the target comes before the focused element in the document; 1: after; 0: not found.
+DIRECTION = """(cls) => {
+  const target = [...document.querySelectorAll('.' + cls + ' button')].find(b => b.checkVisibility());
+  if (!target) return 0;
+  const from = document.activeElement || document.body;
+  if (from === document.body) return 1;
+  return from.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_PRECEDING ? -1 : 1;
+}"""
+
+
+def tab_to(page: Page, key: str, limit: int = 60) -> int:
+    """Move focus with Tab (or Shift+Tab, if the target is above) until it is on `key`'s button."""
+    cls = key_class(key)
+    for presses in range(limit):
+        if page.evaluate(FOCUSED_KEY) == cls:
+            return presses
+        direction = page.evaluate(DIRECTION, cls)
+        assert direction != 0, f"{key}: no such button on the page"
+        page.keyboard.press("Shift+Tab" if direction < 0 else "Tab")
+    raise AssertionError(f"{key}: not reached with {limit} Tab presses; focus is on {page.evaluate(FOCUSED_KEY)}")
+
+
+def press_on(page: Page, key: str, with_key: str = "Enter") -> None:
+    tab_to(page, key)
+    focused = page.evaluate("() => document.activeElement.tagName")
+    assert focused == "BUTTON", f"{key}: focus is on a {focused}"
+    page.keyboard.press(with_key)
+
+
+def test_a_whole_check_with_the_keyboard_only(browser: Browser, server: str, content: Content):
+    context = browser.new_context(**DESKTOP)  # a keyboard user on a computer: no touch, no mouse
+    context.add_init_script(POINTER_COUNTER)
+    page = context.new_page()
+    try:
+        page.goto(server + "/")
+        wait_for_app(page)
+        region = region_shown(page, content)
+
+        press_on(page, "pick_audience_other", "Enter")
+        wait_for_app(page)
+        assert by_key(page, "pick_audience_other").locator("button[kind='primary']").count() == 1
+        press_on(page, "pick_prescribed_False", " ")
+        wait_for_app(page)
+        press_on(page, "start_check", "Enter")
+        arrive(page, server, "/check")
+
+        answers: dict[str, int] = {}
+        for n in range(len(content.items) + 5):
+            if by_key(page, "see_result").count():
+                break
+            item = current_question(page, content)
+            value = item.options[n % len(item.options)].value
+            if item.red_flag:
+                value = next(o.value for o in item.options if not o.red_flag)
+            key = f"answer_{item.id}_{value}"
+            press_on(page, key, "Enter" if n % 2 else " ")
+            page.wait_for_function(
+                "(cls) => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'"
+                " && !document.querySelector('.' + cls)", arg=key_class(key))
+            answers[item.id] = value
+        shown = {i.id for i in content.flow("other", False) if scoring.visible(i, answers, content)}
+        assert set(answers) == shown, "every question shown was answered, by keyboard"
+
+        press_on(page, "see_result", "Enter")
+        arrive(page, server, "/result")
+        expected = scoring.score(submission.parse(
+            {"audience": "other", "region": region, "prescribed": False, "sex": "unspecified", "answers": answers},
+            content), content)
+        # The level is the page's first heading (no red flag was answered, so no emergency panel above it).
+        heading = page.locator("[data-testid='stMain']").locator("h1, h2, h3").first
+        assert heading.inner_text().strip() == expected.tier_label
+        # Keyboard focus is visible: the focused button draws an outline or a ring.
+        tab_to(page, "to_help")
+        ring = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; }""")
+        assert ring, "the focused button shows no focus indicator"
+        assert page.evaluate("() => window.__pointerEvents") == 0
+    finally:
+        context.close()
