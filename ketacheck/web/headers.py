@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import re
 from pathlib import Path
 
@@ -40,9 +41,10 @@ def content_security_policy(index_html: str) -> str:
 
 
 def streamlit_index_html() -> str:
-    import streamlit  # only to find its bundled index.html
-
-    return (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    """Streamlit's bundled index.html, found without importing Streamlit."""
+    spec = importlib.util.find_spec("streamlit")
+    assert spec and spec.origin, "streamlit is not installed"
+    return (Path(spec.origin).parent / "static" / "index.html").read_text(encoding="utf-8")
 
 
 def security_headers(index_html: str) -> list[tuple[bytes, bytes]]:
