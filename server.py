@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 
 from ketacheck import loader
 from ketacheck.web import pwa
+from ketacheck.web.compression import StaticGzipMiddleware
 from ketacheck.web.headers import SecurityHeadersMiddleware
 from ketacheck.web.html_shell import HtmlShellMiddleware
 
@@ -23,5 +24,5 @@ app = st.App(
     str(HERE / "app.py"),
     routes=pwa.routes(content),
     # Outermost first: headers go on everything, including the rewritten HTML.
-    middleware=[Middleware(SecurityHeadersMiddleware), Middleware(HtmlShellMiddleware)],
+    middleware=[Middleware(SecurityHeadersMiddleware), Middleware(StaticGzipMiddleware), Middleware(HtmlShellMiddleware)],
 )

@@ -127,3 +127,29 @@ def test_metrics_are_not_served():
 def test_only_streamlits_page_is_rewritten(content):
     offline = offline_page.render(content)
     assert html_shell.rewrite(offline) == offline  # the offline card stays script-free
+
+
+def test_static_bundles_are_sent_gzipped_and_kept():
+    import gzip
+
+    from ketacheck.web.compression import StaticGzipMiddleware
+
+    script = b"console.log('ketacheck');\n" * 400
+    calls = []
+
+    async def static(scope, receive, send):
+        calls.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"application/javascript"), (b"content-length", str(len(script)).encode()),
+            (b"cache-control", b"public, immutable, max-age=31536000")]})
+        await send({"type": "http.response.body", "body": script})
+
+    app = StaticGzipMiddleware(static)
+    gz = [(b"accept-encoding", b"gzip, deflate, br")]
+    status, hdrs, body = call(app, "/static/js/index.abc.js", gz)
+    assert status == 200 and hdrs[b"content-encoding"] == b"gzip" and gzip.decompress(body) == script
+    assert int(hdrs[b"content-length"]) == len(body) < len(script) // 10
+    call(app, "/static/js/index.abc.js", gz)
+    assert calls == ["/static/js/index.abc.js"]  # compressed once, then served from memory
+    _, plain_hdrs, plain = call(app, "/static/js/index.abc.js")  # a client without gzip gets it plain
+    assert plain == script and b"content-encoding" not in plain_hdrs
