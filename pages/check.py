@@ -5,7 +5,7 @@ import streamlit as st
 from ketacheck.ui import chrome
 from ketacheck.ui import question
 
-content, state = chrome.begin()
+content, state, _ = chrome.begin()
 
 if state["audience"] is None:
     st.info("First, choose who this check is for.")

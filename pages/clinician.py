@@ -7,7 +7,7 @@ from ketacheck.ui import chrome
 from ketacheck.ui import state as app_state
 from ketacheck.ui import views
 
-content, state = chrome.begin()
+content, state, result = chrome.begin()
 if state["audience"] != "intake":
     st.info("The clinician summary is part of the intake pre-screen. Choose it on the start page.")
     chrome.end()
@@ -22,8 +22,7 @@ if upload is not None:
         st.info("Showing the file, not this session.")
         views.clinician_summary(sub, scoring.score(sub, content), content)
 elif state["answers"]:
-    sub = app_state.submission(state, content)
-    views.clinician_summary(sub, scoring.score(sub, content), content)
+    views.clinician_summary(app_state.submission(state, content), result, content)
 else:
     st.info("No answers yet in this session.")
 

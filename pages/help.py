@@ -4,11 +4,9 @@ import streamlit as st
 
 from ketacheck.ui import chrome
 from ketacheck.ui import pickers
-from ketacheck.ui import state as app_state
 from ketacheck.ui import views
 
-content, state = chrome.begin()
-result = app_state.result(state, content)
+content, state, result = chrome.begin()
 audience = state["audience"] or "self"
 
 st.title("Help", anchor=False)

@@ -5,7 +5,7 @@ import streamlit as st
 from ketacheck.ui import chrome
 from ketacheck.ui import views
 
-content, state = chrome.begin()
+content, state, _ = chrome.begin()
 audience = state["audience"] or "self"
 
 st.title("Learn", anchor=False)

@@ -6,7 +6,7 @@ from ketacheck.ui import chrome
 from ketacheck.ui import state as app_state
 from ketacheck.ui import views
 
-content, state = chrome.begin()
+content, state, result = chrome.begin()
 
 if not state["answers"]:
     st.info("There is no result yet: answer some questions first.")
@@ -15,7 +15,6 @@ if not state["answers"]:
     chrome.end()
     st.stop()
 
-result = app_state.result(state, content)
 views.tier_heading(result)
 views.why(result, content)
 if st.button("See help for this result", type="primary", width="stretch", key="to_help"):

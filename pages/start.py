@@ -5,7 +5,7 @@ import streamlit as st
 from ketacheck.ui import chrome
 from ketacheck.ui import pickers
 
-content, state = chrome.begin()
+content, state, _ = chrome.begin()
 
 st.title("KetaCheck", anchor=False)
 st.markdown(

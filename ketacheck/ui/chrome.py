@@ -9,7 +9,7 @@ import streamlit as st
 
 from ketacheck import loader, referral
 from ketacheck.loader import Content
-from ketacheck.scoring import RedFlagHit
+from ketacheck.scoring import RedFlagHit, Result
 from ketacheck.ui import state as app_state
 from ketacheck.web.pwa import QUICK_EXIT_URL
 
@@ -40,7 +40,7 @@ input, select, textarea { font-size: 16px !important; }
 """
 
 
-def begin() -> tuple[Content, dict[str, Any]]:
+def begin() -> tuple[Content, dict[str, Any], Result]:
     """Top of every page: quick exit, crisis line and, once a red flag is answered, emergency help.
 
     Each page calls this itself (rather than the entry script drawing it) so the safety chrome is
@@ -49,8 +49,10 @@ def begin() -> tuple[Content, dict[str, Any]]:
     content = loader.load()
     state = app_state.get(content)
     header(content, state)
-    emergency_panel(content, state["region"], app_state.result(state, content).red_flags)
-    return content, state
+    # Scored once per run; pages use this result rather than scoring again.
+    result = app_state.result(state, content)
+    emergency_panel(content, state["region"], result.red_flags)
+    return content, state, result
 
 
 def _quick_exit() -> None:
