@@ -28,8 +28,7 @@ from .loader import Content
 from .model import AUDIENCES, INSTRUMENT_IDS, Item, Resource
 from .referral import sms_link, tel_link
 from .scoring import InstrumentScore, Result, explain_rule, visible
-from .submission import MAX_INPUT_BYTES, InputError, Submission, parse, parse_json
-from .submission import describe
+from .submission import MAX_INPUT_BYTES, InputError, Submission, describe, parse, parse_json
 from .wording import NOT_A_DIAGNOSIS, STATUS_WORDS, instrument_verdict
 
 SCHEMA_VERSION = 1

@@ -13,12 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from ketacheck import charts, export, referral, scoring
-from ketacheck.submission import InputError, Submission
-from ketacheck.wording import NOT_A_DIAGNOSIS, STATUS_WORDS, instrument_verdict
 from ketacheck.loader import Content
 from ketacheck.model import Resource
 from ketacheck.referral import HelpItem
-
+from ketacheck.submission import InputError, Submission
+from ketacheck.wording import NOT_A_DIAGNOSIS, STATUS_WORDS, instrument_verdict
 
 
 def tier_heading(result: scoring.Result) -> None:
