@@ -21,7 +21,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
-	$(PY) -m streamlit run server.py --server.port $(PORT)
+	$(PY) -m ketacheck.web.serve --port $(PORT)
 
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest

@@ -9,17 +9,15 @@ way the browser reconnects (3rd Sec-WebSocket-Protocol entry). A session the ser
 active or stored for reconnect, would be resumed under the same id; a dropped one yields a new id.
 A control first shows that a just-closed session *is* resumed, so the check can see a held session.
 
-The server runs with `--runner.postScriptGC false`: with Streamlit's default, every rerun ends in a
-full `gc.collect(2)` (about 60 ms of CPU here), and 30 complete checks (~1,400 reruns) would take
-about two minutes on 2 cores. Garbage collection does not change what a session shows.
+The server is started as `make run` starts it (`python -m ketacheck.web.serve`, the project's
+`.streamlit/config.toml`), only with the short session TTL. Answers are clicked inside the check
+page's fragment exactly as the browser sends them (with the fragment's id), so fragment reruns,
+and the whole-page rerun a red flag causes, are both exercised.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import loadgen
+from benchmarks.servers import ServerProcess
 from ketacheck import loader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,36 +34,19 @@ SESSION_TTL_S = 3
 START_TIMEOUT_S = 45
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("load") / "server.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "server.py",
-           "--server.port", str(port), "--server.headless", "true",
-           "--server.disconnectedSessionTTL", str(SESSION_TTL_S),
-           "--runner.postScriptGC", "false"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    server = ServerProcess(tmp_path_factory.mktemp("load"), options={
+        "server.disconnectedSessionTTL": str(SESSION_TTL_S),
+    })
     try:
-        try:
-            loadgen.wait_healthy(url, timeout=START_TIMEOUT_S)
-        except TimeoutError:
-            pytest.fail(f"the server did not become healthy:\n{log.read_text(errors='replace')[-3000:]}")
-        yield url
+        server.start(timeout=START_TIMEOUT_S)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
 
 
 def test_thirty_people_at_once_each_see_the_tier_of_their_own_answers(server_url: str) -> None:

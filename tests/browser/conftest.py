@@ -1,4 +1,4 @@
-"""Browser tests: the real server (`streamlit run server.py`) driven by Debian's Chromium through
+"""Browser tests: the real server (as `make run` starts it) driven by Debian's Chromium through
 Playwright, the way a person meets KetaCheck on a phone.
 
 - `server`: one server for all browser tests (only the server-down test starts its own).
@@ -14,11 +14,6 @@ Chromium is never downloaded: it must be at /usr/bin/chromium (`make chromium` i
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from benchmarks.servers import ServerProcess
 from ketacheck import referral
 from ketacheck.loader import Content
 from ketacheck.model import Item
@@ -45,74 +41,18 @@ PHONE: dict[str, Any] = {
     "locale": "en-US",
 }
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}, "locale": "en-US"}
-SERVER_START_TIMEOUT = 60.0
 
 
 # --- the server ----------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`streamlit run server.py` on a free port; output goes to files so a full pipe never blocks it."""
-
-    def __init__(self, log_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        self.stdout_path = log_dir / f"server-{self.port}.out"
-        self.stderr_path = log_dir / f"server-{self.port}.err"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> Server:
-        cmd = [sys.executable, "-m", "streamlit", "run", "server.py",
-               "--server.port", str(self.port), "--server.headless", "true"]
-        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited with code {self.proc.returncode} "
-                                   f"before it was healthy:\n{self.output()}")
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
-                    if response.read().decode().strip() == "ok":
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"the server at {self.url} was not healthy after "
-                           f"{SERVER_START_TIMEOUT:.0f} s:\n{self.output()}")
-
-    def output(self) -> str:
-        parts = []
-        for name, path in (("stderr", self.stderr_path), ("stdout", self.stdout_path)):
-            text = path.read_text(errors="replace").strip() if path.exists() else ""
-            parts.append(f"--- server {name} ---\n{text or '(empty)'}")
-        return "\n".join(parts)
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="package")
-def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], Server]]:
-    """Starts servers on demand and stops every one of them when the browser tests are done."""
-    started: list[Server] = []
+def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], ServerProcess]]:
+    """Starts servers on demand (as `make run` does, on free ports) and stops every one of them
+    when the browser tests are done."""
+    started: list[ServerProcess] = []
 
-    def start() -> Server:
-        server = Server(tmp_path_factory.mktemp("server-logs"))
+    def start() -> ServerProcess:
+        server = ServerProcess(tmp_path_factory.mktemp("server-logs"))
         started.append(server)
         return server.start()
 
@@ -122,7 +62,7 @@ def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callabl
 
 
 @pytest.fixture(scope="package")
-def server(server_factory: Callable[[], Server]) -> str:
+def server(server_factory: Callable[[], ServerProcess]) -> str:
     """Base URL of the server all browser tests share, e.g. http://127.0.0.1:54321."""
     return server_factory().url
 

@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from playwright.sync_api import Browser, Page
 
+from benchmarks.servers import ServerProcess
 from ketacheck import referral
 from ketacheck.loader import Content
 
-from .conftest import PHONE, Server, wait_for_app
+from .conftest import PHONE, wait_for_app
 
 
 def wait_until_controlled(page: Page) -> None:
@@ -59,7 +60,7 @@ def test_offline_the_app_opens_on_the_emergency_numbers_page(page: Page, server:
 
 
 def test_server_down_the_app_still_opens_on_the_emergency_numbers_page(
-        browser: Browser, server_factory: Callable[[], Server], content: Content):
+        browser: Browser, server_factory: Callable[[], ServerProcess], content: Content):
     own = server_factory()  # its own server, so stopping it does not touch the shared one
     context = browser.new_context(**PHONE)
     try:

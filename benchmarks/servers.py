@@ -1,0 +1,97 @@
+"""Start a server in a child process on a free port, wait until it is healthy, stop it.
+
+Used by the benchmarks and by the tests that need a real server (browser, load correctness), so
+both run the app the way `make run` does: `python -m ketacheck.web.serve`.
+
+    with ServerProcess(log_dir) as server:              # KetaCheck (server:app)
+        ...server.url, server.pid...
+    ServerProcess(log_dir, app="benchmarks.bare.server:app")   # the bare one-question page
+    ServerProcess(log_dir, streamlit_run="server.py")          # `streamlit run`, for comparison
+    ServerProcess(log_dir, options={"runner.postScriptGC": "true"})  # any Streamlit config option
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Self
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    def __init__(self, log_dir: Path, *, app: str = "server:app", streamlit_run: str | None = None,
+                 options: dict[str, str] | None = None, name: str = "server") -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        options = options or {}
+        if streamlit_run:
+            self.cmd = [sys.executable, "-m", "streamlit", "run", streamlit_run,
+                        "--server.port", str(self.port), "--server.headless", "true"]
+            self.cmd += [arg for k, v in options.items() for arg in (f"--{k}", v)]
+        else:
+            self.cmd = [sys.executable, "-m", "ketacheck.web.serve", "--port", str(self.port), "--app", app]
+            self.cmd += [arg for k, v in options.items() for arg in ("--set", f"{k}={v}")]
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.stdout_path = log_dir / f"{name}-{self.port}.out"
+        self.stderr_path = log_dir / f"{name}-{self.port}.err"
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None, "not started"
+        return self.proc.pid
+
+    def start(self, timeout: float = START_TIMEOUT_S) -> Self:
+        # Output goes to files so a full pipe never blocks the server.
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(self.cmd, cwd=ROOT, stdout=out, stderr=err,
+                                         stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited with code {self.proc.returncode} "
+                                   f"before it was healthy:\n{self.output()}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"the server at {self.url} was not healthy after {timeout:.0f} s:\n{self.output()}")
+
+    def output(self) -> str:
+        parts = []
+        for label, path in (("stderr", self.stderr_path), ("stdout", self.stdout_path)):
+            text = path.read_text(errors="replace").strip() if path.exists() else ""
+            parts.append(f"--- server {label} ---\n{text or '(empty)'}")
+        return "\n".join(parts)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,64 @@
+"""Start the server: uvicorn running the `st.App` in server.py, in one process.
+
+    python -m ketacheck.web.serve [--port N] [--address A] [--app module:attr] [--set option=value ...]
+
+Why not `streamlit run server.py`: Streamlit 1.67 binds the listening socket itself with
+`socket.socket(family)`, whose protocol number is 0, and asyncio only switches Nagle's algorithm off
+(TCP_NODELAY) on accepted sockets whose protocol is IPPROTO_TCP. Each rerun's small WebSocket
+frames then wait for the browser's delayed ACK: 48 ms per answer instead of 10 ms, measured
+(benchmarks/RESULTS.md). When uvicorn binds the socket itself, asyncio sets TCP_NODELAY as usual.
+
+Everything else is Streamlit's own: `.streamlit/config.toml` (read from the working directory, so
+run this from the project folder), options given with `--set` as `streamlit run` takes them as
+flags (`--set server.disconnectedSessionTTL=30`; values are TOML: true, 30, "text"), and the
+uvicorn settings `streamlit run` would use (WebSocket implementation, pings, message size, TLS,
+no access log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+
+import uvicorn
+from streamlit import config
+from streamlit.web import bootstrap
+
+# Private in 1.67 (pinned): the uvicorn settings `streamlit run` uses for an st.App. Using it keeps
+# this launcher identical to `streamlit run` except for who binds the socket.
+from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
+
+
+def option(text: str) -> tuple[str, object]:
+    """`section.option=value`, the value read as TOML (a bare word is taken as text)."""
+    name, sep, raw = text.partition("=")
+    if not sep or "." not in name:
+        raise argparse.ArgumentTypeError(f"expected section.option=value, got {text!r}")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return name.strip(), value
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m ketacheck.web.serve", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--port", type=int, default=None, help="default: server.port from the Streamlit config")
+    ap.add_argument("--address", default=None, help="default: server.address from the Streamlit config")
+    ap.add_argument("--app", default="server:app", help="the st.App to serve, as module:attribute")
+    ap.add_argument("--set", type=option, action="append", default=[], metavar="OPTION=VALUE",
+                    help="a Streamlit config option, as `streamlit run --OPTION VALUE` would set it")
+    args = ap.parse_args(argv)
+    if args.set:
+        bootstrap.load_config_options(dict(args.set))
+
+    host = args.address or config.get_option("server.address") or "127.0.0.1"
+    port = args.port if args.port is not None else int(config.get_option("server.port"))
+    print(f"KetaCheck is running at http://{host}:{port} (Ctrl+C stops it)", flush=True)
+    uvicorn.run(args.app, host=host, port=port, **_get_uvicorn_config_kwargs())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
