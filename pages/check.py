@@ -14,17 +14,5 @@ if state["audience"] is None:
     chrome.end()
     st.stop()
 
-if state["finished"]:
-    st.success("You have reached the end of the questions.")
-    if st.button("See my result", type="primary", width="stretch", key="see_result"):
-        st.switch_page("pages/result.py")
-    if st.button("Review my answers", width="stretch", key="review"):
-        state["finished"] = False
-        st.rerun()
-    chrome.end()
-    st.stop()
-
-question.show(state, content)
-if state["answers"] and st.button("Stop here and see my result so far", type="tertiary", key="result_so_far"):
-    st.switch_page("pages/result.py")
+question.screen(state, content)
 chrome.end()

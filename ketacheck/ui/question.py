@@ -18,8 +18,17 @@ INTROS = {
 }
 
 
+# Set by an answer that adds or takes away a red flag: the emergency panel sits above the
+# question, outside its fragment, so the whole page must run again.
+RERUN_PAGE = "_rerun_page"
+
+
 def _answer(state: dict[str, Any], item_id: str, value: int, content: Content) -> None:
+    item = content.items[item_id]
+    before = state["answers"].get(item_id)
     state["answers"][item_id] = value
+    if item.red_flag and any(o.red_flag for o in item.options if o.value in (before, value)):
+        st.session_state[RERUN_PAGE] = True
     _move(state, content, +1)
 
 
@@ -48,6 +57,28 @@ def current_item(state: dict[str, Any], content: Content) -> Item | None:
 
 def group_of(item: Item, content: Content) -> str:
     return content.instrument_of.get(item.id) or item.domain
+
+
+@st.fragment
+def screen(state: dict[str, Any], content: Content) -> None:
+    """The part of the check page an answer changes: the question, or the end of the questions.
+
+    A fragment, so an answer reruns only this and not the page's safety chrome and scoring
+    (server CPU per answer 6.6 ms -> see benchmarks/RESULTS.md). The whole page runs again when
+    the emergency panel above must change."""
+    if st.session_state.pop(RERUN_PAGE, False):
+        st.rerun(scope="app")
+    if state["finished"]:
+        st.success("You have reached the end of the questions.")
+        if st.button("See my result", type="primary", width="stretch", key="see_result"):
+            st.switch_page("pages/result.py")
+        if st.button("Review my answers", width="stretch", key="review"):
+            state["finished"] = False
+            st.rerun(scope="fragment")
+        return
+    show(state, content)
+    if state["answers"] and st.button("Stop here and see my result so far", type="tertiary", key="result_so_far"):
+        st.switch_page("pages/result.py")
 
 
 def show(state: dict[str, Any], content: Content) -> None:
