@@ -115,6 +115,7 @@ class StreamlitSession:
         self.url_path = ""  # the browser URL's page path ("" on the default page)
         self.pages: dict[str, Any] = {}  # page_script_hash -> AppPage, from the last `navigation`
         self.elements: dict[tuple[int, ...], Any] = {}  # delta_path -> Element, after the last run
+        self.fragment_of: dict[tuple[int, ...], str] = {}  # delta_path -> id of the fragment drawing it
         self.widget_values: dict[str, WidgetState] = {}  # value widgets currently on screen
         self.problems: list[str] = []  # exceptions and error alerts the app showed
         self.messages = 0
@@ -153,12 +154,13 @@ class StreamlitSession:
 
     # -- reruns
 
-    def _client_state_msg(self, trigger_id: str | None) -> BackMsg:
+    def _client_state_msg(self, trigger_id: str | None, fragment_id: str = "") -> BackMsg:
         back = BackMsg()
         cs = back.rerun_script
         cs.query_string = ""
         cs.page_script_hash = self.page_script_hash
         cs.page_name = ""
+        cs.fragment_id = fragment_id
         for state in self.widget_values.values():
             if state.id != trigger_id:
                 cs.widget_states.widgets.add().CopyFrom(state)
@@ -177,15 +179,20 @@ class StreamlitSession:
         ci.color_scheme = "light"
         return back
 
-    async def rerun(self, trigger_id: str | None = None) -> RunStats:
-        """Send one rerun_script and read until the run (and any switch_page follow-up) finishes."""
+    async def rerun(self, trigger_id: str | None = None, fragment_id: str = "") -> RunStats:
+        """Send one rerun_script and read until the run (and any switch_page follow-up) finishes.
+
+        With `fragment_id` (a click on a widget inside an `st.fragment`, as the browser sends it)
+        the server reruns only that fragment, and only its elements are replaced."""
         if self._ws is None:
             raise ProtocolError("not connected")
-        payload = self._client_state_msg(trigger_id).SerializeToString()
+        payload = self._client_state_msg(trigger_id, fragment_id).SerializeToString()
         start = time.perf_counter()
         deadline = start + self.timeout
         await self._ws.send(payload)
         pending: dict[tuple[int, ...], Any] = {}
+        fragments: dict[tuple[int, ...], str] = {}
+        fragment_run = False
         messages = nbytes = runs = 0
         while True:
             remaining = deadline - time.perf_counter()
@@ -201,7 +208,7 @@ class StreamlitSession:
             kind = msg.WhichOneof("type")
             if kind == "new_session":
                 runs += 1
-                pending = {}  # elements of an interrupted run are stale
+                pending, fragments = {}, {}  # elements of an interrupted run are stale
                 self.session_id = msg.new_session.initialize.session_id
                 self.page_script_hash = msg.new_session.page_script_hash
             elif kind == "navigation":
@@ -211,7 +218,7 @@ class StreamlitSession:
                 page = self.pages.get(nav.page_script_hash)
                 self.url_path = "" if page is None or page.is_default else page.url_pathname
             elif kind == "delta":
-                self._on_delta(msg, pending)
+                self._on_delta(msg, pending, fragments)
             elif kind == "page_not_found":
                 self.problems.append(f"page not found: {msg.page_not_found.page_name!r}")
             elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
@@ -223,11 +230,18 @@ class StreamlitSession:
                     continue  # st.switch_page / st.rerun: the next run follows
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     self.problems.append("script finished with a compile error")
+                fragment_run = status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
                 break
         elapsed = time.perf_counter() - start
         self.messages += messages
         self.bytes += nbytes
+        if fragment_run:
+            # Like the frontend: elements the rerun fragment drew before are replaced, the rest stay.
+            keep = {p: e for p, e in self.elements.items() if self.fragment_of.get(p) != fragment_id}
+            pending = {**keep, **pending}
+            fragments = {**{p: f for p, f in self.fragment_of.items() if p in keep}, **fragments}
         self.elements = dict(sorted(pending.items()))
+        self.fragment_of = fragments
         self._settle_widgets()
         return RunStats(elapsed, messages, nbytes, runs)
 
@@ -246,12 +260,16 @@ class StreamlitSession:
             self._cache[msg.hash] = msg
         return msg
 
-    def _on_delta(self, msg: ForwardMsg, pending: dict[tuple[int, ...], Any]) -> None:
+    def _on_delta(self, msg: ForwardMsg, pending: dict[tuple[int, ...], Any],
+                  fragments: dict[tuple[int, ...], str]) -> None:
         delta = msg.delta
         if delta.WhichOneof("type") != "new_element":
             return  # blocks (columns, expanders, containers) and transient elements
         element = delta.new_element
-        pending[tuple(msg.metadata.delta_path)] = element
+        path = tuple(msg.metadata.delta_path)
+        pending[path] = element
+        if delta.fragment_id:
+            fragments[path] = delta.fragment_id
         kind = element.WhichOneof("type")
         if kind == "exception":
             exc = element.exception
@@ -315,7 +333,8 @@ class StreamlitSession:
             raise ProtocolError(f"no button {key!r} on page {self.page_name}")
         if button.disabled:
             raise ProtocolError(f"button {key!r} is disabled on page {self.page_name}")
-        return await self.rerun(trigger_id=button.id)
+        path = next(p for p, e in self.elements.items() if e.WhichOneof("type") == "button" and e.button.id == button.id)
+        return await self.rerun(trigger_id=button.id, fragment_id=self.fragment_of.get(path, ""))
 
 
 # ------------------------------------------------------------------------------------ one person
@@ -494,6 +513,49 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
     return res
 
 
+BARE_OPTIONS = 5  # answer buttons on benchmarks/bare/app.py
+BARE_ANSWERS = 36  # clicks per bare-page person: about as many as a KetaCheck check has questions
+
+
+async def run_bare_person(base_url: str, person: Person, *, timeout: float = 60.0,
+                          think: tuple[float, float] = (0.0, 0.0), answers: int = BARE_ANSWERS) -> PersonResult:
+    """The baseline: the same clicks on the bare one-question page (benchmarks/bare/app.py).
+
+    The page shows how many answers its session holds; it must equal this person's own clicks."""
+    res = PersonResult(person.index, "bare", False, "unspecified", person.locale)
+    rng = random.Random(person.seed)
+    started = time.perf_counter()
+    session = StreamlitSession(base_url, locale=person.locale, timeout=timeout)
+    try:
+        await session.connect()
+        await session.rerun()
+        res.initial_load_s = time.perf_counter() - started
+        res.reruns += 1
+        res.session_id = session.session_id
+        for n in range(answers):
+            await _think(think, rng)
+            value = rng.randrange(BARE_OPTIONS)
+            res.answers[f"q{n}"] = value
+            stats = await session.click(f"answer_q_{value}")
+            res.answer_rtts.append(stats.seconds)
+            res.reruns += 1
+        shown = [e.markdown.body for e in session.elements.values() if e.WhichOneof("type") == "markdown"]
+        if f"Answers so far: {answers}" not in shown:
+            raise ProtocolError(f"after {answers} answers the page shows {shown}")
+        res.finished = True
+    except Exception as exc:  # noqa: BLE001 - counted, as for KetaCheck people
+        res.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        res.problems = list(session.problems)
+        res.messages, res.bytes = session.messages, session.bytes
+        try:
+            await session.close()
+        except Exception as exc:  # noqa: BLE001
+            res.problems.append(f"close failed: {exc}")
+        res.total_s = time.perf_counter() - started
+    return res
+
+
 def expected_tier(res: PersonResult, content: Any) -> str:
     from ketacheck import scoring, submission
 
@@ -659,6 +721,9 @@ class Report:
             "mismatch_samples": [f"#{r.index}: shown {r.shown_tier!r}, engine {r.expected_tier!r}"
                                  for r in self.mismatches[:10]],
             "server": self.server,
+            # Server CPU per script run (answers and the other clicks alike), from /proc.
+            "cpu_ms_per_rerun": round(1000 * self.server["cpu_seconds"] / reruns, 2)
+            if self.server and reruns else None,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -683,7 +748,7 @@ class Report:
             v = s["server"]
             lines.append(f"server pid {v['pid']}: {v['cpu_seconds']} CPU s ({v['cpu_cores_busy']} cores busy), "
                          f"RSS {v['rss_mb_start']} -> peak {v['rss_mb_peak']} -> {v['rss_mb_end']} MB, "
-                         f"threads peak {v['threads_peak']}")
+                         f"threads peak {v['threads_peak']}; {s['cpu_ms_per_rerun']} ms CPU per rerun")
         lines += [f"ERROR {e}" for e in s["error_samples"]]
         lines += [f"MISMATCH {m}" for m in s["mismatch_samples"]]
         return "\n".join(lines)
@@ -697,8 +762,10 @@ def load_content() -> Any:
 
 async def run_load(base_url: str, people: list[Person], *, content: Any = None, concurrency: int | None = None,
                    ramp_s: float = 0.0, timeout: float = 60.0, think: tuple[float, float] = (0.0, 0.0),
-                   server_pid: int | None = None) -> Report:
-    """Run every person (at most `concurrency` at once, starts spread over `ramp_s`)."""
+                   server_pid: int | None = None, bare: bool = False) -> Report:
+    """Run every person (at most `concurrency` at once, starts spread over `ramp_s`).
+
+    `bare`: the people click the bare one-question page instead of doing a KetaCheck check."""
     concurrency = concurrency or len(people) or 1
     gate = asyncio.Semaphore(concurrency)
     sampler = ProcSampler(server_pid) if server_pid else None
@@ -709,6 +776,8 @@ async def run_load(base_url: str, people: list[Person], *, content: Any = None, 
         if ramp_s and len(people) > 1:
             await asyncio.sleep(ramp_s * person.index / (len(people) - 1))
         async with gate:
+            if bare:
+                return await run_bare_person(base_url, person, timeout=timeout, think=think)
             return await run_person(base_url, person, content, timeout=timeout, think=think)
 
     start = time.perf_counter()
@@ -743,6 +812,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="pause before each click, uniform in this range of seconds (default 0: no pause)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one rerun")
     ap.add_argument("--server-pid", type=int, default=None, help="sample this process's CPU and RSS (Linux /proc)")
+    ap.add_argument("--bare", action="store_true", help="drive the bare one-question page (benchmarks/bare)")
     ap.add_argument("--json", type=Path, default=None, help="write the full report (every person) here")
     args = ap.parse_args(argv)
 
@@ -751,7 +821,7 @@ def main(argv: list[str] | None = None) -> int:
     people = plan_people(args.people, args.audience, args.prescribed, args.seed)
     report = asyncio.run(run_load(args.url, people, content=content, concurrency=args.concurrency or None,
                                   ramp_s=args.ramp, timeout=args.timeout, think=args.think,
-                                  server_pid=args.server_pid))
+                                  server_pid=args.server_pid, bare=args.bare))
     print(report.text())
     if args.json:
         args.json.write_text(json.dumps(report.to_dict(), indent=1))
