@@ -88,17 +88,21 @@ class Content:
     regions: dict[str, Region]
     education: Education
     instrument_of: dict[str, str] = field(default_factory=dict)  # item id -> instrument id
+    _flows: dict[tuple[str, bool], tuple[Item, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def flow(self, audience: str, prescribed: bool) -> list[Item]:
         """Items this audience and context are asked, before any show_if is applied."""
-        out = []
-        for item in self.items.values():
-            instrument = self.instruments.get(self.instrument_of.get(item.id, ""))
-            if instrument and audience not in instrument.allowed_audiences:
-                continue
-            if item.asked_in(audience, prescribed):
-                out.append(item)
-        return out
+        # Worked out once per context: the check page asks for it several times on every answer.
+        key = (audience, prescribed)
+        if key not in self._flows:
+            self._flows[key] = tuple(i for i in self.items.values() if self._asks(i, audience, prescribed))
+        return list(self._flows[key])
+
+    def _asks(self, item: Item, audience: str, prescribed: bool) -> bool:
+        instrument = self.instruments.get(self.instrument_of.get(item.id, ""))
+        if instrument and audience not in instrument.allowed_audiences:
+            return False
+        return item.asked_in(audience, prescribed)
 
     def item_number(self, item_id: str) -> int:
         return int(item_id.rsplit(".", 1)[1])

@@ -118,7 +118,10 @@ def show(state: dict[str, Any], content: Content) -> None:
             args=(state, item.id, option.value, content),
         )
 
-    back, forward = st.columns(2)
+    # One horizontal container, not st.columns: two fewer elements on every answer, and the pair
+    # stays side by side on a phone (columns stack below 640 px).
+    row = st.container(horizontal=True, gap="small")
+    back = forward = row
     back.button("Back", key="nav_back", width="stretch", disabled=position == 0, on_click=_move, args=(state, content, -1))
     can_skip = item.optional or audience == "other"
     label = "Next" if chosen is not None else "Skip" if can_skip else "Next"
