@@ -1,4 +1,5 @@
 # KetaCheck: two commands. `make run` starts the app; `make test` runs every test.
+# `make bench` measures speed, load and memory (benchmarks/RESULTS.md).
 # Both create or update .venv from the pinned requirement files first.
 
 PYTHON ?= python3
@@ -6,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test validate clean chromium
+.PHONY: run test bench validate clean chromium
 
 # Re-install only when a requirements file changes (the stamp is older than it).
 $(VENV)/.runtime: requirements.txt
@@ -25,6 +26,10 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest
+
+# Speed, load and memory against a bare Streamlit page (about 40 minutes; BENCH=--quick for ~8).
+bench: $(VENV)/.dev chromium
+	$(PY) -m benchmarks $(BENCH)
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not possible here).
 chromium:

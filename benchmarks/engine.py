@@ -1,0 +1,82 @@
+"""The engine alone, without Streamlit: loading the content and scoring a full check.
+
+- Content load: in a fresh process each time (what a server pays once at start), and the cost of
+  every later `loader.load()` call in the same process (what every script run pays).
+- Scoring: the longest check there is (every audience and prescribed choice; the one with the
+  most questions), every question answered at its highest level except red flags, so every sign,
+  domain and instrument is computed. Timed many times in one process.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+from benchmarks.servers import ROOT
+
+COLD_RUNS = 5
+SCORE_RUNS = 5000
+
+_COLD = """
+import json, time
+t0 = time.perf_counter()
+from ketacheck import loader
+t1 = time.perf_counter()
+loader.load()
+t2 = time.perf_counter()
+for _ in range(1000):
+    loader.load()
+t3 = time.perf_counter()
+print(json.dumps({"import_ms": (t1 - t0) * 1e3, "load_ms": (t2 - t1) * 1e3, "again_us": (t3 - t2) * 1e3,
+                  "parses": loader._load.cache_info().misses}))
+"""
+
+
+def full_answers(content: Any) -> tuple[str, bool, dict[str, int]]:
+    """The longest flow, all answered at the highest non-red-flag level."""
+    audience, prescribed = max(((a, p) for a in ("self", "other", "intake") for p in (False, True)),
+                               key=lambda ap: len(content.flow(*ap)))
+    answers = {}
+    for item in content.flow(audience, prescribed):
+        safe = [o for o in item.options if not o.red_flag] or item.options
+        answers[item.id] = max(safe, key=lambda o: o.level).value
+    return audience, prescribed, answers
+
+
+def run() -> dict[str, Any]:
+    cold = []
+    for _ in range(COLD_RUNS):
+        out = subprocess.run([sys.executable, "-c", _COLD], cwd=ROOT, capture_output=True, text=True, check=True)
+        cold.append(json.loads(out.stdout))
+
+    from ketacheck import loader, scoring, submission
+
+    content = loader.load()
+    audience, prescribed, answers = full_answers(content)
+    sub = submission.parse({"audience": audience, "region": "US", "prescribed": prescribed,
+                            "sex": "female", "answers": answers}, content)
+    result = scoring.score(sub, content)
+    times = []
+    for _ in range(SCORE_RUNS):
+        t = time.perf_counter()
+        scoring.score(sub, content)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return {
+        "content_import_ms": round(statistics.median(c["import_ms"] for c in cold), 1),
+        "content_load_ms": round(statistics.median(c["load_ms"] for c in cold), 1),
+        "content_load_again_us": round(statistics.median(c["again_us"] for c in cold), 2),
+        "content_parses_per_process": max(c["parses"] for c in cold),
+        "score_check": f"{audience}, prescribed={prescribed}, {len(answers)} answers, tier {result.tier_label!r}",
+        "score_ms_p50": round(1e3 * times[len(times) // 2], 3),
+        "score_ms_p99": round(1e3 * times[int(len(times) * 0.99)], 3),
+        "score_ms_max": round(1e3 * times[-1], 3),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=1))
