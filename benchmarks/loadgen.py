@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -51,6 +52,7 @@ import sys
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -435,31 +437,56 @@ async def _think(think: tuple[float, float], rng: random.Random) -> None:
         await asyncio.sleep(rng.uniform(*think))
 
 
+@contextlib.asynccontextmanager
+async def _person_tab(base_url: str, res: PersonResult, timeout: float) -> AsyncIterator[StreamlitSession]:
+    """A person's tab. Any failure inside is recorded as the person's error, not raised; the tab is
+    always closed and its problems kept. Start the body with `await _open(tab, res)`."""
+    started = time.perf_counter()
+    session = StreamlitSession(base_url, locale=res.locale, timeout=timeout)
+    try:
+        yield session
+    except Exception as exc:  # noqa: BLE001 - protocol, connection or any other failure: a counted error
+        res.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        res.problems = list(session.problems)
+        res.messages, res.bytes = session.messages, session.bytes
+        try:
+            await session.close()
+        except Exception as exc:  # noqa: BLE001 - a failed close is counted, not raised
+            res.problems.append(f"close failed: {exc}")
+        res.total_s = time.perf_counter() - started
+
+
+async def _open(session: StreamlitSession, res: PersonResult) -> None:
+    """Connect and show the first page, as a browser tab opening the app (timed)."""
+    started = time.perf_counter()
+    await session.connect()
+    await session.rerun()
+    res.initial_load_s = time.perf_counter() - started
+    res.reruns += 1
+    res.session_id = session.session_id
+
+
 async def run_person(base_url: str, person: Person, content: Any, *, timeout: float = 60.0,
                      think: tuple[float, float] = (0.0, 0.0)) -> PersonResult:
     res = PersonResult(person.index, person.audience, person.prescribed, person.sex or "unspecified", person.locale)
     rng = random.Random(person.seed)
     lean = rng.random() ** 3  # most people show few signs; this gives every tier in a crowd
-    started = time.perf_counter()
-    session = StreamlitSession(base_url, locale=person.locale, timeout=timeout)
 
-    async def click(key: str, into: list[float]) -> RunStats:
-        await _think(think, rng)
-        stats = await session.click(key)
-        into.append(stats.seconds)
-        res.reruns += 1
-        return stats
+    async with _person_tab(base_url, res, timeout) as session:
+        await _open(session, res)
 
-    def expect_page(name: str) -> None:
-        if session.page_name != name:
-            raise ProtocolError(f"expected the {name} page, got {session.page_name}")
+        async def click(key: str, into: list[float]) -> RunStats:
+            await _think(think, rng)
+            stats = await session.click(key)
+            into.append(stats.seconds)
+            res.reruns += 1
+            return stats
 
-    try:
-        await session.connect()
-        await session.rerun()
-        res.initial_load_s = time.perf_counter() - started
-        res.reruns += 1
-        res.session_id = session.session_id
+        def expect_page(name: str) -> None:
+            if session.page_name != name:
+                raise ProtocolError(f"expected the {name} page, got {session.page_name}")
+
         expect_page("Start")
 
         await click(f"pick_audience_{person.audience}", res.nav_rtts)
@@ -497,16 +524,6 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
         expect_page("Result")
         res.shown_tier = read_tier(session.headings(), content)
         res.finished = True
-    except Exception as exc:  # noqa: BLE001 - protocol, connection or any other failure: a counted error
-        res.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        res.problems = list(session.problems)
-        res.messages, res.bytes = session.messages, session.bytes
-        try:
-            await session.close()
-        except Exception as exc:  # noqa: BLE001 - a failed close is counted, not raised
-            res.problems.append(f"close failed: {exc}")
-        res.total_s = time.perf_counter() - started
 
     if res.finished and content is not None:
         res.expected_tier = expected_tier(res, content)
@@ -524,14 +541,8 @@ async def run_bare_person(base_url: str, person: Person, *, timeout: float = 60.
     The page shows how many answers its session holds; it must equal this person's own clicks."""
     res = PersonResult(person.index, "bare", False, "unspecified", person.locale)
     rng = random.Random(person.seed)
-    started = time.perf_counter()
-    session = StreamlitSession(base_url, locale=person.locale, timeout=timeout)
-    try:
-        await session.connect()
-        await session.rerun()
-        res.initial_load_s = time.perf_counter() - started
-        res.reruns += 1
-        res.session_id = session.session_id
+    async with _person_tab(base_url, res, timeout) as session:
+        await _open(session, res)
         for n in range(answers):
             await _think(think, rng)
             value = rng.randrange(BARE_OPTIONS)
@@ -543,16 +554,6 @@ async def run_bare_person(base_url: str, person: Person, *, timeout: float = 60.
         if f"Answers so far: {answers}" not in shown:
             raise ProtocolError(f"after {answers} answers the page shows {shown}")
         res.finished = True
-    except Exception as exc:  # noqa: BLE001 - counted, as for KetaCheck people
-        res.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        res.problems = list(session.problems)
-        res.messages, res.bytes = session.messages, session.bytes
-        try:
-            await session.close()
-        except Exception as exc:  # noqa: BLE001
-            res.problems.append(f"close failed: {exc}")
-        res.total_s = time.perf_counter() - started
     return res
 
 
@@ -816,7 +817,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="write the full report (every person) here")
     args = ap.parse_args(argv)
 
-    wait_healthy(args.url, timeout=10)
+    try:
+        wait_healthy(args.url, timeout=10)
+    except TimeoutError as exc:
+        print(f"loadgen: {exc}: start the app first (make run)", file=sys.stderr)
+        return 2
     content = load_content()
     people = plan_people(args.people, args.audience, args.prescribed, args.seed)
     report = asyncio.run(run_load(args.url, people, content=content, concurrency=args.concurrency or None,

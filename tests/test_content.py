@@ -80,3 +80,12 @@ def test_no_stigmatising_words_in_content():
     for path in Path(ASSESSMENTS).glob("*.yaml"):
         hits = STIGMA.findall(path.read_text(encoding="utf-8"))
         assert not hits, f"{path.name}: {hits}"
+
+
+def test_a_flow_handed_out_cannot_change_the_next_one(content):
+    # Flows are worked out once per context and cached; callers get their own list.
+    first = content.flow("self", False)
+    expected = [i.id for i in first]
+    first.clear()
+    assert [i.id for i in content.flow("self", False)] == expected
+    assert [i.id for i in content.flow("self", True)] != expected  # context still matters

@@ -9,6 +9,8 @@ import hashlib
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from ketacheck.web import headers, html_shell, offline_page, pwa
 
 INDEX = headers.streamlit_index_html()
@@ -153,3 +155,15 @@ def test_static_bundles_are_sent_gzipped_and_kept():
     assert calls == ["/static/js/index.abc.js"]  # compressed once, then served from memory
     _, plain_hdrs, plain = call(app, "/static/js/index.abc.js")  # a client without gzip gets it plain
     assert plain == script and b"content-encoding" not in plain_hdrs
+
+
+def test_launcher_takes_streamlit_options_as_toml_values_and_names_a_bad_one(capsys):
+    from ketacheck.web import serve
+
+    assert serve.option("runner.postScriptGC=false") == ("runner.postScriptGC", False)
+    assert serve.option("server.disconnectedSessionTTL=30") == ("server.disconnectedSessionTTL", 30)
+    assert serve.option("theme.primaryColor=#1F5F8B") == ("theme.primaryColor", "#1F5F8B")
+    with pytest.raises(SystemExit) as stop:
+        serve.main(["--set", "postScriptGC"])
+    assert stop.value.code == 2
+    assert "expected section.option=value, got 'postScriptGC'" in capsys.readouterr().err
