@@ -174,7 +174,7 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
         problems.append(Problem(path.name, "", f"cannot be read: {exc}"))
         return None
     try:
-        data = yaml.load(text, Loader=_ContentLoader)
+        data = yaml.load(text, Loader=_ContentLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

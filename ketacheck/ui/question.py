@@ -63,9 +63,9 @@ def group_of(item: Item, content: Content) -> str:
 def screen(state: dict[str, Any], content: Content) -> None:
     """The part of the check page an answer changes: the question, or the end of the questions.
 
-    A fragment, so an answer reruns only this and not the page's safety chrome and scoring
-    (server CPU per answer 6.6 ms -> see benchmarks/RESULTS.md). The whole page runs again when
-    the emergency panel above must change."""
+    A fragment, so an answer reruns only this, not the page's safety chrome and scoring: server
+    CPU per click 6.6 -> 4.3 ms with 50 people (benchmarks/RESULTS.md). The whole page runs again
+    when the emergency panel above must change."""
     if st.session_state.pop(RERUN_PAGE, False):
         st.rerun(scope="app")
     if state["finished"]:
@@ -121,11 +121,10 @@ def show(state: dict[str, Any], content: Content) -> None:
     # One horizontal container, not st.columns: two fewer elements on every answer, and the pair
     # stays side by side on a phone (columns stack below 640 px).
     row = st.container(horizontal=True, gap="small")
-    back = forward = row
-    back.button("Back", key="nav_back", width="stretch", disabled=position == 0, on_click=_move, args=(state, content, -1))
+    row.button("Back", key="nav_back", width="stretch", disabled=position == 0, on_click=_move, args=(state, content, -1))
     can_skip = item.optional or audience == "other"
     label = "Next" if chosen is not None else "Skip" if can_skip else "Next"
-    forward.button(
+    row.button(
         label,
         key="nav_next",
         width="stretch",
