@@ -22,7 +22,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
-	$(PY) -m ketacheck.web.serve --port $(PORT)
+	$(PY) serve.py --port $(PORT)
 
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest

@@ -1,7 +1,7 @@
 """Start a server in a child process on a free port, wait until it is healthy, stop it.
 
 Used by the benchmarks and by the tests that need a real server (browser, load correctness), so
-both run the app the way `make run` does: `python -m ketacheck.web.serve`.
+both run the app the way `make run` does: `python serve.py`.
 
     with ServerProcess(log_dir) as server:              # KetaCheck (server:app)
         ...server.url, server.pid...
@@ -41,7 +41,7 @@ class ServerProcess:
                         "--server.port", str(self.port), "--server.headless", "true"]
             self.cmd += [arg for k, v in options.items() for arg in (f"--{k}", v)]
         else:
-            self.cmd = [sys.executable, "-m", "ketacheck.web.serve", "--port", str(self.port), "--app", app]
+            self.cmd = [sys.executable, "serve.py", "--port", str(self.port), "--app", app]
             self.cmd += [arg for k, v in options.items() for arg in ("--set", f"{k}={v}")]
         log_dir.mkdir(parents=True, exist_ok=True)
         self.stdout_path = log_dir / f"{name}-{self.port}.out"

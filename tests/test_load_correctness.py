@@ -9,7 +9,7 @@ way the browser reconnects (3rd Sec-WebSocket-Protocol entry). A session the ser
 active or stored for reconnect, would be resumed under the same id; a dropped one yields a new id.
 A control first shows that a just-closed session *is* resumed, so the check can see a held session.
 
-The server is started as `make run` starts it (`python -m ketacheck.web.serve`, the project's
+The server is started as `make run` starts it (`python serve.py`, the project's
 `.streamlit/config.toml`), only with the short session TTL. Answers are clicked inside the check
 page's fragment exactly as the browser sends them (with the fragment's id), so fragment reruns,
 and the whole-page rerun a red flag causes, are both exercised.

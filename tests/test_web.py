@@ -158,7 +158,7 @@ def test_static_bundles_are_sent_gzipped_and_kept():
 
 
 def test_launcher_takes_streamlit_options_as_toml_values_and_names_a_bad_one(capsys):
-    from ketacheck.web import serve
+    import serve
 
     assert serve.option("runner.postScriptGC=false") == ("runner.postScriptGC", False)
     assert serve.option("server.disconnectedSessionTTL=30") == ("server.disconnectedSessionTTL", 30)

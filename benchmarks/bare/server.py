@@ -1,4 +1,4 @@
-"""The bare page served as an st.App, by the same launcher as KetaCheck (`ketacheck.web.serve`),
+"""The bare page served as an st.App, by the same launcher as KetaCheck (`serve.py`),
 with none of KetaCheck's routes or middleware."""
 
 from pathlib import Path

@@ -1,6 +1,6 @@
 """Start the server: uvicorn running the `st.App` in server.py, in one process.
 
-    python -m ketacheck.web.serve [--port N] [--address A] [--app module:attr] [--set option=value ...]
+    python serve.py [--port N] [--address A] [--app module:attr] [--set option=value ...]
 
 Why not `streamlit run server.py`: Streamlit 1.67 binds the listening socket itself with
 `socket.socket(family)`, whose protocol number is 0, and asyncio only switches Nagle's algorithm off
@@ -43,7 +43,7 @@ def option(text: str) -> tuple[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ketacheck.web.serve", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python serve.py", description=__doc__.split("\n\n")[0])
     ap.add_argument("--port", type=int, default=None, help="default: server.port from the Streamlit config")
     ap.add_argument("--address", default=None, help="default: server.address from the Streamlit config")
     ap.add_argument("--app", default="server:app", help="the st.App to serve, as module:attribute")
