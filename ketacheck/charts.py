@@ -50,7 +50,18 @@ class Chart:
     text: str  # plain-language text equivalent
 
 
-NO_TEMPLATE = go.layout.Template()
+# What every chart shares. No plotly template: every style here is explicit and Streamlit's theme
+# applies on top; the default template tripled each chart's bytes (48.7 -> 16.4 KB per result page).
+_BASE_LAYOUT = {
+    "template": go.layout.Template(),
+    "autosize": True,
+    "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
+    "font": {"size": 14},
+    "showlegend": False,
+    "dragmode": False,
+    "plot_bgcolor": "white",
+    "paper_bgcolor": "white",
+}
 
 
 def number(x: float) -> str:
@@ -160,18 +171,9 @@ def _figure(
 ) -> go.Figure:
     rows = max(len(categories), 1)
     layout = {
-        # No plotly template: every style here is explicit and Streamlit's theme applies on top.
-        # The default template tripled each chart's bytes (48.7 -> 16.4 KB for the result page).
-        "template": NO_TEMPLATE,
-        "autosize": True,
+        **_BASE_LAYOUT,
         "height": _height(rows),
-        "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
-        "font": {"size": 14},
-        "showlegend": False,
-        "dragmode": False,
         "hovermode": "closest",
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
         "xaxis": dict(
             range=x_range,
             fixedrange=True,
@@ -203,15 +205,8 @@ def _figure(
 
 def _empty(message: str) -> go.Figure:
     layout = {
-        "template": NO_TEMPLATE,
-        "autosize": True,
+        **_BASE_LAYOUT,
         "height": _height(2),
-        "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
-        "font": {"size": 14},
-        "showlegend": False,
-        "dragmode": False,
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
         "xaxis": {"visible": False, "fixedrange": True, "range": [0, 1]},
         "yaxis": {"visible": False, "fixedrange": True, "range": [0, 1]},
         "annotations": [
