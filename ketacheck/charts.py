@@ -362,22 +362,30 @@ def _cutoff_bands(inst: InstrumentScore, content: Content) -> list[tuple[str, st
     return []
 
 
+def instrument_bands(inst: InstrumentScore, content: Content) -> tuple[list[tuple[str, float, float]], int | None]:
+    """(label, from, to) for each band of this instrument on its 0..max axis, and the index of the
+    band the score is in (no bands, None). Shared by the charts and the printed summary.
+
+    Scores are whole numbers: a band starting at n begins at n - 0.5 so a bar reaching n sits inside it."""
+    bands = _cutoff_bands(inst, content)
+    if not bands:
+        return [], None
+    spans = [(short, max(0.0, lo - 0.5), bands[i + 1][2] - 0.5 if i + 1 < len(bands) else inst.max)
+             for i, (short, _, lo) in enumerate(bands)]
+    return spans, max(i for i, (_, _, lo) in enumerate(bands) if lo <= inst.score)
+
+
 def instrument_scale(inst: InstrumentScore, content: Content) -> Chart:
     """One questionnaire's score on its 0..max scale, with its cut-off bands (or, for a scale with no
     validated ketamine cut-off, the other-drug reference cut-offs as dashed lines)."""
-    bands = _cutoff_bands(inst, content)
+    spans, band_index = instrument_bands(inst, content)
     top = inst.max
     label = inst.short_name
     shapes: list[dict] = []
     annotations: list[dict] = []
     colour = NEUTRAL
-    band_index = None
-    if bands:
-        # Scores are whole numbers: a band starting at n begins at n - 0.5 so a bar reaching n sits inside it.
-        band_index = max(i for i, (_, _, lo) in enumerate(bands) if lo <= inst.score)
-        for i, (short, _, lo) in enumerate(bands):
-            x0 = max(0.0, lo - 0.5)
-            x1 = bands[i + 1][2] - 0.5 if i + 1 < len(bands) else top
+    if band_index is not None:
+        for i, (short, x0, x1) in enumerate(spans):
             shapes.append(_band(x0, x1, BAND_SHADES[min(i, len(BAND_SHADES) - 1)]))
             annotations.append(_top_label((x0 + x1) / 2, short))
         colour = BAND_BARS[min(band_index, len(BAND_BARS) - 1)]
@@ -390,7 +398,7 @@ def instrument_scale(inst: InstrumentScore, content: Content) -> Chart:
     so_far = "" if inst.complete else f", {inst.answered} of {inst.asked} answered"
     bar_text = f"{label}: {inst.score} of {top}"
     if band_index is not None:
-        bar_text += f" ({bands[band_index][0]})"
+        bar_text += f" ({spans[band_index][0]})"
     annotations.append(_bar_label(0, bar_text + so_far))
     trace = _bars([label], [inst.score], [colour], [f"{label}: {inst.score} of {top}{so_far}"], inst.id)
     figure = _figure([trace], [label], [0, top], shapes, annotations, tickvals=_ticks(top))

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .charts import BAND_BARS, BAND_SHADES, BAR, NEUTRAL, SHADE
+from .charts import BAND_BARS, BAND_SHADES, BAR, NEUTRAL, SHADE, instrument_bands
 from .loader import Content
 from .model import AUDIENCES, INSTRUMENT_IDS, Item, Resource
 from .referral import sms_link, tel_link
@@ -194,11 +194,11 @@ def _num(x: float) -> str:
 def _instrument_bar(inst: InstrumentScore, content: Content) -> _Bar:
     top = inst.max
     so_far = "" if inst.complete else f", {inst.answered} of {inst.asked} answered"
+    spans, index = instrument_bands(inst, content)
     if inst.cutoff is not None:
-        bands = [(f"under {inst.cutoff}", 0, inst.cutoff - 0.5), (f"{inst.cutoff} or more", inst.cutoff - 0.5, top)]
         colour = _BAND_BARS[-1] if inst.positive else _BAND_BARS[0]
         verdict = "at or above the cut-off" if inst.positive else "below the cut-off"
-        shaded = [(label, lo, hi, _BAND_SHADES[0 if i == 0 else -1]) for i, (label, lo, hi) in enumerate(bands)]
+        shaded = [(label, lo, hi, _BAND_SHADES[0 if i == 0 else -1]) for i, (label, lo, hi) in enumerate(spans)]
         return _Bar(
             inst.short_name,
             inst.score,
@@ -209,14 +209,8 @@ def _instrument_bar(inst: InstrumentScore, content: Content) -> _Bar:
             f"{inst.short_name}: {inst.score} of {top}, {verdict}{so_far}",
             f"{inst.short_name}: {inst.score} of {top} ({'positive' if inst.positive else 'negative'})",
         )
-    if inst.severity is not None and inst.id in content.instruments:
-        spec = content.instruments[inst.id].bands
-        shaded = []
-        for i, band in enumerate(spec):
-            lo = max(0.0, band.min - 0.5)
-            hi = spec[i + 1].min - 0.5 if i + 1 < len(spec) else top
-            shaded.append((band.id, lo, hi, _BAND_SHADES[min(i, len(_BAND_SHADES) - 1)]))
-        index = max(i for i, b in enumerate(spec) if b.min <= inst.score)
+    if index is not None:  # the DSM-5-based checklist's severity bands
+        shaded = [(label, lo, hi, _BAND_SHADES[min(i, len(_BAND_SHADES) - 1)]) for i, (label, lo, hi) in enumerate(spans)]
         colour = _BAND_BARS[min(index, len(_BAND_BARS) - 1)]
         return _Bar(
             inst.short_name,
@@ -226,7 +220,7 @@ def _instrument_bar(inst: InstrumentScore, content: Content) -> _Bar:
             shaded,
             [],
             f"{inst.short_name}: {inst.score} of {top} criteria, {inst.severity_label}{so_far}",
-            f"{inst.short_name}: {inst.score} of {top} ({spec[index].id})",
+            f"{inst.short_name}: {inst.score} of {top} ({spans[index][0]})",
         )
     lines = [float(c["at"]) for c in inst.reference_cutoffs]
     refs = ", ".join(str(c["at"]) for c in inst.reference_cutoffs)
