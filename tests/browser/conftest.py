@@ -22,24 +22,17 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from benchmarks import first_load
 from benchmarks.servers import ServerProcess
 from ketacheck import referral
 from ketacheck.loader import Content
 from ketacheck.model import Item
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-    "locale": "en-US",
-}
+# The same Chromium, flags and phone as the first-load benchmark.
+CHROMIUM = Path(first_load.CHROMIUM)
+CHROMIUM_ARGS = first_load.CHROMIUM_ARGS
+PHONE = first_load.PHONE
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}, "locale": "en-US"}
 
 
