@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from .loader import Content
-from .scoring import InstrumentScore, Result
+from .scoring import InstrumentScore, Result, points_for_people
 
 # Colour-blind-safe family (blue / orange / dark red); light versions shade the bands behind bars.
 BAR = {"low": "#4C78A8", "some": "#F58518", "high": "#B0301F"}
@@ -277,10 +277,6 @@ def domain_profile(result: Result, content: Content) -> Chart:
 # ---------------------------------------------------------------- tier drivers
 
 
-def _points_tier(points: float, some_at: float, high_at: float) -> str:
-    return "high" if points >= high_at else "some" if points >= some_at else "low"
-
-
 def tier_drivers(result: Result, content: Content) -> Chart:
     """Which warning signs add the points behind the level, against the some / many thresholds."""
     title = "What adds to your level"
@@ -288,10 +284,14 @@ def tier_drivers(result: Result, content: Content) -> Chart:
     noted = [s for s in result.signs if s not in counted]
     tier_labels = {t.id: t.label for t in content.tiers.tiers}
     some_at, high_at = result.some_at, result.high_at
-    by_points = _points_tier(result.points, some_at, high_at)
+    by_points = result.signs_tier
+    need = content.tiers.rule.high_min_signs
 
     if by_points == "high":
-        where = f"in the range for many warning signs ({number(high_at)} or more)"
+        where = f"in the range for many warning signs ({number(high_at)} or more, with {result.clear_signs} signs clear)"
+    elif result.points >= high_at:
+        where = (f"past {number(high_at)} points, but many warning signs also needs {need} signs showing clearly "
+                 f"in different answers ({result.clear_signs} did)")
     elif by_points == "some":
         where = f"in the range for some warning signs ({number(some_at)} to under {number(high_at)})"
     else:
@@ -317,7 +317,7 @@ def tier_drivers(result: Result, content: Content) -> Chart:
         width=BAR_WIDTH,
         offset=0.0,
         marker={"color": [BAR[by_points]], "line": {"color": OUTLINE, "width": 1}},
-        hovertext=[f"Total: {number(result.points)} points"],
+        hovertext=[f"Total: {points_for_people(result.points)} points"],
         hoverinfo="text",
         showlegend=False,
     )
@@ -333,7 +333,7 @@ def tier_drivers(result: Result, content: Content) -> Chart:
         "signs",
     )
     top = max(high_at * 1.15, result.points * 1.08)
-    annotations = [_bar_label(0, f"Total: {number(result.points)} points ({by_points})")]
+    annotations = [_bar_label(0, f"Total: {points_for_people(result.points)} points ({by_points})")]
     annotations += [_bar_label(row, f"{s.name}: {number(s.points)}") for row, s in enumerate(counted, start=1)]
     shapes = [_vline(some_at), _vline(high_at)]
     annotations += [
@@ -343,7 +343,7 @@ def tier_drivers(result: Result, content: Content) -> Chart:
     figure = _figure([total, signs], [total_label, *labels], [0, top], shapes, annotations)
 
     listed = "; ".join(f"{s.name} {number(s.points)}" for s in counted)
-    text = f"Total: {number(result.points)} points, {where}. Points by warning sign, largest first: {listed}."
+    text = f"Total: {points_for_people(result.points)} points, {where}. Points by warning sign, largest first: {listed}."
     return Chart("drivers", title, figure, " ".join([text, *notes]))
 
 

@@ -15,29 +15,60 @@ from typing import TextIO
 
 from . import export, loader, scoring, submission
 from .loader import Content, ContentError
+from .model import DONT_KNOW, Item
 
 
-def questions(content: Content, audience: str, prescribed: bool, region: str | None = None) -> list[dict]:
-    """The items a flow asks, in order, as plain data."""
+STAGES = ("core", "full")
+
+
+def default_stage(audience: str) -> str:
+    """Intake runs the whole pre-screen; a person or a loved one starts with the core."""
+    return "full" if audience == "intake" else "core"
+
+
+def questions(content: Content, audience: str, prescribed: bool, region: str | None = None,
+              stage: str | None = None) -> list[dict]:
+    """The items a flow asks, in order, as plain data. In an answer file a `multiple` item's value
+    is a list of option values; "Don't know" (where offered) is the value "dont_know"."""
+    stage = stage or default_stage(audience)
+    items = content.core(audience, prescribed) if stage == "core" else content.flow(audience, prescribed)
     out = []
-    for item in content.flow(audience, prescribed):
+    for item in items:
         text, labels = item.wording(audience, region)
+        options = [
+            {"value": o.value, "label": label, "level": o.level, "red_flag": o.red_flag,
+             "when": item.flag_when(o) if o.red_flag else None, "exclusive": o.exclusive}
+            for o, label in zip(item.options, labels, strict=True)
+        ]
+        if content.offers_dont_know(audience):
+            options.append({"value": DONT_KNOW, "label": content.dont_know.label, "level": None,
+                            "red_flag": None, "when": None, "exclusive": True})
         out.append(
             {
                 "id": item.id,
                 "text": text,
+                "module": content.module_of[item.id],
                 "domain": item.domain,
                 "instrument": content.instrument_of.get(item.id),
+                "multiple": item.multiple,
                 "signs": list(item.signs),
-                "red_flag": item.red_flag,
+                "red_flags": item.red_flags,
                 "optional": item.optional,
                 "show_if": item.show_if.model_dump() if item.show_if else None,
-                "options": [
-                    {"value": o.value, "label": label, "level": o.level, "red_flag": o.red_flag}
-                    for o, label in zip(item.options, labels, strict=True)
-                ],
+                "also_answers": _also_answers(content, item, audience, prescribed),
+                "options": options,
             }
         )
+    return out
+
+
+def _also_answers(content: Content, item: Item, audience: str, prescribed: bool) -> list[dict]:
+    """Instrument items this question answers in this flow (one construct, asked once)."""
+    out = []
+    for inst_item in content.items.values():
+        source = content.answered_by(inst_item, audience, prescribed) if inst_item.answered_by else None
+        if source and source.item == item.id:
+            out.append({"item": inst_item.id, "yes_from_level": source.from_level})
     return out
 
 
@@ -72,6 +103,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
     p_questions.add_argument("--audience", choices=("self", "other", "intake"), required=True)
     p_questions.add_argument("--prescribed", choices=("yes", "no"), default="no")
     p_questions.add_argument("--region", help="wording for this region (e.g. UK units for AUDIT-C)")
+    p_questions.add_argument("--stage", choices=STAGES,
+                             help="core (the first result) or full (core and every module); default: full for intake, else core")
     p_score = sub.add_parser("score", help="score an answer file (or - for stdin); prints the result as JSON")
     p_score.add_argument("file")
     p_export = sub.add_parser("export", help="write a summary (pdf, html), a KetaCheck JSON file or a FHIR response")
@@ -102,7 +135,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         if args.region and args.region not in content.regions:
             print(f"--region: must be one of {', '.join(content.regions)} (got {args.region!r})", file=err)
             return 2
-        json.dump(questions(content, args.audience, args.prescribed == "yes", args.region), out, indent=2, ensure_ascii=False)
+        json.dump(questions(content, args.audience, args.prescribed == "yes", args.region, args.stage), out, indent=2,
+                  ensure_ascii=False)
         out.write("\n")
         return 0
 

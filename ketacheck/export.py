@@ -25,13 +25,15 @@ from typing import Any
 
 from .charts import BAND_BARS, BAND_SHADES, BAR, NEUTRAL, SHADE, instrument_bands
 from .loader import Content
-from .model import AUDIENCES, INSTRUMENT_IDS, Item, Resource
+from .model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, Item, Resource
 from .referral import sms_link, tel_link
-from .scoring import InstrumentScore, Result, explain_rule, visible
+from .scoring import InstrumentScore, Result, explain_rule, grouped_triggers, visible
 from .submission import MAX_INPUT_BYTES, InputError, Submission, describe, parse, parse_json
-from .wording import NOT_A_DIAGNOSIS, STATUS_WORDS, instrument_verdict
+from .wording import NOT_A_DIAGNOSIS, STATUS_WORDS, coverage_line, instrument_verdict, resource_facts
 
-SCHEMA_VERSION = 1
+# 2: check v2 (multiple-choice answers as lists, "dont_know", new question ids). Version 1 files hold
+# answers to questions that no longer exist, so they are refused with a plain reason.
+SCHEMA_VERSION = 2
 KIND = "ketacheck.answers"
 EXPORT_KEYS = ("schema_version", "kind", "created", "audience", "region", "prescribed", "sex", "answers", "result")
 _ANSWER_KEYS = ("audience", "region", "prescribed", "sex", "answers")
@@ -61,7 +63,7 @@ def to_json(sub: Submission, result: Result, content: Content, today: dt.date | 
         "region": sub.region,
         "prescribed": sub.prescribed,
         "sex": sub.sex,
-        "answers": {k: sub.answers[k] for k in order},
+        "answers": {k: list(sub.answers[k]) if isinstance(sub.answers[k], tuple) else sub.answers[k] for k in order},
         "result": result.to_dict(),
     }
 
@@ -82,6 +84,9 @@ def from_json(data: Any, content: Content) -> Submission:
     version = data["schema_version"]
     if isinstance(version, bool) or not isinstance(version, int):
         raise InputError([f"schema_version: must be a whole number (got {describe(version)})"])
+    if version == 1:
+        raise InputError([f"schema_version 1 is from an earlier KetaCheck whose questions have since changed, so its "
+                          f"answers cannot be scored again (this KetaCheck reads {SCHEMA_VERSION}); please take the check again"])
     if version != SCHEMA_VERSION:
         raise InputError([f"schema_version {version} is not supported (this KetaCheck reads {SCHEMA_VERSION})"])
     kind = data.get("kind", KIND)
@@ -166,10 +171,12 @@ class _Summary:
     tier_label: str
     tier_summary: str
     tier_explanation: str
+    coverage: str  # what the result is based on
     reasons: list[str]
+    advice: list[str]  # apart from the ketamine level (alcohol)
     rule: str
     red_flags: list[tuple[str, str]]  # (name, message)
-    first_aid: list[tuple[str, list[str]]]  # (which flags, steps), steps shared by flags shown once
+    first_aid: list[tuple[str, list[str]]]  # (heading naming the flags, steps), steps shared by flags shown once
     signs: list[_SignRow]
     instruments: list[_InstrumentRow]
     domain_bars: list[_Bar]
@@ -240,7 +247,6 @@ def _instrument_bar(inst: InstrumentScore, content: Content) -> _Bar:
 
 
 def _summary(sub: Submission, result: Result, content: Content, today: dt.date) -> _Summary:
-    tier_text = next(t for t in content.tiers.tiers if t.id == result.tier)
     region = content.regions[result.region]
 
     source_numbers: dict[str, int] = {}
@@ -257,9 +263,9 @@ def _summary(sub: Submission, result: Result, content: Content, today: dt.date) 
             else f"strength {round(match.strength * 100)}%, {_num(match.points)} point{'' if match.points == 1 else 's'}"
         )
         triggers = []
-        for trig in match.triggers:
-            text, _ = content.items[trig.item].wording(result.audience, result.region)
-            triggers.append((text, trig.answer))
+        for item_id, answers in grouped_triggers(match):
+            text, _ = content.items[item_id].wording(result.audience, result.region)
+            triggers.append((text, answers))
         signs.append(_SignRow(match.name, detail, sign.meaning, triggers, [ref(s["id"]) for s in match.sources]))
 
     instruments = []
@@ -303,12 +309,12 @@ def _summary(sub: Submission, result: Result, content: Content, today: dt.date) 
     red_flags = [(f.name, f.message) for f in result.red_flags]
     first_aid: list[tuple[str, list[str]]] = []
     for flag in result.red_flags:
-        for i, (names, steps) in enumerate(first_aid):
-            if steps == flag.while_waiting:
-                first_aid[i] = (f"{names}; {flag.name}", steps)
+        for i, (heading, steps) in enumerate(first_aid):
+            if steps == flag.steps:
+                first_aid[i] = (f"{heading.removesuffix(')')}; {flag.name.lower()})", steps)
                 break
         else:
-            first_aid.append((flag.name, list(flag.while_waiting)))
+            first_aid.append((f"{flag.steps_title} ({flag.name.lower()})", list(flag.steps)))
 
     plan = content.tiers.help[result.tier]
     sources = [(n, content.sources[s].title, content.sources[s].publisher) for s, n in source_numbers.items()]
@@ -320,8 +326,10 @@ def _summary(sub: Submission, result: Result, content: Content, today: dt.date) 
         tier=result.tier,
         tier_label=result.tier_label,
         tier_summary=result.tier_summary,
-        tier_explanation=tier_text.explanation,
+        tier_explanation=result.tier_explanation,
+        coverage=coverage_line(result.coverage),
         reasons=list(result.reasons),
+        advice=list(result.advice),
         rule=explain_rule(content),
         red_flags=red_flags,
         first_aid=first_aid,
@@ -396,9 +404,9 @@ figure { margin: .3rem 0; }
 .rows span { font-size: .85rem; }
 svg.bar { width: 100%; height: 14px; display: block; }
 @media (max-width: 34rem) { .rows { grid-template-columns: 1fr; } .rows svg.bar { margin-bottom: .3rem; } }
-@page { size: auto; margin: 15mm; }
+@page { size: auto; margin: 12mm; }
 @media print {
-  body { font: 10pt/1.2 Helvetica, Arial, "Liberation Sans", sans-serif; max-width: none; padding: 0; }
+  body { font: 9.5pt/1.2 Helvetica, Arial, "Liberation Sans", sans-serif; max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h1 { font-size: 14pt; }
@@ -417,7 +425,8 @@ svg.bar { width: 100%; height: 14px; display: block; }
   svg.bar { height: 8px; }
   .res { margin: .1rem 0; }
   .res > .small { display: inline; margin-left: .5em; }
-  #sources ol, footer .small { font-size: 7pt; line-height: 1.15; }
+  #sources ol, footer .small { font-size: 6.5pt; line-height: 1.1; }
+  #sources ol { columns: 2; column-gap: 1.2rem; }
 }
 """.strip()
 
@@ -459,7 +468,7 @@ def _html_resource(res: Resource) -> str:
     return (
         f'<div class="res block"><b>{_e(res.name)}</b>: {contacts}'
         f'<div class="small"><span class="desc">{_e(res.description)} </span>'
-        f"Hours: {_e(res.hours)}. Checked {_e(res.verified.isoformat())}.</div></div>"
+        f"{_e(resource_facts(res, against=False))}</div></div>"
     )
 
 
@@ -498,15 +507,18 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
         for name, message in s.red_flags:
             w(f"<li><b>{_e(name)}</b>: {_e(message)}</li>")
         w("</ul>")
-        for names, steps in s.first_aid:
-            w(f"<h3>While you wait ({_e(names.lower())})</h3><ul>")
+        for heading, steps in s.first_aid:
+            w(f"<h3>{_e(heading)}</h3><ul>")
             w("".join(f"<li>{_e(step)}</li>" for step in steps))
             w("</ul>")
         w("</section>")
         w(crisis_section)
 
     w(f'<section class="box tier-{_e(s.tier)} block" id="tier"><h2>{_e(s.tier_label)}</h2>')
-    w(f"<p>{_e(s.tier_summary)} {_e(s.tier_explanation)}</p></section>")
+    w(f"<p>{_e(s.tier_summary)} {_e(s.tier_explanation)}</p>")
+    w(f'<p class="small">{_e(s.coverage)}</p>')
+    w("".join(f"<p>{_e(line)}</p>" for line in s.advice))
+    w("</section>")
 
     w('<section class="block" id="why"><h2>Why am I seeing this?</h2><ul>')
     w("".join(f"<li>{_e(reason)}</li>" for reason in s.reasons))
@@ -549,11 +561,12 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
 
     if not s.red_flags:
         w(crisis_section)
-    w(
-        f'<section class="box referral" id="referral"><h2>{_e(s.help_heading)}</h2><p class="small">{_e(s.help_intro)}</p>'
-    )
-    w("".join(_html_resource(r) for r in s.referral))
-    w("</section>")
+    if s.referral:  # an urgent result may have no referral line in a region; the crisis box is above
+        w(
+            f'<section class="box referral" id="referral"><h2>{_e(s.help_heading)}</h2><p class="small">{_e(s.help_intro)}</p>'
+        )
+        w("".join(_html_resource(r) for r in s.referral))
+        w("</section>")
 
     if s.sources:
         w('<section id="sources"><h2>Sources of the warning signs</h2><ol class="small">')
@@ -675,7 +688,7 @@ class _PdfWriter:
         contacts = "  |  ".join(t for t, _ in _contact_parts(res))
         self.text(f"{res.name}: {contacts}", 8.5, "B", h=4)
         if details:
-            self.text(f"Hours: {res.hours}. Checked {res.verified.isoformat()}.", 7.5, h=3.4, colour=self.GREY)
+            self.text(resource_facts(res, against=False), 7.5, h=3.4, colour=self.GREY)
 
     def bars(self, rows: list[_Bar]) -> None:
         pdf = self.pdf
@@ -741,8 +754,8 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         out.text("Get help now", 10.5, "B", h=5)
         for name, message in s.red_flags:
             out.bullet(f"{name}: {message}", indent=0)
-        for names, steps in s.first_aid:
-            out.text(f"While you wait ({names.lower()})", 8.5, "B", h=3.9)
+        for heading, steps in s.first_aid:
+            out.text(heading, 8.5, "B", h=3.9)
             for step in steps:
                 out.bullet(step, 8, indent=0)
 
@@ -757,6 +770,9 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
     def tier() -> None:
         out.text(s.tier_label, 12, "B", h=5.5)
         out.text(f"{s.tier_summary} {s.tier_explanation}", 8.5, h=3.9)
+        out.text(s.coverage, 7.5, colour=grey)
+        for line in s.advice:
+            out.text(line, 8.5, h=3.9)
 
     def why() -> None:
         out.heading("Why am I seeing this?")
@@ -834,7 +850,8 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
     out.keep(charts)
     if not s.red_flags:
         out.keep(crisis, frame="#B0301F", thick=0.8)
-    out.keep(referral, frame="#4C78A8", thick=0.3)
+    if s.referral:
+        out.keep(referral, frame="#4C78A8", thick=0.3)
     out.keep(sources if s.sources else lambda: out.text(PRIVACY_LINE, 7, colour=grey))
     return bytes(doc.output())
 
@@ -883,18 +900,20 @@ def _codes(link_id: str) -> list[dict]:
     return codes
 
 
-def _answer_coding(value: int, label: str) -> dict:
+def _answer_coding(value: int | str, label: str) -> dict:
     return {"system": ANSWER_SYSTEM, "code": str(value), "display": label}
 
 
-def _question(item: Item, audience: str) -> dict:
-    text = item.text.for_audience(audience) or item.text.self_
+def _question(item: Item, audience: str, content: Content) -> dict:
+    text, labels = item.wording(audience)
     options = []
-    for option in item.options:
-        coding = _answer_coding(option.value, option.label)
+    for option, label in zip(item.options, labels, strict=True):
+        coding = _answer_coding(option.value, label)
         coding["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": option.level}]
         options.append({"valueCoding": coding})
-    return {
+    if content.offers_dont_know(audience):
+        options.append({"valueCoding": _answer_coding(DONT_KNOW, content.dont_know.label)})
+    question = {
         "linkId": item.id,
         "prefix": item.id,
         "code": _codes(item.id),
@@ -902,6 +921,9 @@ def _question(item: Item, audience: str) -> dict:
         "type": "choice",
         "answerOption": options,
     }
+    if item.multiple:
+        question["repeats"] = True
+    return question
 
 
 def _total(inst_id: str, content: Content) -> dict:
@@ -979,7 +1001,7 @@ def fhir_questionnaire(content: Content, questionnaire_id: str) -> dict:
         text_audience = "self"
     done: set[str] = set()
     for n, item in enumerate(flow):
-        items.append(_gated(item, _question(item, text_audience), content, audience is not None))
+        items.append(_gated(item, _question(item, text_audience, content), content, audience is not None))
         inst_id = content.instrument_of.get(item.id)
         last_of_instrument = inst_id and (n + 1 == len(flow) or content.instrument_of.get(flow[n + 1].id) != inst_id)
         if inst_id and last_of_instrument and inst_id not in done:
@@ -1021,10 +1043,12 @@ def _response_items(q_items: list[dict], sub: Submission, result: Result, conten
                 out.append({"linkId": link, "text": q["text"], "answer": [{"valueInteger": inst.score}]})
         elif link in sub.answers:
             item = content.items[link]
-            value = sub.answers[link]
             text, labels = item.wording(sub.audience, sub.region)
-            label = labels[[o.value for o in item.options].index(value)]
-            out.append({"linkId": link, "text": text, "answer": [{"valueCoding": _answer_coding(value, label)}]})
+            if sub.answers[link] == DONT_KNOW:
+                codings = [_answer_coding(DONT_KNOW, content.dont_know.label)]
+            else:
+                codings = [_answer_coding(o.value, labels[item.options.index(o)]) for o in item.chosen(sub.answers[link])]
+            out.append({"linkId": link, "text": text, "answer": [{"valueCoding": c} for c in codings]})
     return out
 
 
@@ -1081,6 +1105,23 @@ def _link_ids(items: list[dict]) -> set[str]:
 
 
 _CODE = re.compile(r"-?\d{1,7}")
+
+
+def _coded_value(link: str, coding: Any, problems: list[str]) -> int | str | None:
+    """One answer's valueCoding to the answer-file value (a whole number, or DONT_KNOW)."""
+    if not isinstance(coding, dict):
+        problems.append(f"item {describe(link)}: answer must be a valueCoding")
+        return None
+    system, code = coding.get("system", ANSWER_SYSTEM), coding.get("code")
+    if system != ANSWER_SYSTEM:
+        problems.append(f"item {describe(link)}: answer system {describe(system)} is not KetaCheck's ({ANSWER_SYSTEM})")
+        return None
+    if code == DONT_KNOW:
+        return DONT_KNOW
+    if not (isinstance(code, str) and _CODE.fullmatch(code)):
+        problems.append(f"item {describe(link)}: answer code must be a whole number (got {describe(code)})")
+        return None
+    return int(code)
 
 
 def from_fhir(data: Any, content: Content) -> Submission:
@@ -1177,8 +1218,11 @@ def from_fhir(data: Any, content: Content) -> Submission:
             if "answer" not in node:
                 continue
             answer = node["answer"]
-            if not (isinstance(answer, list) and len(answer) == 1 and isinstance(answer[0], dict)):
-                problems.append(f"item {describe(link)}: answer must be a list with one answer")
+            item = content.items.get(link)
+            many = item is not None and item.multiple
+            if not (isinstance(answer, list) and answer and all(isinstance(a, dict) for a in answer)
+                    and (many or len(answer) == 1)):
+                problems.append(f"item {describe(link)}: answer must be a list with {'at least' if many else ''} one answer".replace("  ", " "))
                 continue
             if link == PRESCRIBED_LINK_ID:
                 prescribed_answer = answer[0].get("valueBoolean")
@@ -1188,19 +1232,9 @@ def from_fhir(data: Any, content: Content) -> Submission:
                 continue
             if link.endswith(TOTAL_SUFFIX):
                 continue  # an instrument total: scored again from the answers
-            coding = answer[0].get("valueCoding")
-            if not isinstance(coding, dict):
-                problems.append(f"item {describe(link)}: answer must be a valueCoding")
-                continue
-            system, code = coding.get("system", ANSWER_SYSTEM), coding.get("code")
-            if system != ANSWER_SYSTEM:
-                problems.append(
-                    f"item {describe(link)}: answer system {describe(system)} is not KetaCheck's ({ANSWER_SYSTEM})"
-                )
-            elif not (isinstance(code, str) and _CODE.fullmatch(code)):
-                problems.append(f"item {describe(link)}: answer code must be a whole number (got {describe(code)})")
-            else:
-                answers[link] = int(code)
+            values = [_coded_value(link, a.get("valueCoding"), problems) for a in answer]
+            if all(v is not None for v in values):
+                answers[link] = values if many and values != [DONT_KNOW] else values[0]
 
     if prescribed_answer is not None:
         if "prescribed" in context and context["prescribed"] != prescribed_answer:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,17 @@ from pydantic import BaseModel, ValidationError
 
 from . import model
 from .model import (
+    ALL_TIERS,
+    AUDIENCES,
     INSTRUMENT_IDS,
     REFERRAL_TYPES,
     SCORED_DOMAINS,
     SIGN_IDS,
-    TIERS,
     Education,
     Instrument,
     Instruments,
     Item,
+    Module,
     Questionnaire,
     RedFlags,
     Region,
@@ -87,16 +88,38 @@ class Content:
     tiers: Tiers
     regions: dict[str, Region]
     education: Education
+    modules: dict[str, Module]  # in the order they are offered; `core` first
+    dont_know: model.DontKnow
     instrument_of: dict[str, str] = field(default_factory=dict)  # item id -> instrument id
-    _flows: dict[tuple[str, bool], tuple[Item, ...]] = field(default_factory=dict, repr=False, compare=False)
+    module_of: dict[str, str] = field(default_factory=dict)  # item id -> module id
+    _flows: dict[tuple, tuple[Item, ...]] = field(default_factory=dict, repr=False, compare=False)
 
-    def flow(self, audience: str, prescribed: bool) -> list[Item]:
-        """Items this audience and context are asked, before any show_if is applied."""
+    def flow(self, audience: str, prescribed: bool, modules: tuple[str, ...] | None = None) -> list[Item]:
+        """Items this audience and context are asked, in order, before any show_if is applied: the
+        core, then the given modules (all of them when None). An instrument item that a question
+        already in this flow answers (`answered_by`) is not asked again."""
         # Worked out once per context: the check page asks for it several times on every answer.
-        key = (audience, prescribed)
+        key = (audience, prescribed, modules)
         if key not in self._flows:
-            self._flows[key] = tuple(i for i in self.items.values() if self._asks(i, audience, prescribed))
+            wanted = set(self.modules) if modules is None else {"core", *modules}
+            asked = [i for i in self.items.values() if self.module_of[i.id] in wanted and self._asks(i, audience, prescribed)]
+            self._flows[key] = tuple(i for i in asked if self.answered_by(i, audience, prescribed) is None)
         return list(self._flows[key])
+
+    def core(self, audience: str, prescribed: bool) -> list[Item]:
+        return self.flow(audience, prescribed, ())
+
+    def modules_for(self, audience: str, prescribed: bool) -> list[Module]:
+        """The modules after the core that have questions for this audience and context."""
+        full = self.flow(audience, prescribed)
+        return [m for m in self.modules.values() if m.id != "core" and any(self.module_of[i.id] == m.id for i in full)]
+
+    def answered_by(self, item: Item, audience: str, prescribed: bool) -> model.AnsweredBy | None:
+        """The question in this flow that answers an instrument item, if any (first one asked)."""
+        return next((a for a in item.answered_by if self._asks(self.items[a.item], audience, prescribed)), None)
+
+    def offers_dont_know(self, audience: str) -> bool:
+        return audience in self.dont_know.audiences
 
     def _asks(self, item: Item, audience: str, prescribed: bool) -> bool:
         instrument = self.instruments.get(self.instrument_of.get(item.id, ""))
@@ -231,11 +254,18 @@ def _check_item(where: str, path: str, item: Item, known: dict[str, set[str]], p
         for sign in option.signs or []:
             if sign not in known["signs"]:
                 problems.append(Problem(where, f"{path}.options[{n}].signs", f"unknown warning sign {sign!r}"))
-    if item.red_flag and item.red_flag not in known["red_flags"]:
-        problems.append(Problem(where, f"{path}.red_flag", f"unknown red flag {item.red_flag!r}"))
+    for n, option in enumerate(item.options):
+        if option.red_flag and option.red_flag not in known["red_flags"]:
+            problems.append(Problem(where, f"{path}.options[{n}].red_flag", f"unknown red flag {option.red_flag!r}"))
+        flag = known["red_flag_defs"].get(option.red_flag or "")
+        if flag and flag.advice(item.flag_when(option)) is None:
+            when = item.flag_when(option)
+            problems.append(Problem(where, f"{path}.options[{n}]", f"red flag {flag.id!r} has no `{when}` advice in red_flags.yaml"))
     # Instrument items are scored by their instrument; questionnaire items must say what they bear on.
-    if where == "questionnaire.yaml" and not item.signs and not item.red_flag and item.domain != "context":
+    if where == "questionnaire.yaml" and not item.signs and not item.red_flags and item.domain != "context":
         problems.append(Problem(where, f"{path}", "names no warning sign or red flag it bears on"))
+    if where == "questionnaire.yaml" and item.answered_by:
+        problems.append(Problem(where, f"{path}.answered_by", "only instrument items can be answered by another question"))
     if item.show_if:
         if item.show_if.item not in known["items"]:
             problems.append(Problem(where, f"{path}.show_if.item", f"unknown item {item.show_if.item!r}"))
@@ -302,11 +332,12 @@ def _cross_check(parts: dict[str, Any], problems: list[Problem]) -> None:
     known = {
         "signs": set(SIGN_IDS),
         "red_flags": {r.id for r in red_flags.red_flags} if red_flags else set(),
+        "red_flag_defs": {r.id: r for r in red_flags.red_flags} if red_flags else {},
         "items": set(item_ids),
         "regions": {r.id for r in resources.regions} if resources else set(),
     }
     if not red_flags:
-        known["red_flags"] = {i.red_flag for _, _, i in all_items if i.red_flag}
+        known["red_flags"] = {f for _, _, i in all_items for f in i.red_flags}
     for where, path, item in all_items:
         _check_item(where, path, item, known, problems)
     if all_items:
@@ -317,6 +348,33 @@ def _cross_check(parts: dict[str, Any], problems: list[Problem]) -> None:
                 problems.append(
                     Problem(where, f"{path}.show_if.min_level", f"{gate.id} never reaches level {item.show_if.min_level}")
                 )
+        questionnaire_ids = {i.id for w, _, i in all_items if w == "questionnaire.yaml"}
+        # Links into the questionnaire are checked only when it parsed (else every link is "unknown").
+        for where, path, item in all_items if questionnaire else []:
+            for n, source in enumerate(item.answered_by):
+                here = f"{path}.answered_by[{n}]"
+                if source.item not in questionnaire_ids:
+                    problems.append(Problem(where, here, f"unknown questionnaire item {source.item!r}"))
+                elif source.from_level > by_id[source.item].max_level:
+                    problems.append(Problem(where, here, f"{source.item} never reaches level {source.from_level}"))
+        if instruments and questionnaire:
+            for k, inst in enumerate(instruments.instruments):
+                lifts = [("lift_when_positive", inst.lift_when_positive)]
+                lifts += [(f"lift_by_band.{b}", lift) for b, lift in inst.lift_by_band.items()]
+                for name, lift in lifts:
+                    if lift and lift.requires:
+                        source = by_id.get(lift.requires.item)
+                        path = f"instruments[{k}] ({inst.id}).{name}.requires"
+                        if source is None:
+                            problems.append(Problem("instruments.yaml", path, f"unknown item {lift.requires.item!r}"))
+                        elif bad := [v for v in lift.requires.any_of if source.option(v) is None]:
+                            problems.append(Problem("instruments.yaml", path, f"{source.id} has no option with value {bad}"))
+                if inst.scoring == "sum" and any(i.answered_by for i in inst.items):
+                    problems.append(Problem("instruments.yaml", f"instruments[{k}] ({inst.id})", "`answered_by` needs a yes/no (count_yes) instrument"))
+    if questionnaire:
+        _check_modules(questionnaire, {i.id for i in instruments.instruments} if instruments else set(INSTRUMENT_IDS), problems)
+    if red_flags:
+        _check_red_flags(red_flags, resources, problems)
 
     if tiers:
         _check_tiers(tiers, problems)
@@ -371,8 +429,25 @@ def _check_instrument(k: int, inst: Instrument, regions: set[str], problems: lis
 
 
 def _check_tiers(tiers: Tiers, problems: list[Problem]) -> None:
-    if [t.id for t in tiers.tiers] != list(TIERS):
-        problems.append(Problem("tiers.yaml", "tiers", f"tiers must be {list(TIERS)} in that order"))
+    if [t.id for t in tiers.tiers] != list(ALL_TIERS):
+        problems.append(Problem("tiers.yaml", "tiers", f"tiers must be {list(ALL_TIERS)} in that order"))
+    for n, text in enumerate(tiers.tiers):
+        for field_name in ("summary", "explanation"):
+            if getattr(text, field_name).other is None:
+                problems.append(Problem("tiers.yaml", f"tiers[{n}] ({text.id}).{field_name}.other", "needs wording for a loved one"))
+        if text.same_day and text.id != "urgent":
+            problems.append(Problem("tiers.yaml", f"tiers[{n}] ({text.id}).same_day", "only the urgent tier has same-day words"))
+    placeholders = {"some_at": 1, "high_at": 1, "high_min_signs": 1, "min_areas": 1, "areas": 1}
+    texts = [("rule.explanation", tiers.rule.explanation)]
+    texts += [(f"tiers ({t.id}).explanation", e) for t in tiers.tiers for e in (t.explanation.self_, t.explanation.other) if e]
+    for path, text in texts:
+        try:
+            text.format(**placeholders)
+        except (KeyError, IndexError, ValueError) as exc:
+            problems.append(Problem("tiers.yaml", path, f"unknown placeholder {exc} (use {{some_at}}, {{high_at}}, {{high_min_signs}}, {{min_areas}}, {{areas}})"))
+    cov = tiers.coverage
+    if cov.min_areas > len(cov.areas):
+        problems.append(Problem("tiers.yaml", "coverage.min_areas", f"{cov.min_areas} is more than the {len(cov.areas)} areas listed"))
     if tiers.rule.some_at >= tiers.rule.high_at:
         problems.append(
             Problem("tiers.yaml", "rule", f"some_at ({tiers.rule.some_at}) must be below high_at ({tiers.rule.high_at})")
@@ -384,13 +459,52 @@ def _check_tiers(tiers: Tiers, problems: list[Problem]) -> None:
             problems.append(Problem("tiers.yaml", "rule.weights", f"unknown warning sign {sign!r}"))
     for sign in sorted(set(SIGN_IDS) - set(tiers.rule.weights)):
         problems.append(Problem("tiers.yaml", "rule.weights", f"no weight for warning sign {sign!r}"))
-    for tier in sorted(set(TIERS) - set(tiers.help)):
+    for tier in sorted(set(ALL_TIERS) - set(tiers.help)):
         problems.append(Problem("tiers.yaml", "help", f"no help plan for tier {tier!r}"))
     if "urgent" in tiers.help and "emergency" not in tiers.help["urgent"].types:
         problems.append(Problem("tiers.yaml", "help.urgent.types", "urgent help must include emergency"))
     missing = sorted(set(SCORED_DOMAINS) - {d.id for d in tiers.domains})
     if missing:
         problems.append(Problem("tiers.yaml", "domains", f"no label for domains {missing}"))
+
+
+def _check_modules(questionnaire: Questionnaire, instrument_ids: set[str], problems: list[Problem]) -> None:
+    ids = [m.id for m in questionnaire.modules]
+    _check_ids_unique("questionnaire.yaml", "module", ids, problems)
+    if not ids or ids[0] != "core":
+        problems.append(Problem("questionnaire.yaml", "modules", "the first module must be `core` (answered before the first result)"))
+    allowed = {"core", "detail"} | instrument_ids
+    for n, module_id in enumerate(ids):
+        if module_id not in allowed:
+            problems.append(Problem("questionnaire.yaml", f"modules[{n}]", f"unknown module {module_id!r} (core, detail or an instrument id)"))
+    for missing in sorted(instrument_ids - set(ids)):
+        problems.append(Problem("questionnaire.yaml", "modules", f"instrument {missing!r} has no module, so it is never asked"))
+    if any(i.module == "detail" for i in questionnaire.items) and "detail" not in ids:
+        problems.append(Problem("questionnaire.yaml", "modules", "items use module `detail`, but no `detail` module is listed"))
+
+
+def _check_red_flags(red_flags: RedFlags, resources: Resources | None, problems: list[Problem]) -> None:
+    """Every flag's words use only known placeholders, and its contacts reach someone in every region."""
+    for n, flag in enumerate(red_flags.red_flags):
+        for when in ("now", "recent"):
+            advice = flag.advice(when)
+            if advice is None:
+                continue
+            path = f"red_flags[{n}] ({flag.id}).{when}"
+            texts = [advice.message.get(a) for a in AUDIENCES] + [s for a in AUDIENCES for s in advice.steps.get(a)]
+            for text in texts:
+                try:
+                    text.format(emergency="")
+                except (KeyError, IndexError, ValueError) as exc:
+                    problems.append(Problem("red_flags.yaml", path, f"unknown placeholder {exc} in {text[:40]!r}... (only {{emergency}})"))
+            if advice.urgency == "emergency" and advice.contacts[0] != "emergency":
+                problems.append(Problem("red_flags.yaml", f"{path}.contacts", "an emergency flag must offer the emergency number first"))
+            for region in resources.regions if resources else []:
+                types = {r.type for r in region.resources}
+                if "emergency" not in types:
+                    continue  # reported once, for the region (resources.yaml)
+                if not types & set(advice.contacts):
+                    problems.append(Problem("red_flags.yaml", f"{path}.contacts", f"no contact of these types in region {region.id}"))
 
 
 def _check_resources(resources: Resources, problems: list[Problem]) -> None:
@@ -415,14 +529,14 @@ def _check_resources(resources: Resources, problems: list[Problem]) -> None:
 # ---------------------------------------------------------------- entry points
 
 
-def _flow_order(questionnaire: Questionnaire, instruments: Instruments, order: list[str]) -> list[Item]:
-    by_group: dict[str, list[Item]] = {}
+def _flow_order(questionnaire: Questionnaire, instruments: Instruments) -> list[tuple[str, Item]]:
+    """(module, item) in the order asked: modules in their listed order, items in file order."""
+    by_module: dict[str, list[Item]] = {}
     for item in questionnaire.items:
-        by_group.setdefault(item.domain, []).append(item)
+        by_module.setdefault(item.module, []).append(item)
     for inst in instruments.instruments:
-        by_group[inst.id] = list(inst.items)
-    out = [i for group in order for i in by_group.pop(group, [])]
-    return out + [i for rest in by_group.values() for i in rest]
+        by_module[inst.id] = list(inst.items)
+    return [(m.id, i) for m in questionnaire.modules for i in by_module.get(m.id, [])]
 
 
 def validate(directory: Path | str | None = None) -> list[Problem]:
@@ -451,46 +565,28 @@ def _load(directory: Path) -> Content:
     problems: list[Problem] = []
     if not directory.is_dir():
         raise ContentError([Problem(str(directory), "", "content directory does not exist")])
-    flow_raw = None
     parts: dict[str, Any] = {}
     for name, schema in FILES.items():
-        raw = _read_yaml(directory / name, problems)
-        if name == "questionnaire.yaml" and isinstance(raw, dict):
-            flow_raw = raw.pop("flow", None)
-        parts[name] = _parse(name, raw, schema, problems)
-    order = _check_flow(flow_raw, problems)
+        parts[name] = _parse(name, _read_yaml(directory / name, problems), schema, problems)
     _cross_check(parts, problems)
     if problems:
         raise ContentError(problems)
 
     instruments: Instruments = parts["instruments.yaml"]
-    items = _flow_order(parts["questionnaire.yaml"], instruments, order)
+    questionnaire: Questionnaire = parts["questionnaire.yaml"]
+    ordered = _flow_order(questionnaire, instruments)
     return Content(
         directory=directory,
         sources={s.id: s for s in parts["sources.yaml"].sources},
         signs={s.id: s for s in parts["signs.yaml"].signs},
         red_flags={r.id: r for r in parts["red_flags.yaml"].red_flags},
-        items={i.id: i for i in items},
+        items={i.id: i for _, i in ordered},
         instruments={i.id: i for i in instruments.instruments},
         tiers=parts["tiers.yaml"],
         regions={r.id: r for r in parts["resources.yaml"].regions},
         education=parts["education.yaml"],
+        modules={m.id: m for m in questionnaire.modules},
+        dont_know=questionnaire.dont_know,
         instrument_of={item.id: inst.id for inst in instruments.instruments for item in inst.items},
+        module_of={i.id: m for m, i in ordered},
     )
-
-
-_GROUP = re.compile(r"^[a-z0-9_]+$")
-
-
-def _check_flow(flow: Any, problems: list[Problem]) -> list[str]:
-    groups = set(model.Domain.__args__) | set(INSTRUMENT_IDS)  # type: ignore[attr-defined]
-    if flow is None:
-        problems.append(Problem("questionnaire.yaml", "flow", "required field is missing (the order of domains and instruments)"))
-        return []
-    if not isinstance(flow, list) or not all(isinstance(g, str) and _GROUP.match(g) for g in flow):
-        problems.append(Problem("questionnaire.yaml", "flow", "must be a list of domain or instrument ids"))
-        return []
-    for g in flow:
-        if g not in groups:
-            problems.append(Problem("questionnaire.yaml", "flow", f"unknown domain or instrument {g!r}"))
-    return flow

@@ -7,6 +7,7 @@ order, every region reachable in an emergency) live in `loader.py`, which sees a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -28,17 +29,18 @@ SIGN_IDS = (
     "sud_history",
 )
 AUDIENCES = ("self", "other", "intake")
+# Ranked: a more concerning answer never moves the tier down this list.
 TIERS = ("low", "some", "high", "urgent")
+# `incomplete` sits outside the ranking: too few answers to say, never shown as reassurance.
+ALL_TIERS = (*TIERS, "incomplete")
 INSTRUMENT_IDS = ("audit_c", "sds", "dsm5_k")
 SEXES = ("female", "male", "unspecified")
 
 Audience = Literal["self", "other", "intake"]
-Tier = Literal["low", "some", "high", "urgent"]
+Tier = Literal["low", "some", "high", "urgent"]  # what a lift can raise the tier to
 Domain = Literal[
     "context", "cravings", "escalation", "mixing", "tolerance", "control", "harms", "motives", "safety"
 ]
-# Domains that get a 0-100 score; context and safety items shape the flow and the tier instead.
-SCORED_DOMAINS = ("cravings", "escalation", "mixing", "tolerance", "control", "harms", "motives")
 ResourceType = Literal[
     "emergency",
     "crisis",
@@ -49,6 +51,8 @@ ResourceType = Literal[
     "family_support",
     "mutual_help",
 ]
+# Domains that get a 0-100 score; context and safety items shape the flow and the tier instead.
+SCORED_DOMAINS = ("cravings", "escalation", "mixing", "tolerance", "control", "harms", "motives")
 CRISIS_TYPES = ("emergency", "crisis", "poison")
 REFERRAL_TYPES = ("helpline", "treatment_locator")
 
@@ -86,16 +90,66 @@ class Sign(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+Urgency = Literal["emergency", "same_day"]
+When = Literal["now", "recent"]
+
+
+class ForAudience(Strict):
+    """Words for each audience, all three required: a red flag must speak to the person reading."""
+
+    self_: str = Field(alias="self", min_length=1)
+    other: str = Field(min_length=1)
+    intake: str = Field(min_length=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def get(self, audience: str) -> str:
+        return {"self": self.self_, "other": self.other, "intake": self.intake}[audience]
+
+
+class StepsForAudience(Strict):
+    self_: list[str] = Field(alias="self", min_length=1)
+    other: list[str] = Field(min_length=1)
+    intake: list[str] = Field(min_length=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def get(self, audience: str) -> list[str]:
+        return {"self": self.self_, "other": self.other, "intake": self.intake}[audience]
+
+
+class FlagAdvice(Strict):
+    """What to do about a red flag that is happening now, or that happened recently."""
+
+    urgency: Urgency
+    # Resource types in the order they are offered; resolved per region (a missing type is skipped).
+    contacts: list[ResourceType] = Field(min_length=1)
+    message: ForAudience
+    steps_title: str = Field(min_length=1)
+    steps: StepsForAudience
+
+
 class RedFlag(Strict):
     id: str
     name: str = Field(min_length=1)
-    # Shown at the top of the page the moment the flag is answered.
-    message: str = Field(min_length=1)
-    while_waiting: list[str] = Field(min_length=1)
+    now: FlagAdvice | None = None
+    recent: FlagAdvice | None = None
     sources: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _has_advice(self) -> RedFlag:
+        if not (self.now or self.recent):
+            raise ValueError("a red flag needs `now` or `recent` advice (or both)")
+        return self
+
+    def advice(self, when: str) -> FlagAdvice | None:
+        return self.now if when == "now" else self.recent
 
 
 # ---------------------------------------------------------------- questions
+
+DONT_KNOW = "dont_know"  # the answer-file value of "Don't know": counted as unanswered, never as "no"
+Answer = int | tuple[int, ...] | str  # one option's value; several (multiple-choice); or DONT_KNOW
 
 
 class AudienceText(Strict):
@@ -117,13 +171,21 @@ class AudienceText(Strict):
 
 
 class Option(Strict):
-    value: int
+    value: int = Field(ge=0)
     label: str = Field(min_length=1)
+    # Third-person label for a loved one, where the first-person one would not fit ("They tried ...").
+    label_other: str | None = None
     level: int = Field(ge=0)
     # Override the item's signs for this option (rare); None means "the item's signs".
     signs: list[str] | None = None
-    # True when choosing this option raises the item's red flag.
-    red_flag: bool = False
+    # The red flag this option raises at once, and whether it is happening now or happened recently
+    # (defaults to the item's `when`).
+    red_flag: str | None = None
+    when: When | None = None
+    # Multiple choice: an option that cannot be combined with others ("None of these").
+    exclusive: bool = False
+    # Why this answer matters, in plain words; shown in the reasons (e.g. why a mix is dangerous).
+    note: str | None = None
 
 
 class ShowIf(Strict):
@@ -138,6 +200,14 @@ class RegionVariant(Strict):
     labels: list[str] | None = None
 
 
+class AnsweredBy(Strict):
+    """An instrument item answered by a questionnaire item that asks the same thing: yes (1) when the
+    source answer reaches `from_level`, else no (0). Used so one construct is asked once per flow."""
+
+    item: str
+    from_level: int = Field(ge=1)
+
+
 class Item(Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")
     domain: Domain
@@ -145,13 +215,23 @@ class Item(Strict):
     help: str | None = None
     options: list[Option] = Field(min_length=2)
     signs: list[str] = Field(default_factory=list)
-    red_flag: str | None = None
     # Which flow asks it: "yes" only when ketamine is prescribed, "no" only when it is not.
     prescribed: Literal["any", "yes", "no"] = "any"
     audiences: list[Audience] = Field(default_factory=lambda: list(AUDIENCES))
     show_if: ShowIf | None = None
     optional: bool = False
     region_variants: dict[str, RegionVariant] = Field(default_factory=dict)
+    # Questionnaire items: the core check, or the detail module offered after the first result.
+    module: Literal["core", "detail"] = "core"
+    # Safety items: whether red flags it raises are happening now or happened recently.
+    when: When | None = None
+    # Several answers allowed; the answer's level is the highest chosen (`max`) or the sum of the
+    # chosen levels up to `scale` (`sum`, for symptom lists where each one adds).
+    multiple: bool = False
+    combine: Literal["max", "sum"] = "max"
+    scale: int | None = Field(default=None, ge=1)
+    # Instrument items only: questionnaire items that answer this one (first one in the flow wins).
+    answered_by: list[AnsweredBy] = Field(default_factory=list)
 
     @field_validator("options")
     @classmethod
@@ -164,26 +244,36 @@ class Item(Strict):
         return options
 
     @model_validator(mode="after")
-    def _red_flag_consistent(self) -> Item:
+    def _consistent(self) -> Item:
         flagged = [o for o in self.options if o.red_flag]
-        if self.red_flag and not flagged:
-            raise ValueError("an item with `red_flag` needs at least one option with `red_flag: true`")
-        if flagged and not self.red_flag:
-            raise ValueError("options raise a red flag but the item names no `red_flag` id")
-        if flagged:
-            # Monotone: every option at or above the lowest flagged level must also flag.
-            lowest = min(o.level for o in flagged)
-            unflagged = [o.value for o in self.options if o.level >= lowest and not o.red_flag]
-            if unflagged:
-                raise ValueError(f"options {unflagged} are at least as concerning as a flagged option but do not flag")
-        # Monotone: a more concerning option bears on every sign a less concerning one does.
-        for low in self.options:
-            for high in self.options:
-                if 0 < low.level < high.level and not set(self.option_signs(low)) <= set(self.option_signs(high)):
-                    raise ValueError(
-                        f"option {high.value} (level {high.level}) drops signs that option {low.value} "
-                        f"(level {low.level}) bears on; higher levels must keep them"
-                    )
+        for o in flagged:
+            if (o.when or self.when) is None:
+                raise ValueError(f"option {o.value} raises a red flag: say `when` (now or recent) on the item or option")
+        if not self.multiple:
+            if any(o.exclusive for o in self.options):
+                raise ValueError("`exclusive` options belong to multiple-choice items (`multiple: true`)")
+            if flagged:
+                # Monotone: every option at or above the lowest flagged level must also flag.
+                lowest = min(o.level for o in flagged)
+                unflagged = [o.value for o in self.options if o.level >= lowest and not o.red_flag]
+                if unflagged:
+                    raise ValueError(f"options {unflagged} are at least as concerning as a flagged option but do not flag")
+            # Monotone: a more concerning option bears on every sign a less concerning one does.
+            for low in self.options:
+                for high in self.options:
+                    if 0 < low.level < high.level and not set(self.option_signs(low)) <= set(self.option_signs(high)):
+                        raise ValueError(
+                            f"option {high.value} (level {high.level}) drops signs that option {low.value} "
+                            f"(level {low.level}) bears on; higher levels must keep them"
+                        )
+            if self.combine != "max" or self.scale is not None:
+                raise ValueError("`combine` and `scale` belong to multiple-choice items")
+        else:
+            exclusive = [o for o in self.options if o.exclusive]
+            if any(o.level or o.red_flag for o in exclusive):
+                raise ValueError("an exclusive option (\"None of these\") must have level 0 and raise no red flag")
+            if self.combine == "sum" and self.scale is None:
+                raise ValueError("`combine: sum` needs a `scale` (the sum that counts as full strength)")
         for name, variant in self.region_variants.items():
             if variant.labels is not None and len(variant.labels) != len(self.options):
                 raise ValueError(f"region_variants.{name}.labels needs one label per option ({len(self.options)})")
@@ -191,13 +281,37 @@ class Item(Strict):
 
     @property
     def max_level(self) -> int:
-        return max(o.level for o in self.options)
+        top = max(o.level for o in self.options)
+        return self.scale if self.multiple and self.combine == "sum" and self.scale else top
 
-    def option(self, value: int) -> Option | None:
-        return next((o for o in self.options if o.value == value), None)
+    def option(self, value: Answer) -> Option | None:
+        return next((o for o in self.options if o.value == value), None) if isinstance(value, int) else None
+
+    def chosen(self, answer: Answer | None) -> list[Option]:
+        """The options an answer picks (none for "Don't know" or no answer)."""
+        if answer is None or answer == DONT_KNOW:
+            return []
+        values = answer if isinstance(answer, tuple) else (answer,)
+        return [o for o in self.options if o.value in values]
+
+    def level_of(self, answer: Answer | None) -> int | None:
+        """How concerning an answer is on this item's scale; None when unanswered or "Don't know"."""
+        chosen = self.chosen(answer)
+        if not chosen:
+            return None
+        if self.multiple and self.combine == "sum":
+            return min(sum(o.level for o in chosen), self.max_level)
+        return max(o.level for o in chosen)
 
     def option_signs(self, option: Option) -> list[str]:
         return self.signs if option.signs is None else option.signs
+
+    def flag_when(self, option: Option) -> str:
+        return option.when or self.when or "recent"
+
+    @property
+    def red_flags(self) -> list[str]:
+        return list(dict.fromkeys(o.red_flag for o in self.options if o.red_flag))
 
     def asked_in(self, audience: str, prescribed: bool) -> bool:
         if audience not in self.audiences or self.text.for_audience(audience) is None:
@@ -207,7 +321,7 @@ class Item(Strict):
     def wording(self, audience: str, region: str | None = None) -> tuple[str, list[str]]:
         """The question text and option labels as this audience and region see them."""
         text = self.text
-        labels = [o.label for o in self.options]
+        labels = [o.label_other if audience == "other" and o.label_other else o.label for o in self.options]
         variant = self.region_variants.get(region or "")
         if variant:
             text = variant.text or text
@@ -215,7 +329,26 @@ class Item(Strict):
         return text.for_audience(audience) or text.self_, labels
 
 
+class DontKnow(Strict):
+    """The "Don't know" answer offered on every question for these audiences (a loved one often
+    cannot know); it counts as unanswered."""
+
+    label: str = Field(min_length=1)
+    audiences: list[Audience] = Field(default_factory=lambda: ["other"])
+
+
+class Module(Strict):
+    """A part of the check: `core` first, then modules offered after the first result. An
+    instrument's module has the instrument's id; `detail` holds the questionnaire's detail items."""
+
+    id: str
+    title: str = Field(min_length=1)
+    adds: str = Field(min_length=1)  # what answering it adds, in plain words
+
+
 class Questionnaire(Strict):
+    dont_know: DontKnow
+    modules: list[Module] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
 
 
@@ -224,7 +357,7 @@ class Questionnaire(Strict):
 
 class Validation(Strict):
     status: Literal["validated", "based_on", "derived"]
-    # Plain words shown next to the score: who it was validated in, or what it is based on.
+    # Plain words shown next to the score: what was validated, in whom, and whether our wording was.
     statement: str = Field(min_length=1)
     citation: str = Field(min_length=1)
 
@@ -243,11 +376,19 @@ class Band(Strict):
     min: int = Field(ge=0)
 
 
+class Requires(Strict):
+    """An answer that must also be given: any of `any_of` chosen on `item`."""
+
+    item: str
+    any_of: list[int] = Field(min_length=1)
+
+
 class Lift(Strict):
-    """A result that raises the overall tier to at least `to`."""
+    """A result that raises the overall tier to at least `to` (only with `requires`, if given)."""
 
     to: Tier
     because: str
+    requires: Requires | None = None
 
 
 class Instrument(Strict):
@@ -269,6 +410,8 @@ class Instrument(Strict):
     # Sign whose presence means use is *not* solely as prescribed (drift from the plan).
     solely_prescribed_unless_sign: str | None = None
     lift_when_positive: Lift | None = None
+    # Shown, as advice separate from the ketamine level, when positive but not lifting the tier.
+    advice_when_positive: str | None = None
     lift_by_band: dict[str, Lift] = Field(default_factory=dict)
     allowed_audiences: list[Audience] = Field(default_factory=lambda: list(AUDIENCES))
 
@@ -284,11 +427,21 @@ class Instruments(Strict):
 # ---------------------------------------------------------------- tiers and help
 
 
+class TierWords(Strict):
+    label: str | None = None
+    summary: AudienceText | None = None
+    explanation: AudienceText | None = None
+
+
 class TierText(Strict):
-    id: Tier
+    id: Literal[ALL_TIERS]  # type: ignore[valid-type]
     label: str
-    summary: str
-    explanation: str
+    summary: AudienceText
+    explanation: AudienceText
+    # Words that replace the above for a prescribed patient, or (urgent) when every red flag
+    # answered needs same-day care rather than an ambulance.
+    prescribed: TierWords | None = None
+    same_day: TierWords | None = None
 
 
 class DomainInfo(Strict):
@@ -297,11 +450,14 @@ class DomainInfo(Strict):
 
 
 class TierRule(Strict):
-    """Points = sum over matched signs of weight x strength; thresholds pick the tier."""
+    """Points = sum over matched signs of weight x strength; thresholds pick the tier. "Many warning
+    signs" also needs breadth: at least `high_min_signs` signs showing clearly (strength >= clear_at)."""
 
     weights: dict[str, float]
     some_at: float = Field(gt=0)
     high_at: float = Field(gt=0)
+    clear_at: float = Field(gt=0, le=1)
+    high_min_signs: int = Field(ge=1)
     explanation: str
 
     @field_validator("weights")
@@ -311,6 +467,14 @@ class TierRule(Strict):
         if bad:
             raise ValueError(f"weights must be 0 or more (negative: {bad}); a sign can never lower concern")
         return weights
+
+
+class Coverage(Strict):
+    """When the core answers are enough to give a level: at least `min_areas` of `areas` have an
+    answer (not "Don't know"). Otherwise the result is `incomplete`, never `low`."""
+
+    areas: list[Domain] = Field(min_length=1)
+    min_areas: int = Field(ge=1)
 
 
 class DomainBands(Strict):
@@ -329,8 +493,9 @@ class Tiers(Strict):
     tiers: list[TierText]
     domains: list[DomainInfo]
     rule: TierRule
+    coverage: Coverage
     domain_bands: DomainBands
-    help: dict[Tier, HelpPlan]
+    help: dict[Literal[ALL_TIERS], HelpPlan]  # type: ignore[valid-type]
     audience_help: dict[Audience, list[ResourceType]] = Field(default_factory=dict)
     audience_sections: dict[Audience, list[str]] = Field(default_factory=dict)
 
@@ -351,13 +516,24 @@ class Resource(Strict):
     phone: PhoneNumber | None = None
     sms: Sms | None = None
     url: str | None = None
-    hours: str
-    cost: str
+    # Shown only when a source states them; an unconfirmed detail is left out, never "Not confirmed".
+    hours: str | None = None
+    cost: str | None = None
     languages: list[str] = Field(min_length=1)
     description: str
-    what_happens: str
+    what_happens: str | None = None
+    # For maintainers: every address the details were read from.
     source: str = Field(min_length=1)
+    # For people, in plain words: what the details were checked against ("the Samaritans website").
+    checked_against: str = Field(min_length=1)
     verified: dt.date
+
+    @field_validator("hours", "cost", "what_happens", "description")
+    @classmethod
+    def _no_placeholders(cls, text: str | None) -> str | None:
+        if text and re.search(r"not (yet )?(confirmed|checked|verified)", text, re.IGNORECASE):
+            raise ValueError("say only what a source states; leave an unconfirmed detail out instead of writing that it is not confirmed")
+        return text
 
     @model_validator(mode="after")
     def _reachable(self) -> Resource:

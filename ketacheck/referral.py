@@ -38,6 +38,13 @@ def resources_for(content: Content, tier: str, audience: str, region: str) -> li
     return crisis + referral
 
 
+def contacts_for(content: Content, types: list[str], region: str) -> list[Resource]:
+    """A red flag's contacts for a region: every resource of each type, in the order of `types`
+    (a type the region lacks is skipped; the loader checks each flag reaches someone everywhere)."""
+    found = content.regions[region].resources
+    return [r for t in types for r in found if r.type == t]
+
+
 def emergency_contacts(content: Content, region: str) -> list[Resource]:
     """What shows at the top the moment a red flag is answered: emergency, then crisis, then poison."""
     found = content.regions[region].resources

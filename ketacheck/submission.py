@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .loader import Content
-from .model import AUDIENCES, SEXES
+from .model import AUDIENCES, DONT_KNOW, SEXES, Answer, Item
 
 MAX_INPUT_BYTES = 256 * 1024
 ALLOWED_KEYS = ("audience", "region", "prescribed", "sex", "answers", "schema_version")
@@ -31,7 +31,8 @@ class Submission:
     region: str = "INTL"
     prescribed: bool = False
     sex: str = "unspecified"
-    answers: dict[str, int] = field(default_factory=dict)
+    # An option's value; a tuple of values for a multiple-choice item; or DONT_KNOW.
+    answers: dict[str, Answer] = field(default_factory=dict)
 
 
 def describe(value: Any) -> str:
@@ -78,28 +79,64 @@ def parse(raw: Any, content: Content) -> Submission:
         problems.append(f"sex: must be one of {', '.join(SEXES)} (got {describe(sex)})")
 
     answers_raw = raw.get("answers")
-    answers: dict[str, int] = {}
+    answers: dict[str, Answer] = {}
     if answers_raw is None:
         problems.append("answers: required (an object of item id to value)")
     elif not isinstance(answers_raw, dict):
         problems.append(f"answers: must be an object of item id to value (got {type(answers_raw).__name__})")
     else:
+        dont_know_ok = audience in content.dont_know.audiences
         for item_id, value in answers_raw.items():
             item = content.items.get(item_id)
             if item is None:
                 problems.append(f"answers.{describe(item_id)}: unknown item id")
                 continue
-            allowed = ", ".join(str(o.value) for o in item.options)
-            # bool is an int in Python; true/false are not answers.
-            if isinstance(value, bool) or not isinstance(value, int):
-                problems.append(f"answers.{item_id}: value must be a whole number, one of {allowed} (got {describe(value)})")
-            elif item.option(value) is None:
-                problems.append(f"answers.{item_id}: value {describe(value)} is not an option (one of {allowed})")
+            answer, problem = _answer(item, value, dont_know_ok)
+            if problem:
+                problems.append(f"answers.{item_id}: {problem}")
             else:
-                answers[item_id] = value
+                answers[item_id] = answer
     if problems:
         raise InputError(problems)
     return Submission(audience=audience, region=region, prescribed=prescribed, sex=sex, answers=answers)
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # bool is an int in Python
+
+
+def _answer(item: Item, value: Any, dont_know_ok: bool) -> tuple[Answer, str | None]:
+    """The answer as scored, or a problem in plain words."""
+    allowed = ", ".join(str(o.value) for o in item.options)
+    if value == DONT_KNOW:
+        if dont_know_ok:
+            return DONT_KNOW, None
+        return DONT_KNOW, f'"{DONT_KNOW}" is offered only to a family member or friend (audience "other")'
+    if isinstance(value, tuple):  # a Python caller's tuple reads as a JSON list
+        value = list(value)
+    if not item.multiple:
+        if isinstance(value, list):
+            return 0, f"takes one value, not a list (one of {allowed})"
+        if not _is_whole(value):
+            return 0, f"value must be a whole number, one of {allowed} (got {describe(value)})"
+        if item.option(value) is None:
+            return 0, f"value {describe(value)} is not an option (one of {allowed})"
+        return value, None
+    if not isinstance(value, list):
+        return (), f"several answers are allowed: give a list of values from {allowed} (got {describe(value)})"
+    if not value:
+        return (), f'the list is empty: choose at least one value from {allowed}, or "None of these"'
+    if len(value) > len(item.options):
+        return (), f"the list has {len(value)} values; there are only {len(item.options)} options"
+    bad = [v for v in value if not _is_whole(v) or item.option(v) is None]
+    if bad:
+        return (), f"{describe(bad)} not an option (values are {allowed})"
+    if len(set(value)) != len(value):
+        return (), f"a value is repeated in {describe(value)}"
+    exclusive = [item.option(v) for v in value if item.option(v).exclusive]
+    if exclusive and len(value) > 1:
+        return (), f'"{exclusive[0].label}" ({exclusive[0].value}) cannot be combined with other answers'
+    return tuple(sorted(value)), None
 
 
 def parse_text(text: str | bytes, content: Content) -> Submission:

@@ -4,22 +4,44 @@ from __future__ import annotations
 
 from ketacheck import scoring, submission
 from ketacheck.loader import Content
+from ketacheck.model import Item
 
 
-def score(content: Content, answers: dict[str, int], **context) -> scoring.Result:
+def score(content: Content, answers: dict, **context) -> scoring.Result:
     data = {"audience": "self", "region": "US", "prescribed": False, "sex": "unspecified", **context}
     return scoring.score(submission.parse({**data, "answers": answers}, content), content)
 
 
-def at_level(content: Content, item_id: str, level: int) -> int:
-    """The value of the item's option at `level` (or its highest level if it has fewer)."""
+def option_at(item: Item, level: int, flagged: bool = False):
+    """The first option at the highest level up to `level`; red-flag options only when asked for."""
+    options = [o for o in item.options if flagged or not o.red_flag]
+    fitting = [o for o in options if o.level <= level]  # levels may skip (multiple choice)
+    return max(fitting, key=lambda o: o.level) if fitting else min(options, key=lambda o: o.level)
+
+
+def at_level(content: Content, item_id: str, level: int):
+    """An answer-file value at `level`: the option's value, or a one-option list for multiple choice."""
     item = content.items[item_id]
-    top = min(level, item.max_level)
-    return next(o.value for o in item.options if o.level == top)
+    value = option_at(item, level).value
+    return [value] if item.multiple else value
 
 
-def top(content: Content, item_id: str) -> int:
-    return at_level(content, item_id, content.items[item_id].max_level)
+def top(content: Content, item_id: str):
+    """The most concerning answer that raises no red flag: every such option, for multiple choice."""
+    item = content.items[item_id]
+    if item.multiple:
+        return [o.value for o in item.options if not o.exclusive and not o.red_flag] or at_level(content, item_id, 0)
+    return at_level(content, item_id, item.max_level)
+
+
+def lowest(content: Content, audience: str = "self", prescribed: bool = False, stage: str = "core") -> dict:
+    """Every question of the stage answered with its least concerning option (as a person would)."""
+    items = content.core(audience, prescribed) if stage == "core" else content.flow(audience, prescribed)
+    answers: dict = {}
+    for item in items:  # in order, so gates are answered before what they gate
+        if scoring.visible(item, answers, content):
+            answers[item.id] = at_level(content, item.id, 0)
+    return answers
 
 
 def yes_to(content: Content, instrument: str, numbers: list[int]) -> dict[str, int]:

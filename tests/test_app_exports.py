@@ -46,7 +46,7 @@ def test_import_shows_the_same_result_as_the_export(content, audience, fmt):
 HOSTILE = [
     (b"{not json", "not valid JSON"),
     (json.dumps({"schema_version": 99, "answers": {}}).encode(), "schema_version 99 is not supported"),
-    (json.dumps({"schema_version": 1, "kind": "ketacheck.answers", "audience": "self",
+    (json.dumps({"schema_version": 2, "kind": "ketacheck.answers", "audience": "self",
                  "answers": {"crav.urges": "<script>alert(1)</script>"}}).encode(), "crav.urges"),
     (b"[" * 5000 + b"]" * 5000, "nested"),
     (json.dumps({"resourceType": "Patient"}).encode(), "QuestionnaireResponse"),

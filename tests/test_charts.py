@@ -7,11 +7,11 @@ import json
 import plotly.graph_objects as go
 import pytest
 from conftest import ASSESSMENTS
-from helpers import at_level, score, top, yes_to
+from helpers import at_level, lowest, score, top, yes_to
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ketacheck import charts, loader
+from ketacheck import charts, loader, scoring
 from ketacheck.charts import number
 from ketacheck.model import SEXES
 
@@ -30,7 +30,7 @@ def questionnaire_items(content, domain=None):
 @pytest.fixture()
 def busy(content):
     """Many warning signs, every questionnaire partly or fully answered."""
-    answers = {i: top(content, i) for i in questionnaire_items(content) if not content.items[i].red_flag}
+    answers = {i: top(content, i) for i in questionnaire_items(content) if not content.items[i].red_flags}
     answers.update(yes_to(content, "dsm5_k", [1, 2, 4, 5]))
     answers.update({"sds.1": 2, "sds.2": 1, "sds.3": 3})
     answers.update({"audit_c.1": at_level(content, "audit_c.1", 2)})
@@ -129,7 +129,7 @@ def test_driver_threshold_lines_sit_at_some_and_high(content, busy):
 
 def test_driver_text_names_every_bar_and_the_total(content, busy):
     chart = charts.tier_drivers(busy, content)
-    assert f"Total: {number(busy.points)} points" in chart.text
+    assert f"Total: {scoring.points_for_people(busy.points)} points" in chart.text
     for s in busy.signs:
         if s.points > 0:
             assert f"{s.name} {number(s.points)}" in chart.text
@@ -163,9 +163,17 @@ def test_empty_result_gives_valid_figures_that_say_nothing_matched(content):
 
 
 def test_a_lifted_level_is_explained_in_the_drivers_text(content):
-    result = score(content, yes_to(content, "dsm5_k", [1, 2, 3, 4]))
+    result = score(content, {**lowest(content), **yes_to(content, "dsm5_k", [1, 2, 3, 4])})
     assert result.tier == "high" and result.points < result.high_at
     assert "comes from other answers" in charts.tier_drivers(result, content).text
+
+
+def test_points_past_many_without_breadth_say_why_it_is_not_many(content):
+    answers = {**lowest(content, prescribed=True), "rx.beyond_plan": [1], "harm.bladder": 1}
+    result = score(content, answers, prescribed=True)
+    assert result.points >= result.high_at and result.signs_tier == "some"
+    text = charts.tier_drivers(result, content).text
+    assert "but many warning signs also needs 3 signs showing clearly in different answers (1 did)" in text
 
 
 # ---------------------------------------------------------------- instruments
@@ -260,7 +268,11 @@ def test_wording_is_person_first(content, busy):
 @st.composite
 def answer_sets(draw):
     chosen = draw(st.lists(st.sampled_from(ITEMS), unique_by=lambda i: i.id, max_size=len(ITEMS)))
-    answers = {i.id: draw(st.sampled_from([o.value for o in i.options])) for i in chosen}
+    answers = {}
+    for i in chosen:
+        values = [o.value for o in i.options if not o.exclusive]
+        answers[i.id] = draw(st.lists(st.sampled_from(values), min_size=1, unique=True)) if i.multiple \
+            else draw(st.sampled_from([o.value for o in i.options]))
     context = {
         "region": draw(st.sampled_from(list(CONTENT.regions))),
         "prescribed": draw(st.booleans()),

@@ -32,25 +32,71 @@ def test_validate_missing_directory():
 @pytest.mark.parametrize("audience", ["self", "other", "intake"])
 @pytest.mark.parametrize("prescribed", ["yes", "no"])
 def test_questions_lists_the_flow(content, audience, prescribed):
-    code, out, _ = run("questions", "--audience", audience, "--prescribed", prescribed)
+    code, out, _ = run("questions", "--audience", audience, "--prescribed", prescribed, "--stage", "full")
     items = json.loads(out)
     assert code == 0 and items
     for q in items:
-        assert set(q) >= {"id", "text", "domain", "signs", "red_flag", "options"}
-        assert q["options"] and all(set(o) >= {"value", "label", "level"} for o in q["options"])
-        assert min(o["level"] for o in q["options"]) == 0
+        assert set(q) >= {"id", "text", "module", "domain", "multiple", "signs", "red_flags", "options"}
+        assert q["options"] and all(set(o) >= {"value", "label", "level", "exclusive"} for o in q["options"])
+        assert min(o["level"] for o in q["options"] if o["level"] is not None) == 0
     ids = [q["id"] for q in items]
     assert len(ids) == len(set(ids))
     has_instruments = any("." in i and i.split(".")[0] in ("audit_c", "sds", "dsm5_k") for i in ids)
     # Validated instruments are self-report: a loved one is not asked them on someone's behalf.
     assert has_instruments == (audience != "other")
-    assert any(q["red_flag"] for q in items)
-    drift = {"rx.extra_doses", "rx.other_sources", "rx.between_sessions", "rx.hiding"}
-    assert drift <= set(ids) if prescribed == "yes" else not drift & set(ids)
+    assert any(q["red_flags"] for q in items)
+    assert ("rx.beyond_plan" in ids) == (prescribed == "yes")
+    multiple = [q for q in items if q["multiple"]]
+    assert {"safety.now", "safety.recent", "mix.with"} <= {q["id"] for q in multiple}
+    for q in multiple:  # "None of these" (and "Don't know") stand alone
+        assert [o["label"] for o in q["options"] if o["exclusive"]][0].startswith("None of these")
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "intake"])
+def test_stages(audience):
+    core = json.loads(run("questions", "--audience", audience, "--stage", "core")[1])
+    full = json.loads(run("questions", "--audience", audience, "--stage", "full")[1])
+    default = json.loads(run("questions", "--audience", audience)[1])
+    assert len(core) <= 15 and {q["module"] for q in core} == {"core"}
+    assert [q["id"] for q in full][: len(core)] == [q["id"] for q in core]
+    assert default == (full if audience == "intake" else core)  # intake runs the whole pre-screen
+
+
+def answer_file(questions, level_of, audience, prescribed):
+    """An answer file built only from `questions` output, choosing each option by its level."""
+    answers = {}
+    for q in questions:
+        if q["show_if"] and q["show_if"]["item"] in answers:
+            gate = next(x for x in questions if x["id"] == q["show_if"]["item"])
+            chosen = answers[q["show_if"]["item"]]
+            if next(o["level"] for o in gate["options"] if o["value"] == chosen) < q["show_if"]["min_level"]:
+                continue
+        safe = [o for o in q["options"] if o["level"] is not None and not o["red_flag"]]
+        want = level_of(q)
+        option = min(safe, key=lambda o: (abs(o["level"] - want), -o["level"]))
+        answers[q["id"]] = [option["value"]] if q["multiple"] else option["value"]
+    return {"audience": audience, "prescribed": prescribed, "region": "IE", "answers": answers}
+
+
+@pytest.mark.parametrize("audience", ["self", "other", "intake"])
+@pytest.mark.parametrize("prescribed", [False, True])
+def test_answer_files_built_from_questions_give_sensible_tiers(audience, prescribed):
+    flag = "yes" if prescribed else "no"
+    questions = json.loads(run("questions", "--audience", audience, "--prescribed", flag)[1])
+    tiers = {}
+    for name, level_of in [("least", lambda q: 0), ("most", lambda q: 99)]:
+        doc = answer_file(questions, level_of, audience, prescribed)
+        code, out, err = run("score", "-", stdin=json.dumps(doc))
+        assert code == 0, err
+        tiers[name] = json.loads(out)["tier"]
+    two = {k: v for k, v in list(answer_file(questions, lambda q: 99, audience, prescribed)["answers"].items())[:2]}
+    doc = {"audience": audience, "prescribed": prescribed, "answers": two}
+    tiers["two"] = json.loads(run("score", "-", stdin=json.dumps(doc))[1])["tier"]
+    assert tiers == {"least": "low", "most": "high", "two": "incomplete"}
 
 
 def test_questions_uk_wording_uses_units():
-    _, out, _ = run("questions", "--audience", "self", "--region", "UK")
+    _, out, _ = run("questions", "--audience", "self", "--region", "UK", "--stage", "full")
     audit2 = next(q for q in json.loads(out) if q["id"] == "audit_c.2")
     assert "units" in audit2["text"] and "units" in audit2["options"][0]["label"]
 
@@ -85,6 +131,13 @@ def test_score_file(tmp_path):
         ({"answers": {"crav.urges": 9}}, ["answers.crav.urges: value 9 is not an option"]),
         ({"answers": {"crav.urges": "3"}}, ["answers.crav.urges: value must be a whole number"]),
         ({"answers": {"crav.urges": True}}, ["answers.crav.urges: value must be a whole number"]),
+        ({"answers": {"crav.urges": [1]}}, ["answers.crav.urges: takes one value, not a list"]),
+        ({"answers": {"mix.with": 1}}, ["answers.mix.with: several answers are allowed: give a list"]),
+        ({"answers": {"mix.with": []}}, ["answers.mix.with: the list is empty"]),
+        ({"answers": {"mix.with": [1, 42]}}, ["answers.mix.with: [42] not an option"]),
+        ({"answers": {"mix.with": [1, 1]}}, ["answers.mix.with: a value is repeated"]),
+        ({"answers": {"mix.with": [0, 1]}}, ['answers.mix.with: "None of these" (0) cannot be combined']),
+        ({"answers": {"crav.urges": "dont_know"}}, ['answers.crav.urges: "dont_know" is offered only to a family member']),
         ({"audience": "parent", "answers": {}}, ["audience: must be one of self, other, intake"]),
         ({"region": "FR", "answers": {}}, ["region: must be one of"]),
         ({"prescribed": "yes", "answers": {}}, ["prescribed: must be true or false"]),
@@ -116,7 +169,7 @@ def test_module_entry_point_runs_as_a_real_process():
     doc = json.dumps({"answers": {"crav.urges": 2}})
     proc = subprocess.run([sys.executable, "-m", "ketacheck", "score", "-"], input=doc, capture_output=True,
                           text=True, cwd=ROOT, timeout=60)
-    assert proc.returncode == 0 and json.loads(proc.stdout)["tier"] in ("low", "some")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["tier"] == "incomplete"  # one answer is not enough
     bad = subprocess.run([sys.executable, "-m", "ketacheck", "score", "-"], input="{", capture_output=True,
                          text=True, cwd=ROOT, timeout=60)
     assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr

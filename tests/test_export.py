@@ -23,7 +23,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from helpers import at_level, top
 
 from ketacheck import export, scoring, submission
-from ketacheck.model import AUDIENCES
+from ketacheck.model import AUDIENCES, ShowIf
 from ketacheck.submission import InputError, Submission
 
 TODAY = dt.date(2026, 5, 1)
@@ -43,17 +43,20 @@ def answers_at(content, audience, prescribed, kind: str) -> dict[str, int]:
     if kind == "low":
         return {i.id: at_level(content, i.id, 0) for i in items}
     if kind == "high":
-        return {i.id: top(content, i.id) for i in items if not i.red_flag}
+        return {i.id: top(content, i.id) for i in items if not i.red_flags}
     if kind == "flag":  # least concern everywhere, except one safety answer
-        flagged = next(i for i in items if i.red_flag)
+        flagged = next(i for i in items if i.red_flags)
         low = {i.id: at_level(content, i.id, 0) for i in items}
-        return {**low, flagged.id: next(o.value for o in flagged.options if o.red_flag)}
-    return {i.id: at_level(content, i.id, n % (i.max_level + 1)) for n, i in enumerate(items) if not i.red_flag}
+        option = next(o for o in flagged.options if o.red_flag)
+        return {**low, flagged.id: [option.value] if flagged.multiple else option.value}
+    return {i.id: at_level(content, i.id, n % (i.max_level + 1)) for n, i in enumerate(items) if not i.red_flags}
 
 
 def make(content, audience="self", prescribed=False, kind="high", region="US", sex="female", **extra):
+    """Answers as a person's session holds them: through the same checks as any answer file."""
     answers = {**answers_at(content, audience, prescribed, kind), **extra}
-    sub = Submission(audience=audience, region=region, prescribed=prescribed, sex=sex, answers=answers)
+    doc = {"audience": audience, "region": region, "prescribed": prescribed, "sex": sex, "answers": answers}
+    sub = submission.parse(doc, content)
     return sub, scoring.score(sub, content)
 
 
@@ -88,7 +91,7 @@ def test_json_export_shape(content):
     sub, result = make(content, region="UK", sex="male")
     data = export.to_json(sub, result, content)
     assert list(data) == list(export.EXPORT_KEYS)
-    assert data["schema_version"] == export.SCHEMA_VERSION == 1 and data["kind"] == "ketacheck.answers"
+    assert data["schema_version"] == export.SCHEMA_VERSION == 2 and data["kind"] == "ketacheck.answers"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["created"])  # a date, no time of day
     assert data["result"] == json.loads(json.dumps(result.to_dict()))
     assert list(data["answers"]) == [i for i in content.items if i in sub.answers]  # question order
@@ -103,7 +106,7 @@ def test_a_stored_result_is_never_trusted(content):
 
 
 def test_from_json_reports_every_problem_at_once(content):
-    data = {"schema_version": 1, "kind": "ketacheck.answers", "region": "XX", "answers": {"crav.urges": 9}, "x": 1}
+    data = {"schema_version": 2, "kind": "ketacheck.answers", "region": "XX", "answers": {"crav.urges": 9}, "x": 1}
     with pytest.raises(InputError) as err:
         export.from_json(data, content)
     assert len(err.value.problems) == 3
@@ -163,9 +166,12 @@ def test_questionnaires_are_valid_fhir(content, questionnaire_id):
             assert node["prefix"] == item.id
             assert {"system": export.ITEM_SYSTEM, "code": item.id} in node["code"]
             options = [o["valueCoding"] for o in node["answerOption"]]
-            assert [o["code"] for o in options] == [str(o.value) for o in item.options]
-            assert [o["extension"][0]["valueDecimal"] for o in options] == [o.level for o in item.options]
-            assert all(o["extension"][0]["url"] == export.ORDINAL_VALUE for o in options)
+            dont_know = ["dont_know"] if questionnaire_id == "ketacheck-other" else []  # a loved one may not know
+            assert [o["code"] for o in options] == [str(o.value) for o in item.options] + dont_know
+            scored = options[: len(item.options)]
+            assert [o["extension"][0]["valueDecimal"] for o in scored] == [o.level for o in item.options]
+            assert all(o["extension"][0]["url"] == export.ORDINAL_VALUE for o in scored)
+            assert node.get("repeats", False) == item.multiple
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -261,17 +267,16 @@ def test_fhir_response_text_is_what_the_person_saw(content):
 
 def test_an_item_with_both_a_context_and_a_multi_answer_gate_is_nested_in_a_group(content):
     """No item has this today; content may add one (here a follow-up asked only when prescribed)."""
-    item = content.items["mix.alcohol_amount"]
-    changed = dataclasses.replace(
-        content, items={**content.items, item.id: item.model_copy(update={"prescribed": "yes"})}
-    )
+    item = content.items["ctl.life"]
+    gated = item.model_copy(update={"prescribed": "yes", "show_if": ShowIf(item="harm.bladder", min_level=1)})
+    changed = dataclasses.replace(content, items={**content.items, item.id: gated}, _flows={})
     data = export.fhir_questionnaire(changed, "ketacheck-self")
     Questionnaire.model_validate(data)
-    group = next(n for n in data["item"] if n["linkId"] == "mix.alcohol_amount-group")
+    group = next(n for n in data["item"] if n["linkId"] == "ctl.life-group")
     assert group["type"] == "group" and group["enableWhen"] == [
         {"question": export.PRESCRIBED_LINK_ID, "operator": "=", "answerBoolean": True}
     ]
-    assert group["item"][0]["enableBehavior"] == "any" and len(group["item"][0]["enableWhen"]) == 4
+    assert group["item"][0]["enableBehavior"] == "any" and len(group["item"][0]["enableWhen"]) == 3
     sub, result = make(changed, "self", True)
     response = export.fhir_questionnaire_response(sub, result, changed, TODAY)
     QuestionnaireResponse.model_validate(response)
@@ -339,9 +344,9 @@ def test_html_summary_says_what_the_result_says(content, audience, region):
     assert result.tier_label in words and "2026-05-01" in words and "not a diagnosis" in words
     for sign in result.signs:
         assert sign.name in page.words("signs")
-        for trig in sign.triggers:
-            text, _ = content.items[trig.item].wording(audience, region)
-            assert " ".join(f"{text} {trig.answer}".split()) in page.words("signs")
+        for item_id, answers in scoring.grouped_triggers(sign):  # a multiple-choice question's answers on one line
+            text, _ = content.items[item_id].wording(audience, region)
+            assert " ".join(f"{text} {answers}".split()) in page.words("signs")
         for src in sign.sources:
             assert f"{src['title']} ({src['publisher']})" in page.words("sources")
     for reason in result.reasons:
@@ -373,7 +378,7 @@ def test_html_summary_is_self_contained_and_printable(content):
         href = attrs.get("href")
         assert href is None or href.startswith(("tel:", "sms:", "https://", "#")), href
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
-    assert "@page { size: auto; margin: 15mm; }" in page.style and "break-inside: avoid" in page.style
+    assert "@page { size: auto; margin: 12mm; }" in page.style and "break-inside: avoid" in page.style
     assert "url(" not in page.style and "@import" not in page.style
     assert "http://" not in text
 
@@ -458,14 +463,15 @@ def test_pdf_says_what_the_result_says(content):
 
 
 def test_pdf_urgent_puts_emergency_help_first(content):
-    sub, result = make(content, kind="high", region="NZ", **{"safety.breathing": 1})
+    sub, result = make(content, kind="high", region="NZ", **{"safety.now": [2]})
     pages, texts = read_pdf(export.summary_pdf(sub, result, content, TODAY))
     assert pages <= 2 and result.tier == "urgent"
     first = texts[0]
     emergency = next(r.phone for r in content.regions["NZ"].resources if r.type == "emergency")
     assert first.index("Get help now") < first.index("If you need help now") < first.index(result.tier_label)
     assert f"Call {emergency}" in first
-    for step in result.red_flags[0].while_waiting:
+    assert result.red_flags[0].steps_title in first
+    for step in result.red_flags[0].steps:
         assert " ".join(step.split()) in first
 
 
@@ -506,7 +512,7 @@ def test_bad_import_is_rejected_with_its_message(content, case):
 
 
 def test_oversized_import_is_rejected_before_it_is_read(content):
-    raw = b'{"schema_version": 1, "answers": {}, "pad": "' + b"x" * submission.MAX_INPUT_BYTES + b'"}'
+    raw = b'{"schema_version": 2, "answers": {}, "pad": "' + b"x" * submission.MAX_INPUT_BYTES + b'"}'
     with pytest.raises(InputError) as err:
         export.load_import(raw, content)
     assert err.value.problems == [f"input is too large ({len(raw)} bytes; the limit is 262144)"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import score, yes_to
+from ketacheck.wording import instrument_verdict
+
+from helpers import lowest, score, yes_to
 
 
 def audit(content, q1, q2, q3, **context):
@@ -50,10 +52,23 @@ def test_audit_c_never_drinks_skips_the_follow_ups(content):
     assert result.ignored == ["audit_c.2", "audit_c.3"]
 
 
-def test_audit_c_positive_lifts_tier_to_some(content):
-    result = score(content, {"audit_c.1": 4, "audit_c.2": 0, "audit_c.3": 0}, sex="male")
-    assert result.instruments["audit_c"].positive and result.tier == "some"
-    assert any("AUDIT-C" in r for r in result.reasons)
+def test_audit_c_positive_lifts_the_ketamine_level_only_with_drinking_alongside_ketamine(content):
+    drinking = {"audit_c.1": 4, "audit_c.2": 0, "audit_c.3": 0}
+    apart = score(content, {**lowest(content), **drinking}, sex="male")
+    assert apart.instruments["audit_c"].positive and apart.tier == "low"
+    assert apart.advice == [content.instruments["audit_c"].advice_when_positive]
+    together = score(content, {**lowest(content), **drinking, "mix.with": [1]}, sex="male")
+    assert together.tier == "some" and not together.advice
+    assert any("AUDIT-C" in r for r in together.reasons)
+
+
+def test_audit_c_asks_the_published_loinc_questions(content):
+    texts = [i.text.self_ for i in content.instruments["audit_c"].items]
+    assert texts == [
+        "How often do you have a drink containing alcohol?",
+        "How many standard drinks containing alcohol do you have on a typical day?",
+        "How often do you have 6 or more drinks on 1 occasion?",
+    ]
 
 
 @pytest.mark.parametrize("answers", [[0, 0, 0, 0, 0], [3, 3, 3, 3, 3], [1, 0, 2, 0, 3], [2, 2, 0, 1, 1]])
@@ -65,10 +80,11 @@ def test_sds_sums_items(content, answers):
     assert sds.cutoff is None and sds.positive is None
     assert sds.reference_cutoffs and all("not ketamine" in c["population"] for c in sds.reference_cutoffs)
     assert "No cut-off has been validated for ketamine" in sds.validation["statement"]
+    assert sds.validation["status"] == "based_on"  # our English is a paraphrase; only the Chinese SDS was validated
 
 
 def test_sds_incomplete_and_no_tier_lift(content):
-    result = score(content, {"sds.1": 3, "sds.2": 3, "sds.3": 3})
+    result = score(content, {**lowest(content), "sds.1": 3, "sds.2": 3, "sds.3": 3})
     assert result.instruments["sds"].complete is False
     assert result.tier == "low"  # the SDS alone never raises the level (no ketamine cut-off)
 
@@ -79,8 +95,8 @@ def test_sds_incomplete_and_no_tier_lift(content):
      (4, "moderate", "high"), (5, "moderate", "high"), (6, "severe", "high"), (10, "severe", "high")],
 )
 def test_dsm5_k_severity_bands(content, met, severity, tier):
-    # Items 1..met answered yes; the rest no.
-    result = score(content, yes_to(content, "dsm5_k", list(range(1, met + 1))))
+    # Items 1..met answered yes; the rest no (answered directly, as a file from elsewhere may).
+    result = score(content, {**lowest(content), **yes_to(content, "dsm5_k", list(range(1, met + 1)))})
     dsm = result.instruments["dsm5_k"]
     assert (dsm.criteria_met, dsm.severity, dsm.complete, dsm.max) == (met, severity, True, 10)
     assert result.tier == tier
@@ -100,8 +116,14 @@ def test_tolerance_not_counted_when_solely_prescribed(content):
     assert (not_prescribed.criteria_met, not_prescribed.severity) == (2, "mild")
 
 
+def test_partial_checklist_counts_are_a_floor_and_say_so(content):
+    dsm = score(content, {"dsm5_k.1": 1, "dsm5_k.2": 1}).instruments["dsm5_k"]
+    assert (dsm.criteria_met, dsm.severity, dsm.complete, dsm.answered) == (2, "mild", False, 2)
+    assert instrument_verdict(dsm).startswith("At least 2 of 10 criteria met (8 not answered yet)")
+
+
 def test_tolerance_counts_again_when_use_drifts_from_the_plan(content):
-    answers = {**yes_to(content, "dsm5_k", [4, 10]), "rx.other_sources": 1}
+    answers = {**yes_to(content, "dsm5_k", [4, 10]), "rx.beyond_plan": [4]}
     result = score(content, answers, prescribed=True)
     assert result.solely_prescribed is False
     assert result.instruments["dsm5_k"].criteria_met == 2

@@ -8,26 +8,46 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ketacheck import loader, scoring, submission
-from ketacheck.model import AUDIENCES, SEXES, TIERS
+from ketacheck.model import ALL_TIERS, AUDIENCES, DONT_KNOW, SEXES, TIERS
 from conftest import ASSESSMENTS
 
 CONTENT = loader.load(ASSESSMENTS)
 ITEMS = list(CONTENT.items.values())
 REGIONS = list(CONTENT.regions)
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FLAGGED = [(i, o) for i in ITEMS for o in i.options if o.red_flag]
+
+
+@st.composite
+def answer_for(draw, item, audience):
+    """Any valid answer: an option; for multiple choice a subset (the exclusive option alone);
+    "Don't know" where this audience is offered it."""
+    if audience in CONTENT.dont_know.audiences and draw(st.integers(0, 9)) == 0:
+        return DONT_KNOW
+    if not item.multiple:
+        return draw(st.sampled_from([o.value for o in item.options]))
+    exclusive = [o.value for o in item.options if o.exclusive]
+    if exclusive and draw(st.booleans()):
+        return (exclusive[0],)
+    others = [o.value for o in item.options if not o.exclusive]
+    return tuple(sorted(draw(st.lists(st.sampled_from(others), min_size=1, unique=True))))
 
 
 @st.composite
 def submissions(draw):
+    audience = draw(st.sampled_from(AUDIENCES))
     chosen = draw(st.lists(st.sampled_from(ITEMS), unique_by=lambda i: i.id, max_size=len(ITEMS)))
-    answers = {i.id: draw(st.sampled_from([o.value for o in i.options])) for i in chosen}
     return submission.Submission(
-        audience=draw(st.sampled_from(AUDIENCES)),
+        audience=audience,
         region=draw(st.sampled_from(REGIONS)),
         prescribed=draw(st.booleans()),
         sex=draw(st.sampled_from(SEXES)),
-        answers=answers,
+        answers={i.id: draw(answer_for(i, audience)) for i in chosen},
     )
+
+
+def with_answer(sub, item_id, value):
+    return submission.Submission(**{**sub.__dict__, "answers": {**sub.answers, item_id: value}})
 
 
 def rank(tier: str) -> int:
@@ -38,50 +58,73 @@ def rank(tier: str) -> int:
 @given(submissions())
 def test_scores_stay_in_range(sub):
     result = scoring.score(sub, CONTENT)
-    assert result.tier in TIERS
+    assert result.tier in ALL_TIERS and result.tier_so_far in TIERS
     assert all(0 <= d.score <= 100 for d in result.domains.values())
     assert all(0 < s.strength <= 1 for s in result.signs)
     for inst in result.instruments.values():
         assert 0 <= inst.score <= inst.max
         assert inst.answered <= inst.asked
+    assert 0 <= result.coverage.answered + result.coverage.unknown <= result.coverage.asked
     assert result.resources, "every result points to help"
     assert result.resources[0].resource.type == "emergency"
 
 
 @FAST
-@given(submissions(), st.sampled_from([i for i in ITEMS if i.red_flag]))
-def test_a_red_flag_always_means_urgent(sub, item):
-    flagged = next(o.value for o in item.options if o.red_flag)
-    result = scoring.score(submission.Submission(**{**sub.__dict__, "answers": {**sub.answers, item.id: flagged}}), CONTENT)
-    assert result.tier == "urgent"
-    assert item.red_flag in [f.id for f in result.red_flags]
+@given(submissions(), st.sampled_from(FLAGGED))
+def test_a_red_flag_always_means_urgent(sub, flagged):
+    item, option = flagged
+    result = scoring.score(with_answer(sub, item.id, (option.value,) if item.multiple else option.value), CONTENT)
+    assert result.tier == "urgent" and result.urgency in ("emergency", "same_day")
+    assert option.red_flag in [f.id for f in result.red_flags]
+    assert all(f.contacts and f.message and f.steps for f in result.red_flags)
     assert [r.resource.type for r in result.resources[:1]] == ["emergency"]
+
+
+@FAST
+@given(submissions())
+def test_incomplete_is_never_a_reassuring_level(sub):
+    result = scoring.score(sub, CONTENT)
+    if result.tier == "incomplete":
+        assert result.coverage.missing or not result.coverage.enough
+        words = " ".join([result.tier_label, result.tier_summary, result.tier_explanation])
+        assert "Few warning signs" not in words and "few of the warning signs" not in words
+    if result.tier == "low":
+        assert result.coverage.enough and not result.coverage.missing
+
+
+def raise_answer(item, answer, data):
+    """A more concerning answer: a higher option, or more options on a multiple-choice item."""
+    if item.multiple:
+        others = [o.value for o in item.options if not o.exclusive]
+        current = [] if answer == DONT_KNOW or any(item.option(v).exclusive for v in answer) else list(answer)
+        extra = data.draw(st.lists(st.sampled_from(others), unique=True, min_size=1))
+        return tuple(sorted(set(current) | set(extra)))
+    level = item.option(answer).level
+    return data.draw(st.sampled_from([o.value for o in item.options if o.level >= level]))
 
 
 @FAST
 @given(submissions(), st.sampled_from(ITEMS), st.data())
 def test_more_concern_never_lowers_the_tier(sub, item, data):
-    levels = sorted({o.level for o in item.options})
-    low = data.draw(st.sampled_from(levels))
-    high = data.draw(st.sampled_from([lv for lv in levels if lv >= low]))
-    value_at = lambda lv: data.draw(st.sampled_from([o.value for o in item.options if o.level == lv]))  # noqa: E731
-    before = scoring.score(submission.Submission(**{**sub.__dict__, "answers": {**sub.answers, item.id: value_at(low)}}), CONTENT)
-    after = scoring.score(submission.Submission(**{**sub.__dict__, "answers": {**sub.answers, item.id: value_at(high)}}), CONTENT)
-    assert rank(after.tier) >= rank(before.tier)
+    start = data.draw(answer_for(item, "self"))  # an option, never "Don't know"
+    before = scoring.score(with_answer(sub, item.id, start), CONTENT)
+    after = scoring.score(with_answer(sub, item.id, raise_answer(item, start, data)), CONTENT)
+    assert rank(after.tier_so_far) >= rank(before.tier_so_far)
     assert after.points >= before.points
+    if before.tier != "incomplete":
+        assert after.tier != "incomplete" and rank(after.tier) >= rank(before.tier)
 
 
 @FAST
-@given(submissions(), st.sampled_from([i for i in ITEMS if i.id not in ()]))
-def test_answering_one_more_question_never_lowers_the_tier(sub, item):
+@given(submissions(), st.sampled_from(ITEMS), st.data())
+def test_answering_one_more_question_never_lowers_the_tier(sub, item, data):
     if item.id in sub.answers:
         return
     before = scoring.score(sub, CONTENT)
-    value = item.options[0].value
-    worst = max(item.options, key=lambda o: o.level).value
-    for v in (value, worst):
-        after = scoring.score(submission.Submission(**{**sub.__dict__, "answers": {**sub.answers, item.id: v}}), CONTENT)
-        assert rank(after.tier) >= rank(before.tier)
+    after = scoring.score(with_answer(sub, item.id, data.draw(answer_for(item, "self"))), CONTENT)
+    assert rank(after.tier_so_far) >= rank(before.tier_so_far)
+    if before.tier != "incomplete":
+        assert after.tier != "incomplete" and rank(after.tier) >= rank(before.tier)
 
 
 @FAST
@@ -92,11 +135,10 @@ def test_tolerance_never_counts_toward_dsm5_k_when_solely_prescribed(sub):
     dsm = result.instruments.get("dsm5_k")
     if dsm is None:
         return
-    drift = any(s.id == "unsupervised_use" for s in result.signs)
-    if not drift:
-        assert result.solely_prescribed
-        counted = sum(v for k, v in sub.answers.items() if k.startswith("dsm5_k.") and k != "dsm5_k.10")
-        assert dsm.criteria_met == counted and dsm.not_counted == ["dsm5_k.10"]
+    if not any(s.id == "unsupervised_use" for s in result.signs):
+        assert result.solely_prescribed and dsm.not_counted == ["dsm5_k.10"]
+        answers, _ = scoring._instrument_answers(CONTENT, CONTENT.instruments["dsm5_k"], sub)
+        assert dsm.criteria_met == sum(v for k, v in answers.items() if k != "dsm5_k.10")
 
 
 @FAST
@@ -121,7 +163,8 @@ item_ids = st.sampled_from(list(CONTENT.items)) | st.text(max_size=15)
 def answer_documents(draw):
     doc = draw(st.dictionaries(known_keys | st.text(max_size=10), json_values, max_size=6))
     if draw(st.booleans()):
-        doc["answers"] = draw(st.dictionaries(item_ids, json_values | st.integers(-5, 10), max_size=8))
+        values = json_values | st.integers(-5, 13) | st.lists(st.integers(-1, 13), max_size=5) | st.just(DONT_KNOW)
+        doc["answers"] = draw(st.dictionaries(item_ids, values, max_size=8))
     return doc
 
 
@@ -132,7 +175,7 @@ def check_clean(text: str | bytes) -> None:
     except submission.InputError as exc:
         assert exc.problems and all(isinstance(p, str) and p and "\n" not in p for p in exc.problems)
         return
-    assert scoring.score(sub, CONTENT).tier in TIERS
+    assert scoring.score(sub, CONTENT).tier in ALL_TIERS
 
 
 @settings(max_examples=400, deadline=None)

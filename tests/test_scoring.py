@@ -1,66 +1,75 @@
-"""Tiers from answer sets built from the content itself, by warning sign and level."""
+"""Tiers, coverage, red flags and reasons from answer sets built from the content itself."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from ketacheck import cli, scoring
-from ketacheck.model import AUDIENCES
+from ketacheck.model import AUDIENCES, DONT_KNOW
 
-from helpers import at_level, score, top
+from helpers import at_level, lowest, score, top
 
-
-def flow_ids(content, audience="self", prescribed=False):
-    return [q["id"] for q in cli.questions(content, audience, prescribed)]
+CONTEXTS = [(a, p) for a in AUDIENCES for p in (False, True)]
 
 
-def items_for_sign(content, sign, audience="self", prescribed=False):
-    return [
-        i for i in flow_ids(content, audience, prescribed)
-        if sign in content.items[i].signs and not content.items[i].red_flag and i not in content.instrument_of
-    ]
+def flow_ids(content, audience="self", prescribed=False, stage="core"):
+    return [q["id"] for q in cli.questions(content, audience, prescribed, stage=stage)]
 
 
-def test_no_answers_is_low_with_help_still_shown(content):
+def is_flagged(content, item_id):
+    return bool(content.items[item_id].red_flags)
+
+
+# ------------------------------------------------------------------ levels and calibration
+
+
+def test_no_answers_gives_no_level_and_names_every_area(content):
     result = score(content, {})
-    assert result.tier == "low" and result.points == 0 and not result.signs
-    assert result.resources[0].resource.type == "emergency"
+    assert result.tier == "incomplete" and result.points == 0 and not result.signs
+    assert result.tier_label == "Not enough answers yet"
+    assert set(result.coverage.missing) == set(content.tiers.coverage.areas)
+    assert result.resources[0].resource.type == "emergency"  # help is never hidden behind a score
 
 
-@pytest.mark.parametrize("audience", AUDIENCES)
-@pytest.mark.parametrize("prescribed", [False, True])
-def test_every_answer_at_least_concern_is_low(content, audience, prescribed):
-    answers = {i: at_level(content, i, 0) for i in flow_ids(content, audience, prescribed)}
-    result = score(content, answers, audience=audience, prescribed=prescribed)
+@pytest.mark.parametrize(("audience", "prescribed"), CONTEXTS)
+@pytest.mark.parametrize("stage", ["core", "full"])
+def test_every_answer_at_least_concern_is_low(content, audience, prescribed, stage):
+    result = score(content, lowest(content, audience, prescribed, stage), audience=audience, prescribed=prescribed)
     assert (result.tier, result.points, result.red_flags) == ("low", 0, [])
+    assert result.coverage.enough and not result.coverage.missing
 
 
-@pytest.mark.parametrize("audience", AUDIENCES)
-@pytest.mark.parametrize("prescribed", [False, True])
+@pytest.mark.parametrize(("audience", "prescribed"), CONTEXTS)
 def test_every_non_safety_answer_at_most_concern_is_high(content, audience, prescribed):
-    answers = {i: top(content, i) for i in flow_ids(content, audience, prescribed) if not content.items[i].red_flag}
+    answers = lowest(content, audience, prescribed)
+    answers.update({i: top(content, i) for i in flow_ids(content, audience, prescribed) if not is_flagged(content, i)})
     result = score(content, answers, audience=audience, prescribed=prescribed)
     assert result.tier == "high" and not result.red_flags
     assert result.points >= result.high_at
 
 
-def test_each_sign_alone_gives_the_tier_its_weight_implies(content):
-    rule = content.tiers.rule
-    for sign, weight in rule.weights.items():
-        for prescribed in (False, True):
-            ids = items_for_sign(content, sign, prescribed=prescribed)
-            if not ids:
-                continue
-            # Answer the sign's questions at full strength and everything else at level 0.
-            answers = {i: at_level(content, i, 0) for i in flow_ids(content, prescribed=prescribed)}
-            answers.update({i: top(content, i) for i in ids})
-            result = score(content, answers, prescribed=prescribed)
-            expected = "high" if weight >= rule.high_at else "some" if weight >= rule.some_at else "low"
-            matched = {s.id: s for s in result.signs}
-            assert matched[sign].strength == 1.0, sign
-            extra = sum(s.points for s in result.signs if s.id != sign)
-            if extra == 0:
-                assert result.tier == expected, (sign, prescribed, result.reasons)
+@pytest.mark.parametrize(("audience", "prescribed"), CONTEXTS)
+@pytest.mark.parametrize("stage", ["core", "full"])
+def test_the_mildest_concern_everywhere_is_never_many_warning_signs(content, audience, prescribed, stage):
+    """The issue that started check v2: the lowest non-zero answer to every question gave 'Many'."""
+    answers = {}
+    for item_id in flow_ids(content, audience, prescribed, stage):
+        item = content.items[item_id]
+        if not scoring.visible(item, answers, content):
+            continue
+        # A yes/no checklist item has no mild "yes": yes is the whole criterion, and six of them are
+        # the DSM-5 severe range by definition. Graded questions get their mildest concern.
+        yes_no = content.instruments.get(content.instrument_of.get(item_id, ""))
+        options = [o for o in item.options if o.level > 0 and not o.red_flag]
+        if yes_no and yes_no.scoring == "count_yes" or not options:
+            options = item.options
+        mild = min(options, key=lambda o: (o.red_flag is not None, o.level))
+        answers[item_id] = [mild.value] if item.multiple else mild.value
+    result = score(content, answers, audience=audience, prescribed=prescribed, sex="male")
+    assert result.tier == "some", (result.points, result.reasons)
+    assert result.tier_label != "Many warning signs"
 
 
 def test_sign_strength_follows_answer_level(content):
@@ -77,26 +86,253 @@ def test_sign_strength_follows_answer_level(content):
             assert any(src["publisher"] for src in craving.sources)
 
 
+def test_one_answer_touching_several_signs_counts_once_toward_many(content):
+    base = lowest(content, prescribed=True)
+    one = score(content, {**base, "rx.beyond_plan": [1], "harm.bladder": 1}, prescribed=True)
+    assert {"unsupervised_use", "escalation", "loss_of_control"} <= {s.id for s in one.signs if s.clear}
+    assert one.points >= one.high_at and one.clear_signs == 1 and one.tier == "some"
+
+
+def test_stable_weekly_use_is_not_called_using_more(content):
+    result = score(content, {**lowest(content), "esc.frequency": 3})
+    assert result.tier == "some"
+    assert [s.id for s in result.signs] == ["unsupervised_use"]
+    assert "escalation" not in {s.id for s in result.signs}
+
+
+# ------------------------------------------------------------------ coverage
+
+
+def test_two_answers_are_incomplete_and_say_what_is_missing(content):
+    result = score(content, {"safety.now": [0], "esc.frequency": 3})
+    assert result.tier == "incomplete" and result.tier_so_far == "some"
+    assert result.coverage.answered == 2 and result.coverage.asked == 15 and not result.coverage.enough
+    assert {"tolerance", "cravings", "mixing", "control", "harms"} == set(result.coverage.missing)
+    assert result.reasons[0].startswith("Not enough answers to give a level: nothing yet about tolerance")
+    assert "already shows some warning signs" in result.reasons[1]
+    assert "Few warning signs" not in " ".join([result.tier_label, result.tier_summary, *result.reasons])
+
+
+def test_dont_know_counts_as_unanswered_never_as_no(content):
+    known = lowest(content, "other")
+    for item_id in ("crav.urges", "tol.more_needed"):
+        known[item_id] = DONT_KNOW
+    result = score(content, known, audience="other")
+    assert result.tier == "incomplete" and result.tier_so_far == "low"
+    assert result.coverage.unknown == 2 and set(result.coverage.missing) == {"cravings", "tolerance"}
+    # The same answers with "No" instead of "Don't know" do give a level.
+    assert score(content, lowest(content, "other"), audience="other").tier == "low"
+
+
+def test_some_from_part_of_the_check_is_a_floor_but_few_needs_every_area(content):
+    partial = {k: v for k, v in lowest(content).items() if not k.startswith("harm.")}
+    assert score(content, partial).tier == "incomplete"
+    assert score(content, {**partial, "mix.with": [1]}).tier == "some"
+
+
+def test_dont_know_is_offered_only_to_a_loved_one(content):
+    for audience in AUDIENCES:
+        options = cli.questions(content, audience, False)[0]["options"]
+        assert (options[-1]["value"] == DONT_KNOW) == (audience == "other")
+
+
+# ------------------------------------------------------------------ red flags v2
+
+
+def flag_options(content, audience):
+    for item_id in flow_ids(content, audience, False) + flow_ids(content, audience, True):
+        item = content.items[item_id]
+        for option in item.options:
+            if option.red_flag:
+                yield item, option
+
+
+def test_every_red_flag_is_asked_both_ways_it_can_happen(content):
+    asked = {(o.red_flag, i.flag_when(o)) for i, o in flag_options(content, "self")}
+    for flag in content.red_flags.values():
+        for when in ("now", "recent"):
+            if flag.advice(when):
+                assert (flag.id, when) in asked, (flag.id, when)
+    assert {"hyperthermia", "injury", "agitation_psychosis", "flank_pain_fever"} <= {f for f, _ in asked}
+
+
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_each_red_flag_makes_it_urgent_with_emergency_help_first(content, audience):
-    flags = [i for i in content.flow(audience, False) if i.red_flag]
-    assert {i.red_flag for i in flags} == set(content.red_flags)
-    for item in flags:
-        value = next(o.value for o in item.options if o.red_flag)
+def test_each_red_flag_is_urgent_with_its_urgency_words_and_contacts(content, audience):
+    for item, option in flag_options(content, audience):
+        value = [option.value] if item.multiple else option.value
         for region in content.regions:
             result = score(content, {item.id: value}, audience=audience, region=region)
-            assert result.tier == "urgent"
-            assert result.red_flags[0].id == item.red_flag and result.red_flags[0].while_waiting
+            flag = result.red_flags[0]
+            advice = content.red_flags[option.red_flag].advice(item.flag_when(option))
+            assert result.tier == "urgent" and flag.id == option.red_flag
+            assert (flag.urgency, result.urgency) == (advice.urgency, advice.urgency)
+            assert flag.message == advice.message.get(audience).format(emergency=_emergency(content, region))
+            assert flag.steps and "{" not in flag.message + "".join(flag.steps)
+            assert flag.contacts, (flag.id, region)
+            if flag.urgency == "emergency":
+                assert flag.contacts[0].type == "emergency"
+                assert "help now" in result.reasons[0] and result.tier_label == "Urgent: get help now"
+            else:
+                assert "a doctor today" in result.reasons[0] and result.tier_label == "Urgent: see a doctor today"
             assert result.resources[0].resource.type == "emergency"
-            assert "help now" in result.reasons[0]
+
+
+def _emergency(content, region):
+    return next(r.phone for r in content.regions[region].resources if r.type == "emergency")
+
+
+def test_a_parent_reporting_suicidal_talk_is_spoken_to_as_the_parent(content):
+    result = score(content, {"safety.suicide": 1}, audience="other", region="UK")
+    flag = result.red_flags[0]
+    words = " ".join([flag.message, *flag.steps])
+    assert "harm yourself" not in words and "they" in words
+    assert flag.urgency == "same_day" and flag.steps_title != "While you wait for help"
+    assert [c.type for c in flag.contacts][:1] == ["crisis"]
+
+
+def test_someone_reporting_their_own_breathing_is_not_told_to_lay_themselves_down(content):
+    recent = score(content, {"safety.recent": [2]}, region="UK").red_flags[0]
+    assert "recovery position" not in " ".join(recent.steps) and "lay them" not in " ".join(recent.steps)
+    assert recent.urgency == "same_day" and recent.steps_title == "What to do next"
+    now = score(content, {"safety.now": [2]}, region="UK").red_flags[0]
+    assert now.urgency == "emergency" and now.steps[0].startswith("If it is you")
+
+
+def test_past_events_get_same_day_advice_not_a_call_now_script(content):
+    for item, option in flag_options(content, "self"):
+        if item.flag_when(option) != "recent":
+            continue
+        flag = score(content, {item.id: [option.value] if item.multiple else option.value}).red_flags[0]
+        assert flag.urgency == "same_day", flag.id
+        assert flag.steps_title != "While you wait for help", flag.id
+
+
+@pytest.mark.parametrize("region", ["UK", "NZ", "AU", "CA", "IE"])
+def test_blood_in_urine_leads_with_same_day_care_not_an_ambulance(content, region):
+    flag = score(content, {"safety.recent": [10]}, region=region).red_flags[0]
+    assert flag.urgency == "same_day"
+    assert flag.contacts[0].type == "medical_advice", [c.name for c in flag.contacts]
+    assert flag.contacts[-1].type == "emergency"  # still there, last, for when it gets worse
+    if region == "UK":
+        assert flag.contacts[0].phone == "111"
+
+
+def test_now_wins_when_the_same_flag_is_reported_now_and_recently(content):
+    result = score(content, {"safety.now": [2], "safety.recent": [2]})
+    assert [(f.id, f.when, f.urgency) for f in result.red_flags] == [("breathing", "now", "emergency")]
+    assert result.red_flags[0].because == ["safety.now", "safety.recent"]
+
+
+def test_emergencies_are_listed_before_same_day_flags(content):
+    result = score(content, {"safety.recent": [10], "safety.now": [3]})
+    assert [f.urgency for f in result.red_flags] == ["emergency", "same_day"]
+    assert result.urgency == "emergency"
+
+
+# ------------------------------------------------------------------ mixing and prescribed context
+
+
+def test_depressant_mixing_scores_above_stimulant_mixing(content):
+    base = {**lowest(content), "esc.frequency": 2}
+    depressant = score(content, {**base, "mix.with": [1]})  # alcohol
+    stimulant = score(content, {**base, "mix.with": [5]})  # cocaine
+    assert depressant.points > stimulant.points
+    assert "slow breathing" in " ".join(depressant.reasons)
+    assert "slow breathing" not in " ".join(stimulant.reasons)
+    for value in (2, 3, 4):  # GHB/GBL, opioids, benzodiazepines count as alcohol does
+        assert score(content, {**base, "mix.with": [value]}).points == depressant.points
+
+
+def test_mixing_reason_names_what_was_mixed_and_why(content):
+    result = score(content, {**lowest(content), "mix.with": [1, 2]})
+    mixing = next(s for s in result.signs if s.id == "mixing")
+    assert [t.answer for t in mixing.triggers] == ["Alcohol", "GHB or GBL"]
+    assert "Ketamine with alcohol and GHB or GBL: together they slow breathing more than either alone, and can cause " \
+           "choking on vomit while too drowsy to clear it." in result.reasons
+    both = score(content, {**lowest(content), "mix.with": [1, 5, 6]}).reasons
+    assert any(r.startswith("Ketamine with alcohol: together they slow breathing") for r in both)
+    assert any(r.startswith("Ketamine with cocaine and MDMA (ecstasy): mixing makes effects harder to predict") for r in both)
+
+
+def test_prescribed_use_as_planned_is_not_a_warning_sign(content):
+    ids = flow_ids(content, "self", True, "full")
+    assert "esc.frequency" not in ids and "esc.binge" not in ids
+    result = score(content, {**lowest(content, prescribed=True, stage="full"), "ctx.treatment": 3}, prescribed=True)
+    assert result.tier == "low" and not result.signs
+    assert result.tier_summary.startswith("Your answers show few warning signs: your use seems to follow your treatment plan")
+
+
+def test_drift_from_the_plan_is(content):
+    result = score(content, {**lowest(content, prescribed=True), "rx.beyond_plan": [4]}, prescribed=True)
+    assert result.tier == "some" and {s.id for s in result.signs} == {"unsupervised_use"}
+    assert "prescriber" in result.tier_summary
+
+
+def test_prescribed_patients_drinking_is_alcohol_advice_not_ketamine_misuse(content):
+    audit = {"audit_c.1": 3, "audit_c.2": 1, "audit_c.3": 2}
+    base = lowest(content, prescribed=True)
+    apart = score(content, {**base, **audit}, prescribed=True, sex="male")
+    assert apart.instruments["audit_c"].positive and apart.tier == "low"
+    assert apart.advice and "apart from ketamine" in apart.advice[0]
+    together = score(content, {**base, **audit, "mix.with": [1]}, prescribed=True, sex="male")
+    assert together.tier == "some" and not together.advice
+    assert any("you drink alcohol with ketamine" in r for r in together.reasons)
+
+
+# ------------------------------------------------------------------ one question, one thing
+
+
+def test_core_questions_answer_the_dsm5_criteria_that_ask_the_same_thing(content):
+    full = flow_ids(content, "self", False, "full")
+    assert not {"dsm5_k.1", "dsm5_k.2", "dsm5_k.4", "dsm5_k.10"} & set(full)
+    answers = {**lowest(content), "crav.urges": 3, "tol.more_needed": 2, "ctl.more_than_intended": 1, "ctl.cut_down": 1}
+    dsm = score(content, answers).instruments["dsm5_k"]
+    assert dsm.from_core == ["dsm5_k.1", "dsm5_k.2", "dsm5_k.4", "dsm5_k.10"]
+    assert (dsm.criteria_met, dsm.answered, dsm.complete) == (3, 4, False)  # "sometimes" is not "often"
+    # The prescribed flow has no cut-down question, so the checklist asks criterion 2 itself.
+    assert "dsm5_k.2" in flow_ids(content, "self", True, "full")
+
+
+def test_a_direct_answer_to_an_instrument_item_wins_over_the_core_question(content):
+    dsm = score(content, {"crav.urges": 4, "dsm5_k.4": 0}).instruments["dsm5_k"]
+    assert dsm.criteria_met == 0 and dsm.from_core == []
+
+
+def test_each_construct_is_asked_once_per_flow(content):
+    for audience, prescribed in CONTEXTS:
+        full = flow_ids(content, audience, prescribed, "full")
+        for item_id in full:
+            for source in content.items[item_id].answered_by:
+                assert source.item not in full, (audience, prescribed, item_id, source.item)
+
+
+@pytest.mark.parametrize(("audience", "prescribed"), [("self", False), ("self", True), ("other", False), ("other", True)])
+def test_the_core_is_at_most_15_screens_and_covers_every_area(content, audience, prescribed):
+    core = content.core(audience, prescribed)
+    assert len(core) <= 15
+    assert {"cravings", "escalation", "tolerance", "mixing", "control", "harms", "safety"} <= {i.domain for i in core}
+
+
+# ------------------------------------------------------------------ reasons and help
+
+
+def test_numbers_in_reasons_are_rounded_for_people(content):
+    answers = {**lowest(content), "esc.frequency": 4, "crav.urges": 1, "harm.memory": 1, "mix.with": [5]}
+    result = score(content, answers)
+    assert result.points != round(result.points, 1)  # a long decimal underneath ...
+    assert not re.search(r"\d\.\d\d", " ".join(result.reasons))  # ... shown to one decimal
+
+
+def test_shown_points_never_cross_a_threshold_the_level_did_not(content):
+    assert scoring.points_for_people(5.96) == "5.9" and scoring.points_for_people(6.0) == "6"
 
 
 def test_help_by_tier_and_audience(content):
-    low_self = score(content, {}, audience="self", region="UK")
-    low_other = score(content, {}, audience="other", region="UK")
+    low_self = score(content, lowest(content), audience="self", region="UK")
+    low_other = score(content, lowest(content, "other"), audience="other", region="UK")
     assert "family_support" not in {h.resource.type for h in low_self.resources}
     assert "family_support" in {h.resource.type for h in low_other.resources}
-    answers = {i: top(content, i) for i in flow_ids(content) if not content.items[i].red_flag}
+    answers = {**lowest(content), **{i: top(content, i) for i in flow_ids(content) if not is_flagged(content, i)}}
     high = score(content, answers, region="US")
     types = [h.resource.type for h in high.resources]
     assert "treatment_locator" in types and "helpline" in types
@@ -107,26 +343,37 @@ def test_help_by_tier_and_audience(content):
 
 
 def test_hidden_follow_up_answers_are_kept_but_not_scored(content):
-    answers = {"mix.alcohol": 0, "mix.alcohol_amount": top(content, "mix.alcohol_amount")}
+    answers = {"audit_c.1": 0, "audit_c.2": 4}
     result = score(content, answers)
-    assert result.ignored == ["mix.alcohol_amount"] and not result.signs
-    shown = score(content, {**answers, "mix.alcohol": 1})
-    assert shown.ignored == [] and {s.id for s in shown.signs} == {"mixing"}
+    assert result.ignored == ["audit_c.2"] and result.instruments["audit_c"].score == 0
+    shown = score(content, {**answers, "audit_c.1": 1})
+    assert shown.ignored == [] and shown.instruments["audit_c"].score == 5
 
 
 def test_sud_history_is_shown_but_never_counted(content):
-    result = score(content, {"ctx.sud_history": top(content, "ctx.sud_history")})
+    result = score(content, {**lowest(content), "ctx.sud_history": top(content, "ctx.sud_history")})
     sign = next(s for s in result.signs if s.id == "sud_history")
     assert sign.risk_factor and sign.points == 0 and result.tier == "low"
+
+
+def test_withdrawal_symptoms_count_toward_psychological_dependence(content):
+    one = score(content, {**lowest(content), "harm.withdrawal": [1]})
+    three = score(content, {**lowest(content), "harm.withdrawal": [1, 3, 4]})
+    dist = [next(s for s in r.signs if s.id == "between_use_distress") for r in (one, three)]
+    assert dist[0].strength == pytest.approx(1 / 3, abs=1e-3) and dist[1].strength == 1.0
+    assert "psychological dependence" in dist[0].name
 
 
 def test_rule_explanation_names_the_thresholds(content):
     text = scoring.explain_rule(content)
     rule = content.tiers.rule
     assert f"{rule.some_at:g}" in text and f"{rule.high_at:g}" in text and "{" not in text
+    assert "Don't know" in text
 
 
 def test_domain_scores(content):
-    result = score(content, {"crav.urges": 4, "crav.preoccupied": 0})
-    assert result.domains["cravings"].score == 50 and result.domains["cravings"].answered == 2
+    result = score(content, {"crav.urges": 4, "crav.chasing": 0})
+    assert result.domains["cravings"].score == 57 and result.domains["cravings"].answered == 2
     assert result.domains["mixing"].score == 0 and result.domains["mixing"].answered == 0
+    assert score(content, {"mix.with": [1, 5]}).domains["mixing"].score == 100
+    assert at_level(content, "mix.with", 1) == [5]

@@ -35,12 +35,15 @@ def _contact(res: Resource) -> str:
         parts.append(f'text <a href="{escape(referral.sms_link(res.sms.number, res.sms.body))}">{escape(res.sms.number)}</a>{body}')
     if not parts and res.url:
         parts.append(escape(res.url))
-    return f"<li><strong>{escape(res.name)}</strong>: {' or '.join(parts)} <span class=\"muted\">({escape(res.hours)})</span></li>"
+    hours = f' <span class="muted">({escape(res.hours)})</span>' if res.hours else ""
+    return f"<li><strong>{escape(res.name)}</strong>: {' or '.join(parts)}{hours}</li>"
 
 
 def render(content: Content) -> str:
-    first_aid = content.red_flags.get("unresponsive")
-    steps = "".join(f"<li>{escape(s)}</li>" for s in first_aid.while_waiting) if first_aid else ""
+    # Someone reading this card is most likely helping another person: the loved-one first aid.
+    flag = content.red_flags.get("unresponsive")
+    advice = flag.advice("now") if flag else None
+    steps = "".join(f"<li>{escape(s.format(emergency='the emergency number'))}</li>" for s in advice.steps.other) if advice else ""
     regions = []
     for region in content.regions.values():
         items = "".join(_contact(r) for r in referral.emergency_contacts(content, region.id))
@@ -67,7 +70,7 @@ emergency number now.</strong></p>
 </div>
 {''.join(regions)}
 <p><a href="/">Try KetaCheck again</a></p>
-<p class="muted">Numbers checked against the sources listed in KetaCheck; each service's hours are shown next to it.
+<p class="muted">Numbers checked against the sources listed in KetaCheck; hours are shown where a source states them.
 KetaCheck stores nothing about you.</p>
 </main>
 </body>
