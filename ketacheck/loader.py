@@ -90,6 +90,7 @@ class Content:
     education: Education
     modules: dict[str, Module]  # in the order they are offered; `core` first
     dont_know: model.DontKnow
+    seconds_per_question: int
     instrument_of: dict[str, str] = field(default_factory=dict)  # item id -> instrument id
     module_of: dict[str, str] = field(default_factory=dict)  # item id -> module id
     _flows: dict[tuple, tuple[Item, ...]] = field(default_factory=dict, repr=False, compare=False)
@@ -117,6 +118,10 @@ class Content:
     def answered_by(self, item: Item, audience: str, prescribed: bool) -> model.AnsweredBy | None:
         """The question in this flow that answers an instrument item, if any (first one asked)."""
         return next((a for a in item.answered_by if self._asks(self.items[a.item], audience, prescribed)), None)
+
+    def minutes(self, questions: int) -> int:
+        """About how long this many questions take, in whole minutes (at least 1)."""
+        return max(1, round(questions * self.seconds_per_question / 60))
 
     def offers_dont_know(self, audience: str) -> bool:
         return audience in self.dont_know.audiences
@@ -348,6 +353,9 @@ def _cross_check(parts: dict[str, Any], problems: list[Problem]) -> None:
                 problems.append(
                     Problem(where, f"{path}.show_if.min_level", f"{gate.id} never reaches level {item.show_if.min_level}")
                 )
+        for where, path, item in all_items:
+            if item.see_a_doctor and item.see_a_doctor.from_level > item.max_level:
+                problems.append(Problem(where, f"{path}.see_a_doctor.from_level", f"{item.id} never reaches level {item.see_a_doctor.from_level}"))
         questionnaire_ids = {i.id for w, _, i in all_items if w == "questionnaire.yaml"}
         # Links into the questionnaire are checked only when it parsed (else every link is "unknown").
         for where, path, item in all_items if questionnaire else []:
@@ -587,6 +595,7 @@ def _load(directory: Path) -> Content:
         education=parts["education.yaml"],
         modules={m.id: m for m in questionnaire.modules},
         dont_know=questionnaire.dont_know,
+        seconds_per_question=questionnaire.seconds_per_question,
         instrument_of={item.id: inst.id for inst in instruments.instruments for item in inst.items},
         module_of={i.id: m for m, i in ordered},
     )

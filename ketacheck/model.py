@@ -200,6 +200,14 @@ class RegionVariant(Strict):
     labels: list[str] | None = None
 
 
+class SeeADoctor(Strict):
+    """A line shown on the result, not only in a collapsed section, when a harm answer reaches
+    `from_level`: what to do about it, for each audience (intake falls back to self)."""
+
+    from_level: int = Field(ge=1)
+    text: AudienceText
+
+
 class AnsweredBy(Strict):
     """An instrument item answered by a questionnaire item that asks the same thing: yes (1) when the
     source answer reaches `from_level`, else no (0). Used so one construct is asked once per flow."""
@@ -232,6 +240,9 @@ class Item(Strict):
     scale: int | None = Field(default=None, ge=1)
     # Instrument items only: questionnaire items that answer this one (first one in the flow wins).
     answered_by: list[AnsweredBy] = Field(default_factory=list)
+    # Shown above the question when the check reaches it (a new section: "Last, your safety...").
+    intro: AudienceText | None = None
+    see_a_doctor: SeeADoctor | None = None
 
     @field_validator("options")
     @classmethod
@@ -344,10 +355,13 @@ class Module(Strict):
     id: str
     title: str = Field(min_length=1)
     adds: str = Field(min_length=1)  # what answering it adds, in plain words
+    intro: str | None = None  # shown above its first question ({timeframe} for an instrument)
 
 
 class Questionnaire(Strict):
     dont_know: DontKnow
+    # How long one question takes, to state lengths honestly ("15 questions, about 3 minutes").
+    seconds_per_question: int = Field(ge=1)
     modules: list[Module] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
 

@@ -147,6 +147,7 @@ class Result:
     instruments: dict[str, InstrumentScore]
     coverage: Coverage
     advice: list[str]  # separate from the ketamine level (e.g. alcohol on its own)
+    see_a_doctor: list[str]  # harm answers that need a doctor, each in its own words
     resources: list[HelpItem]
     answered: int
     ignored: list[str]  # answers to questions hidden by an earlier answer; kept, not scored
@@ -174,6 +175,7 @@ class Result:
             "domains": {k: asdict(v) for k, v in self.domains.items()},
             "instruments": {k: v.to_dict() for k, v in self.instruments.items()},
             "advice": self.advice,
+            "see_a_doctor": self.see_a_doctor,
             "resources": [h.to_dict() for h in self.resources],
             "answered": self.answered,
             "ignored": self.ignored,
@@ -242,13 +244,13 @@ def _sources(content: Content, ids: list[str]) -> list[dict]:
 # ---------------------------------------------------------------- warning signs
 
 
-def _trigger(item: Item, options: list, region: str) -> Trigger:
-    _, labels = item.wording("self", region)
+def _trigger(item: Item, options: list, region: str, audience: str) -> Trigger:
+    _, labels = item.wording(audience, region)  # as this person saw the answer
     shown = [labels[item.options.index(o)] for o in options]
     return Trigger(item=item.id, answer="; ".join(shown), level=item.level_of(tuple(o.value for o in options)) or 0)
 
 
-def _signs(content: Content, scored: dict[str, Answer], region: str) -> list[SignMatch]:
+def _signs(content: Content, scored: dict[str, Answer], region: str, audience: str) -> list[SignMatch]:
     best: dict[str, float] = {}
     triggers: dict[str, list[Trigger]] = {}
     notes: dict[str, dict[str, list[str]]] = {}  # sign -> note -> the answers it is about
@@ -268,11 +270,11 @@ def _signs(content: Content, scored: dict[str, Answer], region: str) -> list[Sig
             # Symptom lists: the count matters, so the item's strength covers all chosen options.
             strength = min(1.0, (item.level_of(answer) or 0) / item.max_level)
             for sign in item.signs:
-                add(sign, strength, _trigger(item, chosen, region), None)
+                add(sign, strength, _trigger(item, chosen, region, audience), None)
             continue
         for option in chosen:
             for sign in item.option_signs(option):
-                add(sign, option.level / item.max_level, _trigger(item, [option], region), option.note)
+                add(sign, option.level / item.max_level, _trigger(item, [option], region, audience), option.note)
     rule = content.tiers.rule
     matches = []
     for sign_id in content.signs:  # content order keeps output stable
@@ -362,7 +364,8 @@ def _lift_applies(lift, sub: Submission, content: Content) -> bool:
 
 def _instrument(content: Content, inst: Instrument, sub: Submission, solely_prescribed: bool) -> InstrumentScore | None:
     answers, from_core = _instrument_answers(content, inst, sub)
-    if not answers:
+    # Shown once the person answers it, or once a core answer already meets one of its criteria.
+    if not any(k not in from_core or v for k, v in answers.items()):
         return None
     asked = [i for i in inst.items if visible(i, {**sub.answers, **answers}, content)]
     answered = [i for i in asked if i.id in answers]
@@ -442,7 +445,7 @@ def score(sub: Submission, content: Content) -> Result:
     ignored = sorted(set(answers) - set(scored))
     red_flags = _red_flags(content, sub)
 
-    signs = _signs(content, scored, sub.region)
+    signs = _signs(content, scored, sub.region, sub.audience)
     rule = content.tiers.rule
     points = round(sum(s.points for s in signs), 4)
     clear = sum(1 for s in signs if s.clear)
@@ -483,7 +486,7 @@ def score(sub: Submission, content: Content) -> Result:
         tier = "urgent"
         urgency = red_flags[0].urgency
         names = "; ".join(f.name.lower() for f in red_flags)
-        need = "needs help now" if urgency == "emergency" else "needs a doctor today"
+        need = "needs help now" if urgency == "emergency" else "needs help today"
         reasons.insert(0, f"You answered a safety question that {need} ({names}).")
     elif not coverage.enough:
         tier = "incomplete"
@@ -514,10 +517,34 @@ def score(sub: Submission, content: Content) -> Result:
         instruments=instruments,
         coverage=coverage,
         advice=advice,
+        see_a_doctor=_see_a_doctor(content, scored, sub.audience),
         resources=resources_for(content, tier, sub.audience, sub.region),
         answered=sum(1 for a in answers.values() if a != DONT_KNOW),
         ignored=ignored,
     )
+
+
+def _see_a_doctor(content: Content, scored: dict[str, Answer], audience: str) -> list[str]:
+    lines = []
+    for item in content.items.values():  # content order
+        rule = item.see_a_doctor
+        level = item.level_of(scored.get(item.id))
+        if rule and level is not None and level >= rule.from_level:
+            lines.append(rule.text.for_audience(audience) or rule.text.self_)
+    return lines
+
+
+def to_raise(result: Result, content: Content) -> list[tuple[str, str]]:
+    """(question, answer) for every answer that showed a warning sign, in question order: what a
+    prescribed patient can raise with their prescriber, in the words they answered."""
+    seen: dict[str, str] = {}
+    for sign in result.signs:
+        if sign.risk_factor:
+            continue
+        for item_id, answers in grouped_triggers(sign):
+            seen.setdefault(item_id, answers)
+    order = list(content.items)
+    return [(content.items[i].wording(result.audience, result.region)[0], seen[i]) for i in sorted(seen, key=order.index)]
 
 
 def _tier_words(content: Content, tier: str, sub: Submission, urgency: str | None) -> tuple[str, str, str]:
