@@ -19,27 +19,26 @@ except loader.ContentError as exc:
     st.code("\n".join(str(p) for p in exc.problems), language=None)
     st.stop()
 
-state = app_state.get(content)
+app_state.get(content)
 
 
-def make_pages(audience: str | None) -> list[st.Page]:
-    # The clinician summary is listed only for intake; it is still registered so links to it resolve.
-    visibility = "visible" if audience == "intake" else "hidden"
+def make_pages() -> list[st.Page]:
     return [
-        st.Page("pages/start.py", title="Start", icon="🏠", default=True),
-        st.Page("pages/check.py", title="Check", icon="📝"),
-        st.Page("pages/result.py", title="Result", icon="📊"),
-        st.Page("pages/help.py", title="Help", icon="🤝"),
-        st.Page("pages/learn.py", title="Learn", icon="📖"),
-        st.Page("pages/clinician.py", title="Clinician", icon="🩺", visibility=visibility),
+        st.Page("pages/start.py", title="Start", default=True),
+        st.Page("pages/check.py", title="Check"),
+        st.Page("pages/result.py", title="Result"),
+        st.Page("pages/help.py", title="Help"),
+        st.Page("pages/family.py", title="For you"),
+        st.Page("pages/learn.py", title="Learn"),
+        st.Page("pages/clinician.py", title="Clinician"),
     ]
 
 
 # Built once per session: st.Page resolves its file path (a system call per path part) and was a
 # third of the server's CPU per click when built on every run. Not shared between sessions,
 # because st.navigation marks the chosen Page object as runnable for that one run.
-pages = st.session_state.setdefault(PAGES_KEY, {})
-key = "intake" if state["audience"] == "intake" else "other"
-if key not in pages:
-    pages[key] = make_pages(state["audience"])
-st.navigation(pages[key], position="top").run()
+# The menu is hidden: each page draws a row of labelled links (chrome.page_links), one tap each,
+# instead of Streamlit's folded "»" menu on a phone.
+if PAGES_KEY not in st.session_state:
+    st.session_state[PAGES_KEY] = make_pages()
+st.navigation(st.session_state[PAGES_KEY], position="hidden").run()

@@ -70,6 +70,8 @@ SEXES = ("female", "male", "unspecified")
 # Browser locales, one per person in turn: every region of the content, plus one that is none of them.
 LOCALES = ("en-US", "en-GB", "en-IE", "en-CA", "en-AU", "en-NZ", "de-DE")
 RED_FLAG_RATE = 0.02  # chance of choosing a red-flag answer on a safety question
+DONT_KNOW_RATE = 0.1  # chance of "Don't know", where it is offered (a loved one's check)
+DONT_KNOW = "dont_know"
 MAX_QUESTIONS = 200  # a check longer than this is stuck
 
 
@@ -361,7 +363,7 @@ class PersonResult:
     locale: str
     region: str | None = None
     session_id: str | None = None
-    answers: dict[str, int] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)  # as an answer file holds them
     shown_tier: str | None = None
     expected_tier: str | None = None
     finished: bool = False
@@ -399,15 +401,25 @@ def plan_people(n: int, audience: str = "mix", prescribed: str = "mix", seed: in
     return people
 
 
-def choose_answer(rng: random.Random, lean: float, item_id: str, values: list[int], content: Any) -> int:
-    """A plausible answer: around the person's `lean` (0 = no concern, 1 = a lot), rarely a red flag."""
-    red: set[int] = set()
-    if content is not None and item_id in content.items:
-        red = {o.value for o in content.items[item_id].options if o.red_flag}
-    red_here = sorted(red.intersection(values))
+def choose_answer(rng: random.Random, lean: float, item_id: str, values: list[Any], content: Any) -> Any:
+    """A plausible answer: around the person's `lean` (0 = no concern, 1 = a lot), rarely a red flag
+    or "Don't know". For a multiple-choice question, a list: "None of these" for most people, or a
+    few options, more of them the higher the lean."""
+    item = content.items.get(item_id) if content is not None else None
+    red = {o.value for o in item.options if o.red_flag} if item else set()
+    known = [v for v in values if v != DONT_KNOW]
+    if DONT_KNOW in values and rng.random() < DONT_KNOW_RATE:
+        return DONT_KNOW
+    red_here = sorted(red.intersection(known))
     if red_here and rng.random() < RED_FLAG_RATE:
-        return rng.choice(red_here)
-    safe = [v for v in values if v not in red] or values
+        return [rng.choice(red_here)] if item and item.multiple else rng.choice(red_here)
+    safe = [v for v in known if v not in red] or known
+    if item is not None and item.multiple:
+        exclusive = [o.value for o in item.options if o.exclusive and o.value in safe]
+        others = [v for v in safe if v not in exclusive]
+        if not others or rng.random() > lean:
+            return exclusive[:1] or others[:1]
+        return sorted(rng.sample(others, k=min(len(others), 1 + round(lean * 2))))
     index = round(rng.gauss(lean * (len(safe) - 1), 0.3))
     return safe[max(0, min(len(safe) - 1, index))]
 
@@ -416,7 +428,8 @@ def read_tier(headings: list[tuple[str, str]], content: Any) -> str:
     """The tier the result page shows: the heading that is one of the content's tier labels
     (without content: the page's h1, which is where `views.tier_heading` puts it)."""
     if content is not None:
-        labels = {t.label for t in content.tiers.tiers}
+        labels = {t.label for t in content.tiers.tiers} | {
+            v.label for t in content.tiers.tiers for v in (t.prescribed, t.same_day) if v and v.label}
         shown = [body for _, body in headings if body in labels]
     else:
         shown = [body for tag, body in headings if tag == "h1"]
@@ -427,8 +440,12 @@ def read_tier(headings: list[tuple[str, str]], content: Any) -> str:
     return shown[0]
 
 
-def parse_answer_key(key: str) -> tuple[str, int]:
-    item_id, value = key[len("answer_"):].rsplit("_", 1)
+def parse_answer_key(key: str) -> tuple[str, Any]:
+    """`answer_<item>_<value>`: the value is an option's number, or "dont_know"."""
+    rest = key[len("answer_"):]
+    if rest.endswith("_" + DONT_KNOW):
+        return rest[: -len(DONT_KNOW) - 1], DONT_KNOW
+    item_id, value = rest.rsplit("_", 1)
     return item_id, int(value)
 
 
@@ -503,9 +520,9 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
         await click("start_check", res.nav_rtts)
         expect_page("Check")
 
+        # The last answer of the pass (the core; intake: every module) leads to the result by itself.
         last_item = None
-        while "see_result" not in session.buttons():
-            expect_page("Check")
+        while session.page_name == "Check":
             options = [parse_answer_key(k) for k in session.buttons() if k.startswith("answer_")]
             items = {item for item, _ in options}
             if len(items) != 1:
@@ -518,9 +535,16 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
             value = choose_answer(rng, lean, item_id, [v for _, v in options], content)
             res.answers[item_id] = value
             last_item = item_id
-            await click(f"answer_{item_id}_{value}", res.answer_rtts)
+            item = content.items.get(item_id) if content is not None else None
+            exclusive = item is not None and item.multiple and isinstance(value, list) and \
+                any(o.exclusive and o.value in value for o in item.options)
+            if isinstance(value, list) and not exclusive:
+                for v in value:  # ticks, then Continue
+                    await click(f"answer_{item_id}_{v}", res.answer_rtts)
+                await click("nav_next", res.answer_rtts)
+            else:
+                await click(f"answer_{item_id}_{value[0] if isinstance(value, list) else value}", res.answer_rtts)
 
-        await click("see_result", res.nav_rtts)
         expect_page("Result")
         res.shown_tier = read_tier(session.headings(), content)
         res.finished = True

@@ -7,7 +7,7 @@ from ketacheck.ui import question
 
 content, state, _ = chrome.begin()
 
-if state["audience"] is None:
+if state["audience"] is None or state["prescribed"] is None:
     st.info("First, choose who this check is for.")
     if st.button("Go to the start", type="primary", width="stretch"):
         st.switch_page("pages/start.py")
@@ -15,4 +15,4 @@ if state["audience"] is None:
     st.stop()
 
 question.screen(state, content)
-chrome.end()
+chrome.end(clear=False)  # the question fragment draws "Clear my answers"

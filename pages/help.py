@@ -13,9 +13,8 @@ st.title("Help", anchor=False)
 pickers.region(content, state, key="help_region")
 if not state["answers"]:
     st.caption("You have not answered any questions yet, so this shows help for everyone.")
+if audience == "other" and st.button("How to talk with them, and support for you", width="stretch", key="help_to_family"):
+    st.switch_page("pages/family.py")
 views.help_lists(result, content)
 views.education(content, content.tiers.help[result.tier].sections, audience)
-if audience in content.tiers.audience_sections:
-    st.header("For you, as someone who cares about them", anchor=False)
-    views.education(content, content.tiers.audience_sections[audience], audience, expanded=True)
 chrome.end()

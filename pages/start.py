@@ -10,21 +10,31 @@ content, state, _ = chrome.begin()
 st.title("KetaCheck", anchor=False)
 st.markdown(
     "A private check on ketamine use: yours, someone you care about, or a clinic intake. "
-    "About 5 to 10 minutes, one question at a time. **It is not a diagnosis**, and **nothing you answer "
-    "is stored**: answers stay in this browser session's memory and are gone within two minutes of "
-    "closing the page, or at once with *Leave this site quickly* or *Clear my answers*."
+    "One question at a time, then a first result with what to do next. **It is not a diagnosis**, and "
+    "**nothing you answer is stored**: answers stay in this browser session's memory and are gone within "
+    "two minutes of closing the page, or at once with *Leave this site quickly* or *Clear my answers*."
 )
 
-pickers.audience(state)
-pickers.prescribed(state)
+pickers.audience(state, content)
+if state["audience"]:
+    pickers.prescribed(state, content)
 pickers.region(content, state, key="start_region")
 if state["audience"] in ("self", "intake"):
-    pickers.sex(state)
+    pickers.sex(state, content)
+ready = state["audience"] is not None and state["prescribed"] is not None
+if ready and state["audience"] == "intake":
+    pickers.intake_modules(state, content)
 
-started = bool(state["answers"])
-if st.button("Continue the check" if started else "Start the check", type="primary", width="stretch",
-             disabled=state["audience"] is None, key="start_check"):
+if ready:
+    questions, minutes = pickers.core_length(state, content)
+    length = f"{questions} questions, about {minutes} minute{'s' if minutes != 1 else ''}"
+    label = "Continue the check" if state["answers"] else f"Start: {length}"
+    if state["audience"] != "intake":
+        st.caption(f"The core check is {length}. Deeper, optional questions are offered with the first result.")
+else:
+    label = "Start the check"
+if st.button(label, type="primary", width="stretch", disabled=not ready, key="start_check"):
     st.switch_page("pages/check.py")
-if state["audience"] is None:
-    st.caption("Choose who the check is for to begin.")
+if not ready:
+    st.caption("Choose who the check is for, and whether the ketamine is prescribed, to begin.")
 chrome.end()

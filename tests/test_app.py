@@ -1,5 +1,6 @@
 """The app as a person meets it, driven with Streamlit's AppTest: every audience from the start
-page to the result, red flags mid-check, Back, clearing, and the clinician hand-off."""
+page through the core to the first result, partial and incomplete results, modules after the first
+result, red flags mid-check, multiple choice, Back, clearing, and the clinician hand-off."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ketacheck import scoring, submission
-from ketacheck.model import AUDIENCES
+from ketacheck.model import AUDIENCES, DONT_KNOW
+from ketacheck.wording import coverage_line
 from conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -31,163 +33,358 @@ def kc(at: AppTest) -> dict:
     return at.session_state["kc"]
 
 
-def answer(at: AppTest, value: int) -> None:
-    at.button(key=f"answer_{kc(at)['current']}_{value}").click().run()
+def asking(at: AppTest) -> bool:
+    """A question is on screen (its answer buttons are)."""
+    return any(b.key and b.key.startswith("answer_") for b in at.button)
+
+
+def answer(at: AppTest, value) -> None:
+    """Answer the question on screen: one value, or a list for multiple choice (then Continue)."""
+    current = kc(at)["current"]
+    if isinstance(value, list):
+        for v in value:
+            at.button(key=f"answer_{current}_{v}").click().run()
+        at.button(key="nav_next").click().run()
+    else:
+        at.button(key=f"answer_{current}_{value}").click().run()
     assert not at.exception
 
 
-def answer_all(at: AppTest, content, level_for) -> None:
-    """Answer every question the flow shows, choosing by `level_for(item)`; stop at the end."""
-    for _ in range(len(content.items) + 5):
-        if kc(at)["finished"]:
+def value_at(item, level: int):
+    """The answer at `level` (the nearest below it), never a red flag; multiple choice as a list,
+    with "None of these" for level 0."""
+    options = [o for o in item.options if not o.red_flag]
+    fitting = [o for o in options if o.level <= level] or options
+    option = max(fitting, key=lambda o: o.level)
+    if item.multiple:
+        return option.value if option.exclusive else [option.value]
+    return option.value
+
+
+def answer_core(at: AppTest, content, level_for) -> None:
+    """Answer until the check leaves the question page (the first result comes by itself)."""
+    for _ in range(60):
+        if not asking(at):
             return
         item = content.items[kc(at)["current"]]
-        level = min(level_for(item), item.max_level)
-        answer(at, next(o.value for o in item.options if o.level == level))
-    raise AssertionError("the check never finished")
+        answer(at, value_at(item, level_for(item)))
+    raise AssertionError("the check never ended")
 
 
 def engine_result(at: AppTest, content) -> scoring.Result:
     state = kc(at)
-    doc = {k: state[k] for k in ("audience", "region", "prescribed", "sex")} | {"answers": state["answers"]}
+    doc = {k: state[k] for k in ("audience", "region", "prescribed", "sex")} | {"answers": dict(state["answers"])}
+    doc["answers"] = {k: list(v) if isinstance(v, tuple) else v for k, v in doc["answers"].items()}
     return scoring.score(submission.parse(doc, content), content)
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "header", "subheader", "title", "info", "error", "success")
-             for e in getattr(at, kind)]
+    parts = [e.value for kind in ("markdown", "caption", "header", "subheader", "title", "info", "error", "success",
+                                  "warning") for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
+
+
+def progress(at: AppTest) -> str:
+    return at.get("progress")[0].proto.text
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+# ------------------------------------------------------------------ core, then the first result
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 @pytest.mark.parametrize("prescribed", [False, True])
-def test_each_audience_reaches_a_result_equal_to_the_engine(content, audience, prescribed):
+def test_each_audience_answers_the_core_then_sees_a_first_result_equal_to_the_engine(content, audience, prescribed):
     at = start(audience, prescribed, region="AU")
-    # Concerning answers everywhere except safety: many warning signs, no red flag.
-    answer_all(at, content, lambda item: 0 if item.red_flag else item.max_level)
-    asked = set(kc(at)["answers"])
-    assert asked == {i.id for i in content.flow(audience, prescribed) if scoring.visible(i, kc(at)["answers"], content)}
-    at.button(key="see_result").click().run()
-    assert not at.exception
+    answer_core(at, content, lambda item: item.max_level)
     expected = engine_result(at, content)
-    assert expected.tier == "high"
-    assert at.title[0].value == expected.tier_label
+    # The last answer leads straight to the result: no extra tap.
+    assert titles(at) == [expected.tier_label] and expected.tier == "high"
+    asked = set(kc(at)["answers"])
+    stage = content.flow(audience, prescribed) if audience == "intake" else content.core(audience, prescribed)
+    assert asked == {i.id for i in stage if scoring.visible(i, kc(at)["answers"], content)}
     page = texts(at)
-    assert "not a diagnosis" in page
+    assert coverage_line(expected.coverage) in page and "not a diagnosis" in page
+    assert expected.tier_explanation in page and "What to do next" in page
     for reason in expected.reasons:
         assert reason in page
     for sign in expected.signs:
         assert any(e.label.startswith(sign.name) for e in at.expander)
-    if audience == "other":
-        assert not expected.instruments  # validated instruments are self-report only
+    # Modules come after the first result (intake has answered them already).
+    offered = {b.key for b in at.button if b.key and b.key.startswith("module_")}
+    if audience == "intake":
+        assert not offered and set(expected.instruments) == {"audit_c", "sds", "dsm5_k"}
+    elif audience == "self":
+        assert offered == {f"module_{m}" for m in ("audit_c", "sds", "dsm5_k", "detail")}
     else:
-        assert set(expected.instruments) == {"audit_c", "sds", "dsm5_k"}
-        for inst in expected.instruments.values():
-            assert inst.validation["statement"] in page
-    # Every chart has a text equivalent beside it.
+        assert offered == {"module_detail"} and not expected.instruments  # questionnaires are self-report
     assert len(at.get("plotly_chart")) >= 2
 
 
-def test_low_answers_give_low_and_point_to_the_region(content):
-    at = start("self", region="NZ")
-    answer_all(at, content, lambda item: 0)
-    at.button(key="see_result").click().run()
-    assert engine_result(at, content).tier == "low"
-    assert at.title[0].value == "Few warning signs"
-    at.switch_page("pages/help.py").run()
-    links = [b.proto.url for b in at.get("link_button")]
-    assert "tel:111" in links and "tel:1737" in links  # NZ emergency and crisis
+def test_the_start_page_states_the_real_length_of_the_core(content):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.button(key="pick_audience_self").click().run()
+    assert at.button(key="start_check").disabled  # the prescribed question is never assumed
+    at.button(key="pick_prescribed_False").click().run()
+    assert at.button(key="start_check").label == "Start: 15 questions, about 3 minutes"
+    at.button(key="pick_prescribed_True").click().run()
+    assert at.button(key="start_check").label == "Start: 13 questions, about 3 minutes"
+
+
+def test_two_answers_then_stop_is_incomplete_names_what_is_missing_and_goes_back_to_it(content):
+    at = start("self", region="UK")
+    answer(at, 0)  # nothing is happening now
+    answer(at, 3)  # weekly
+    at.button(key="result_so_far").click().run()
+    assert titles(at) == ["Not enough answers yet"]
+    page = texts(at)
+    assert "Not answered yet:" in page and "tolerance, cravings, mixing, control and daily life, harms" in page
+    assert "already shows **some warning signs**" in page
+    assert "Few warning signs" not in page and "few of the warning signs" not in page
+    at.button(key="to_missing").click().run()
+    assert kc(at)["current"] == "esc.more_than_before" and at.title[0].value.startswith("Compared with when you started")
+
+
+def test_prescribed_and_stable_ends_low_with_prescriber_advice(content):
+    at = start("self", prescribed=True, region="US")
+    answer_core(at, content, lambda item: 0)
+    assert titles(at) == ["Few warning signs"]
+    page = texts(at)
+    assert "your use seems to follow your treatment plan" in page
+    assert "Keep telling your prescriber about side effects" in page
+
+
+def test_prescribed_drift_lists_what_to_raise_with_the_prescriber(content):
+    at = start("self", prescribed=True, region="UK")
+    answer(at, 0)  # safety now
+    answer(at, [1, 4])  # extra dose, ketamine not prescribed to me
+    answer_core(at, content, lambda item: 0)
+    assert engine_result(at, content).tier == "some"
+    assert [s.value for s in at.subheader if "prescriber" in s.value] == ["To raise with your prescriber"]
+    assert "Taken an extra dose, or a dose earlier than planned; Used ketamine that was not prescribed to me" in texts(at)
+
+
+def test_a_module_after_the_first_result_updates_it_in_place(content):
+    at = start("self", region="UK")
+    answer_core(at, content, lambda item: 0)
+    assert titles(at) == ["Few warning signs"] and "Standard questionnaires" not in [h.value for h in at.header]
+    at.button(key="module_audit_c").click().run()
+    assert kc(at)["current"] == "audit_c.1" and progress(at) == "Alcohol (AUDIT-C): question 1 of 3"
+    answer(at, 4)  # 4 or more times a week
+    assert progress(at) == "Alcohol (AUDIT-C): question 2 of 3"
+    answer(at, 2)
+    answer(at, 2)
+    # Back on the result: the alcohol result is there, as advice apart from ketamine.
+    result = engine_result(at, content)
+    assert titles(at) == ["Few warning signs"] and result.instruments["audit_c"].positive
+    assert "Score 8 of 12: at or above the cut-off of 5." in texts(at)
+    assert content.instruments["audit_c"].advice_when_positive in texts(at)
+    assert "Done: included in the result above." in texts(at)
+
+
+def test_a_harm_answer_brings_its_own_see_a_doctor_line(content):
+    at = start("self", region="UK")
+    answer_core(at, content, lambda item: 1 if item.id == "harm.bladder" else 0)
+    assert [w.value for w in at.warning] == engine_result(at, content).see_a_doctor
+    assert "Bladder symptoms can be an early sign" in at.warning[0].value
+
+
+# ------------------------------------------------------------------ a loved one
+
+
+def test_every_question_for_a_loved_one_offers_dont_know_in_their_words(content):
+    at = start("other", region="UK")
+    seen = 0
+    while asking(at):
+        item = content.items[kc(at)["current"]]
+        labels = [b.label for b in at.button if b.key and b.key.startswith(f"answer_{item.id}_")]
+        assert labels[-1] == "Don't know"
+        assert not any(label.startswith(("I tried", "I have wanted")) for label in labels)
+        answer(at, DONT_KNOW if item.id != "safety.now" else 0)
+        seen += 1
+    assert seen == 15
+    assert titles(at) == ["Not enough answers yet"]
+    assert "14 answered \"Don't know\"" in texts(at)
+
+
+def test_family_guidance_is_one_tap_from_the_result(content):
+    at = start("other", region="UK")
+    answer_core(at, content, lambda item: 0)
+    at.button(key="to_family").click().run()
+    assert titles(at) == ["For you, as someone who cares about them"]
+    sections = {s.id: s.title for s in content.education.sections}
+    assert [sections[s] for s in content.tiers.audience_sections["other"]] == [e.label for e in at.expander]
+    assert "Support for families and friends" in [h.value for h in at.header]
+
+
+# ------------------------------------------------------------------ red flags
 
 
 def test_red_flag_mid_check_shows_emergency_contacts_at_once(content):
     at = start("other", region="US")
-    answer(at, 0)  # ctx.sud_history
-    assert kc(at)["current"] == "safety.unresponsive"
-    assert "Get help now" not in [s.value for s in at.header]
-    answer(at, 1)  # unresponsive: yes
-    # Next render, still mid-check: the panel leads the page with a call button for 911.
+    assert kc(at)["current"] == "safety.now"
+    at.button(key="answer_safety.now_1").click().run()  # they cannot be woken: a checkbox, no Continue needed
     assert at.header[0].value == "Get help now"
-    assert kc(at)["finished"] is False
+    assert kc(at)["current"] == "safety.now" and not kc(at)["finished"]
     links = [b.proto.url for b in at.get("link_button")]
-    assert links[0] == "tel:911" and "tel:988" in links
-    assert "recovery position" in texts(at)
+    assert links[:2] == ["tel:911", "tel:18002221222"]  # emergency, then poison control
+    assert "recovery position" in texts(at) and "While you wait for help" in texts(at)
 
 
 @pytest.mark.parametrize("region", ["UK", "IE", "CA", "AU", "NZ", "INTL"])
-def test_emergency_number_matches_the_region(content, region):
+def test_emergency_number_leads_in_every_region(content, region):
     at = start("self", region=region)
-    answer(at, 0)
-    at.button(key="answer_safety.unresponsive_1").click().run()
+    at.button(key="answer_safety.now_2").click().run()  # breathing
     emergency = next(r for r in content.regions[region].resources if r.type == "emergency")
     assert at.get("link_button")[0].proto.url == f"tel:{emergency.phone.replace(' ', '')}"
 
 
+def test_a_same_day_flag_leads_with_same_day_care_not_an_ambulance(content):
+    at = start("self", region="UK")
+    answer_core(at, content, lambda item: 0)
+    at.switch_page("pages/check.py").run()  # review: the end of the questions
+    at.button(key="review").click().run()
+    while kc(at)["current"] != "safety.recent":
+        at.button(key="nav_next").click().run()
+    assert kc(at)["answers"]["safety.recent"] == (0,)
+    at.button(key="answer_safety.recent_10").click().run()  # blood in urine: replaces "None of these"
+    assert kc(at)["answers"]["safety.recent"] == (10,)
+    assert at.header[0].value == "Get help today"
+    links = [(b.label, b.proto.url) for b in at.get("link_button")]
+    assert links[0] == ("Call 111: NHS 111", "tel:111")
+    assert links[1] == ("If it gets worse, call 999: Emergency services (999)", "tel:999")
+    assert "Before you see the doctor" in texts(at) and "While you wait" not in texts(at)
+
+
+# ------------------------------------------------------------------ answering
+
+
+def test_multiple_choice_toggles_and_none_of_these_stands_alone(content):
+    at = start("self")
+    answer(at, 0)
+    for _ in range(4):  # how often, more than before, tolerance, cravings
+        answer(at, 0)
+    assert kc(at)["current"] == "mix.with"
+    assert at.button(key="nav_next").disabled  # Continue needs a choice
+    at.button(key="answer_mix.with_1").click().run()
+    at.button(key="answer_mix.with_5").click().run()
+    assert kc(at)["answers"]["mix.with"] == (1, 5) and kc(at)["current"] == "mix.with"
+    at.button(key="answer_mix.with_5").click().run()  # tap again: off
+    assert kc(at)["answers"]["mix.with"] == (1,)
+    assert at.button(key="answer_mix.with_1").proto.type == "primary"
+    at.button(key="answer_mix.with_0").click().run()  # "None of these" replaces the rest and moves on
+    assert kc(at)["answers"]["mix.with"] == (0,) and kc(at)["current"] == "ctl.more_than_intended"
+
+
 def test_back_keeps_answers_and_shows_the_chosen_option(content):
     at = start("self")
-    answer(at, 1)  # ctx.sud_history: yes, in the past
-    answer(at, 0)  # safety.unresponsive: no
+    answer(at, 0)  # safety now: none
+    answer(at, 2)  # monthly
     before = dict(kc(at)["answers"])
     at.button(key="nav_back").click().run()
-    assert kc(at)["current"] == "safety.unresponsive"
-    assert at.button(key="answer_safety.unresponsive_0").proto.type == "primary"
+    assert kc(at)["current"] == "esc.frequency"
+    assert at.button(key="answer_esc.frequency_2").proto.type == "primary"
     at.button(key="nav_back").click().run()
-    assert at.button(key="answer_ctx.sud_history_1").proto.type == "primary"
+    assert at.button(key="answer_safety.now_0").proto.type == "primary"
     assert kc(at)["answers"] == before
+    # Continue steps on; changing an answer goes back to where the person was, not through every
+    # answered question.
+    at.button(key="nav_next").click().run()
+    assert kc(at)["current"] == "esc.frequency"
+    answer(at, 3)
+    assert kc(at)["current"] == "esc.more_than_before"
     # Leaving for another page and coming back loses nothing.
     at.switch_page("pages/learn.py").run()
     at.switch_page("pages/check.py").run()
-    assert kc(at)["answers"] == before and kc(at)["current"] == "ctx.sud_history"
-
-
-def test_follow_ups_that_do_not_apply_are_not_asked(content):
-    at = start("self")
-    answer_all(at, content, lambda item: 0)
-    answered = set(kc(at)["answers"])
-    assert "mix.alcohol" in answered and "mix.alcohol_amount" not in answered
-    assert "audit_c.1" in answered and "audit_c.2" not in answered
-
-
-def test_prescribed_flow_asks_about_drift_and_excludes_tolerance(content):
-    at = start("self", prescribed=True)
-    answer_all(at, content, lambda item: 1 if item.id == "dsm5_k.10" or item.id == "dsm5_k.4" else 0)
-    assert {"rx.extra_doses", "rx.other_sources", "rx.between_sessions", "rx.hiding"} <= set(kc(at)["answers"])
-    at.button(key="see_result").click().run()
-    assert "1 of 10 criteria met" in texts(at)
+    assert kc(at)["answers"]["esc.frequency"] == 3 and kc(at)["current"] == "esc.more_than_before"
 
 
 def test_clear_my_answers_wipes_the_session(content):
     at = start("self")
-    answer(at, 1)
+    answer(at, 0)
     at.button(key="clear_answers").click().run()
     assert kc(at)["answers"] == {} and kc(at)["audience"] is None
 
 
+def test_clear_is_offered_only_with_answers_to_clear(content):
+    at = start("self")
+    assert "clear_answers" not in {b.key for b in at.button}
+    answer(at, 0)
+    assert "clear_answers" in {b.key for b in at.button}
+
+
 def test_quick_exit_clears_and_leaves(content):
     at = start("self")
-    answer(at, 1)
+    answer(at, 0)
     at.button(key="quick_exit").click().run()
     assert kc(at)["answers"] == {}
     assert "Your answers are cleared" in texts(at)
     assert [b.key for b in at.button] == []  # nothing of the check is left on screen
 
 
+def test_every_page_links_to_help_and_learn_in_one_labelled_tap(content):
+    at = start("other")
+    for page in ("pages/start.py", "pages/check.py", "pages/result.py", "pages/help.py", "pages/family.py",
+                 "pages/learn.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        labels = [link.proto.label for link in at.get("page_link")]
+        assert labels == ["Check", "Result", "Help", "For you", "Learn"], page
+
+
+# ------------------------------------------------------------------ intake
+
+
+def test_intake_runs_every_module_by_default_and_can_switch_one_off(content):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.button(key="pick_audience_intake").click().run()
+    at.button(key="pick_prescribed_False").click().run()
+    assert kc(at)["modules"] == ["audit_c", "sds", "dsm5_k", "detail"]
+    assert at.button(key="start_check").label == "Start: 34 questions, about 7 minutes"
+    at.toggle(key="module_on_sds").set_value(False).run()
+    assert kc(at)["modules"] == ["audit_c", "dsm5_k", "detail"]
+    assert at.button(key="start_check").label == "Start: 29 questions, about 6 minutes"
+    at.button(key="start_check").click().run()
+    answer_core(at, content, lambda item: 0)
+    assert not any(k.startswith("sds.") for k in kc(at)["answers"])
+    assert titles(at) == ["Few warning signs"]
+
+
 def test_intake_clinician_summary_then_finish_and_clear(content):
     at = start("intake", region="IE")
-    answer_all(at, content, lambda item: 1)
-    at.button(key="see_result").click().run()
-    at.button(key="to_clinician").click().run()
+    answer(at, 0)
+    answer(at, 3)
+    answer_core(at, content, lambda item: item.max_level)
+    at.switch_page("pages/check.py").run()
+    at.button(key="review").click().run()
+    at.button(key="nav_next").click().run()
+    at.button(key="nav_next").click().run()
+    at.switch_page("pages/clinician.py").run()
     assert not at.exception
-    table = at.table[0].value
     answered = kc(at)["answers"]
-    assert len(table) == len(answered) and set(table["Item"]) == set(answered)
-    assert "RED FLAG" in set(table["Flag"])
+    rows = [m.value for m in at.markdown if m.value.startswith("**") and "`" in m.value]
+    assert len(rows) == len(answered)
+    assert all(f"`{item_id}`" in "\n".join(rows) for item_id in answered)
     assert "Suggested next step" in texts(at)
     at.button(key="finish_clear").click().run()
     assert kc(at)["answers"] == {} and kc(at)["audience"] is None
     at.switch_page("pages/clinician.py").run()
-    assert not at.table  # nothing of the last person is reachable
+    assert "Every answer" not in texts(at)  # nothing of the last person is reachable
     at.switch_page("pages/result.py").run()
     assert "no result yet" in texts(at)
+
+
+def test_clinician_rows_mark_red_flags(content):
+    at = start("intake", region="UK")
+    at.button(key="answer_safety.now_9").click().run()  # thoughts of ending my life, now
+    at.switch_page("pages/clinician.py").run()
+    assert "RED FLAG: Thoughts of suicide or self-harm" in texts(at)
+    assert "Thoughts of suicide or self-harm (now, emergency)" in [e.value for e in at.error][0]
 
 
 def test_region_defaults_from_the_browser_locale():
@@ -197,22 +394,11 @@ def test_region_defaults_from_the_browser_locale():
     assert at.session_state["kc"]["region"] == "NZ"
 
 
-def test_loved_one_help_includes_conversation_and_family_support(content):
-    at = start("other", region="UK")
-    answer_all(at, content, lambda item: 0)
-    at.switch_page("pages/help.py").run()
-    titles = [e.label for e in at.expander]
-    sections = {s.id: s.title for s in content.education.sections}
-    for sid in content.tiers.audience_sections["other"]:
-        assert sections[sid] in titles
-    assert any("family" in (c.value or "").lower() or "Family" in (c.value or "") for c in at.markdown)
-
-
 def test_no_markdown_is_rendered_as_raw_html(content):
     at = start("self")
-    answer_all(at, content, lambda item: item.max_level)
-    at.button(key="see_result").click().run()
-    for page in ("pages/result.py", "pages/help.py", "pages/learn.py", "pages/check.py", "pages/start.py"):
+    answer_core(at, content, lambda item: item.max_level)
+    for page in ("pages/result.py", "pages/help.py", "pages/learn.py", "pages/check.py", "pages/start.py",
+                 "pages/family.py"):
         at.switch_page(page).run()
         assert all(not m.proto.allow_html for m in at.markdown), page
         # st.html is used only for our fixed stylesheet.

@@ -8,7 +8,7 @@ from conftest import ROOT
 
 
 def test_app_refuses_broken_content_and_names_the_problem(content_copy, monkeypatch):
-    text = (content_copy / "tiers.yaml").read_text().replace("some_at: 1.5", "some_at: 9.5")
+    text = (content_copy / "tiers.yaml").read_text().replace("some_at: 2.0", "some_at: 9.5")
     (content_copy / "tiers.yaml").write_text(text)
     monkeypatch.setenv("KETACHECK_CONTENT", str(content_copy))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()

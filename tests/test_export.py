@@ -24,7 +24,7 @@ from helpers import at_level, top
 
 from ketacheck import export, scoring, submission
 from ketacheck.model import AUDIENCES, ShowIf
-from ketacheck.submission import InputError, Submission
+from ketacheck.submission import InputError
 
 TODAY = dt.date(2026, 5, 1)
 BAD_DIR = Path(__file__).resolve().parent / "bad_imports"

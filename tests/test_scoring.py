@@ -173,7 +173,7 @@ def test_each_red_flag_is_urgent_with_its_urgency_words_and_contacts(content, au
                 assert flag.contacts[0].type == "emergency"
                 assert "help now" in result.reasons[0] and result.tier_label == "Urgent: get help now"
             else:
-                assert "a doctor today" in result.reasons[0] and result.tier_label == "Urgent: see a doctor today"
+                assert "help today" in result.reasons[0] and result.tier_label == "Urgent: get help today"
             assert result.resources[0].resource.type == "emergency"
 
 
@@ -348,6 +348,21 @@ def test_hidden_follow_up_answers_are_kept_but_not_scored(content):
     assert result.ignored == ["audit_c.2"] and result.instruments["audit_c"].score == 0
     shown = score(content, {**answers, "audit_c.1": 1})
     assert shown.ignored == [] and shown.instruments["audit_c"].score == 5
+
+
+def test_a_loved_ones_answers_are_quoted_in_their_wording(content):
+    result = score(content, {**lowest(content, "other"), "ctl.cut_down": 3}, audience="other")
+    control = next(s for s in result.signs if s.id == "loss_of_control")
+    assert control.triggers[0].answer == "They tried, and went back to using"
+    assert ("Have they tried to cut down or stop, and gone back to using?", "They tried, and went back to using") in \
+        scoring.to_raise(result, content)
+
+
+def test_harm_answers_bring_their_own_see_a_doctor_line(content):
+    result = score(content, {**lowest(content), "harm.bladder": 1, "harm.mood": 1})
+    assert len(result.see_a_doctor) == 1 and "Bladder symptoms" in result.see_a_doctor[0]
+    other = score(content, {**lowest(content, "other"), "harm.memory": 2}, audience="other")
+    assert other.see_a_doctor and "Encourage them" in other.see_a_doctor[0]
 
 
 def test_sud_history_is_shown_but_never_counted(content):

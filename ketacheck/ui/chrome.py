@@ -1,5 +1,5 @@
-"""What every page shows: quick exit, clear answers, the crisis line, the privacy promise, and the
-emergency panel the moment a red flag is answered."""
+"""What every page shows: quick exit, the crisis line, the page links, the privacy promise, and
+the help panel the moment a red flag is answered."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ import streamlit as st
 
 from ketacheck import loader, referral
 from ketacheck.loader import Content
+from ketacheck.model import Resource
 from ketacheck.scoring import RedFlagHit, Result
 from ketacheck.ui import state as app_state
 from ketacheck.web.pwa import QUICK_EXIT_URL
 
 LEAVING = "_leaving"
 
-# Touch targets of at least 48 px, 16 px inputs (no iOS zoom), and a red quick-exit button.
+# Touch targets of at least 44-48 px, 16 px inputs (no iOS zoom), a red quick exit, and answers
+# whose chosen state shows by more than colour (a mark /pwa.js puts in place, and forced colours).
 CSS = """
 <style>
 .stButton button, .stLinkButton a, .stDownloadButton button { min-height: 48px; font-size: 1rem; }
@@ -26,22 +28,35 @@ input, select, textarea { font-size: 16px !important; }
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4F5B66; }
 .st-key-question h1 { font-size: 1.6rem; line-height: 1.3; }
-/* Streamlit's phone menu button and links are 28 px tall; 44 px is the touch minimum. */
-[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button { min-width: 44px; min-height: 44px; }
-[data-testid="stSidebarNavLink"] { min-height: 44px; align-items: center; }
 .st-key-quick_exit button { background: #B0301F; border-color: #B0301F; color: #fff; font-weight: 600; }
 .st-key-quick_exit button:hover, .st-key-quick_exit button:focus { background: #8A2417; color: #fff; }
 .st-key-emergency_panel { border: 3px solid #B0301F; border-radius: 0.5rem; padding: 0.75rem; }
-/* The quick exit stays on screen however far the page scrolls (Streamlit sets position: relative),
-   and what pwa.js scrolls into view lands below it. */
-.st-key-quick_exit { position: sticky !important; top: 3.75rem; z-index: 1000; }
-.st-key-question h1, .st-key-emergency_panel { scroll-margin-top: 7.5rem; }
+/* Streamlit's header holds nothing here (navigation is our own link row, the toolbar is minimal):
+   without it a phone gains 60 px, and the quick exit is the only thing pinned at the top. */
+[data-testid="stHeader"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 1rem; }
+/* The quick exit stays on screen however far the page scrolls (Streamlit sets position: relative). */
+.st-key-quick_exit { position: sticky !important; top: 0; z-index: 1000; background: #fff; padding: 0.25rem 0; }
+/* Page links: a labelled row, one tap each, 44 px tall. */
+.st-key-page_links [data-testid="stPageLink-NavLink"] { min-height: 44px; padding: 0 0.4rem; align-items: center; }
+.st-key-page_links [data-testid="stPageLink-NavLink"] p { font-size: 1rem; }
+/* Answers: the chosen one carries a mark as well as the fill (set from aria-checked by /pwa.js). */
+[class*="st-key-answers_"] button { justify-content: flex-start; text-align: left; }
+[class*="st-key-answers_"] button > div { flex: 1; justify-content: flex-start; }
+[class*="st-key-answers_"] button p { text-align: left; }
+[class*="st-key-answers_"] button[role="radio"][aria-checked="true"]::before { content: "\\25CF" / ""; margin-right: 0.6rem; }
+[class*="st-key-answers_"] button[role="radio"][aria-checked="false"]::before { content: "\\25CB" / ""; margin-right: 0.6rem; }
+[class*="st-key-answers_"] button[role="checkbox"][aria-checked="true"]::before { content: "\\2611" / ""; margin-right: 0.6rem; }
+[class*="st-key-answers_"] button[role="checkbox"][aria-checked="false"]::before { content: "\\2610" / ""; margin-right: 0.6rem; }
+@media (forced-colors: active) {
+  [class*="st-key-answers_"] button[aria-checked="true"] { outline: 4px solid Highlight; outline-offset: -4px; }
+}
 </style>
 """
 
 
 def begin() -> tuple[Content, dict[str, Any], Result]:
-    """Top of every page: quick exit, crisis line and, once a red flag is answered, emergency help.
+    """Top of every page: quick exit, crisis line, page links and, once a red flag is answered, help.
 
     Each page calls this itself (rather than the entry script drawing it) so the safety chrome is
     part of the page wherever it is reached from.
@@ -51,7 +66,7 @@ def begin() -> tuple[Content, dict[str, Any], Result]:
     header(content, state)
     # Scored once per run; pages use this result rather than scoring again.
     result = app_state.result(state, content)
-    emergency_panel(content, state["region"], result.red_flags)
+    emergency_panel(result)
     return content, state, result
 
 
@@ -66,7 +81,7 @@ def _clear_answers() -> None:
 
 
 def header(content: Content, state: dict[str, Any]) -> None:
-    """Top of every page: quick exit first, then the crisis line."""
+    """Top of every page: quick exit first, then the crisis line, then the page links."""
     st.html(CSS)
     if st.session_state.get(LEAVING):
         leave()
@@ -89,6 +104,20 @@ def header(content: Content, state: dict[str, Any]) -> None:
         how = f" **[{reach}]({referral.tel_link(reach)})**" if crisis.phone else f" {reach}" if reach else ""
         parts.append(f"To talk now: {crisis.name}{how}.")
     st.caption(" ".join(parts))
+    page_links(state)
+
+
+def page_links(state: dict[str, Any]) -> None:
+    """Every page in one labelled tap (no folded menu on a phone)."""
+    links = [("pages/check.py", "Check"), ("pages/result.py", "Result"), ("pages/help.py", "Help"),
+             ("pages/learn.py", "Learn")]
+    if state["audience"] == "other":
+        links.insert(3, ("pages/family.py", "For you"))
+    if state["audience"] == "intake":
+        links.append(("pages/clinician.py", "Clinician"))
+    with st.container(key="page_links", horizontal=True, gap="small"):
+        for page, label in links:
+            st.page_link(page, label=label)
 
 
 def leave() -> None:
@@ -98,9 +127,18 @@ def leave() -> None:
     st.stop()
 
 
-def end() -> None:
+def clear_button() -> None:
+    """Only with answers to clear; /pwa.js also reads it as "answers would be lost on a reload", so
+    wherever answers change (the question fragment) it must be drawn there."""
+    state = st.session_state.get(app_state.KEY)
+    if state and state["answers"]:
+        st.button("Clear my answers", key="clear_answers", on_click=_clear_answers)
+
+
+def end(clear: bool = True) -> None:
     st.divider()
-    st.button("Clear my answers", key="clear_answers", on_click=_clear_answers)
+    if clear:
+        clear_button()
     st.caption(
         "Private: your answers live only in this session's memory and are gone within two minutes of "
         "closing the page (at once with Clear or Leave). Nothing is written down, logged or sent anywhere. "
@@ -108,24 +146,43 @@ def end() -> None:
     )
 
 
-def emergency_panel(content: Content, region: str, flags: list[RedFlagHit]) -> None:
-    """Shown at the top the moment a red flag is answered, before the check is finished."""
+def emergency_panel(result: Result) -> None:
+    """Shown at the top the moment a red flag is answered, before the check is finished: the
+    flags' own words for this audience, their contacts in order, and what to do."""
+    flags = result.red_flags
     if not flags:
         return
+    emergency = any(f.urgency == "emergency" for f in flags)
     with st.container(key="emergency_panel"):
-        st.header("Get help now", anchor=False)
+        st.header("Get help now" if emergency else "Get help today", anchor=False)
         for flag in flags:
             st.markdown(f"**{flag.name}.** {flag.message}")
-        contact_buttons(content, region, key="emergency")
-        with st.expander("What to do while you wait", expanded=True):
-            steps = dict.fromkeys(step for flag in flags for step in flag.while_waiting)
-            st.markdown("\n".join(f"- {step}" for step in steps))
+        contact_buttons(flags, key="emergency")
+        shown: list[list[str]] = []
+        for flag in flags:
+            if flag.steps in shown:
+                continue
+            shown.append(flag.steps)
+            st.subheader(flag.steps_title, anchor=False)
+            st.markdown("\n".join(f"- {step}" for step in flag.steps))
 
 
-def contact_buttons(content: Content, region: str, key: str) -> None:
-    """Big call/text buttons for the region's emergency, crisis and poison contacts."""
-    for n, res in enumerate(referral.emergency_contacts(content, region)):
-        label = f"Call {res.phone}: {res.name}" if res.phone else f"{res.name}"
+def contact_buttons(flags: list[RedFlagHit], key: str) -> None:
+    """Call and text buttons in the order the flags give (emergency flags first). When every flag
+    needs same-day care, the emergency number is there, second, for when it gets worse."""
+    same_day_only = all(f.urgency == "same_day" for f in flags)
+    seen: set[str] = set()
+    contacts: list[Resource] = []
+    for flag in flags:
+        for res in flag.contacts:
+            if res.id not in seen:
+                seen.add(res.id)
+                contacts.append(res)
+    for n, res in enumerate(contacts):
+        worse = same_day_only and res.type == "emergency"
+        label = f"Call {res.phone}: {res.name}" if res.phone else res.name
+        if worse:
+            label = f"If it gets worse, call {res.phone}: {res.name}"
         if res.phone:
             st.link_button(label, referral.tel_link(res.phone), type="primary" if n == 0 else "secondary",
                            width="stretch", key=f"{key}_call_{res.id}")
@@ -133,4 +190,5 @@ def contact_buttons(content: Content, region: str, key: str) -> None:
             st.link_button(f"Text {res.sms.number}: {res.name}", referral.sms_link(res.sms.number, res.sms.body),
                            width="stretch", key=f"{key}_sms_{res.id}")
         if not res.phone and not res.sms and res.url:
-            st.link_button(label, res.url, width="stretch", key=f"{key}_url_{res.id}")
+            st.link_button(label, res.url, type="primary" if n == 0 else "secondary", width="stretch",
+                           key=f"{key}_url_{res.id}")

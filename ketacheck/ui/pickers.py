@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from ketacheck.loader import Content
+from ketacheck.ui import state as app_state
 
 AUDIENCES = [
     ("self", "Myself"),
@@ -20,43 +21,52 @@ PRESCRIBED = [
 SEXES = [("female", "Female"), ("male", "Male"), ("unspecified", "Prefer not to say")]
 
 
-def _set(state: dict[str, Any], key: str, value: Any) -> None:
+def _set(state: dict[str, Any], key: str, value: Any, content: Content) -> None:
     if state.get(key) != value:
         state[key] = value
         state["finished"] = False  # a new context can add questions
+        if key == "audience":
+            # Intake runs the core and every module by default; the others start with the core.
+            audience, prescribed = app_state.context(state)
+            state["modules"] = [m.id for m in content.modules_for(audience, prescribed)] if value == "intake" else []
 
 
-def _choice(title: str, state: dict[str, Any], field: str, options: list[tuple[Any, str]], help: str | None = None) -> None:
+def _choice(title: str, state: dict[str, Any], field: str, options: list[tuple[Any, str]], content: Content,
+            help: str | None = None) -> None:
     st.header(title, anchor=False)
     if help:
         st.caption(help)
-    for value, label in options:
-        st.button(
-            label,
-            key=f"pick_{field}_{value}",
-            type="primary" if state.get(field) == value else "secondary",
-            width="stretch",
-            on_click=_set,
-            args=(state, field, value),
-        )
+    with st.container(key=f"answers_one_{field}", gap="small"):
+        for value, label in options:
+            st.button(
+                label,
+                key=f"pick_{field}_{value}",
+                type="primary" if state.get(field) == value else "secondary",
+                width="stretch",
+                on_click=_set,
+                args=(state, field, value, content),
+            )
 
 
-def audience(state: dict[str, Any]) -> None:
-    _choice("Who is this check for?", state, "audience", AUDIENCES)
+def audience(state: dict[str, Any], content: Content) -> None:
+    _choice("Who is this check for?", state, "audience", AUDIENCES, content)
 
 
-def prescribed(state: dict[str, Any]) -> None:
+def prescribed(state: dict[str, Any], content: Content) -> None:
+    who = "their" if state["audience"] == "other" else "the"
     _choice(
-        "Is the ketamine prescribed as treatment?",
+        f"Is {who} ketamine prescribed as treatment?",
         state,
         "prescribed",
         PRESCRIBED,
+        content,
         help="For example clinic infusions, nasal esketamine, or lozenges at home under a prescriber.",
     )
 
 
-def sex(state: dict[str, Any]) -> None:
-    _choice("Sex (optional)", state, "sex", SEXES, help="Only used to pick the right cut-off for the alcohol questions.")
+def sex(state: dict[str, Any], content: Content) -> None:
+    _choice("Sex (optional)", state, "sex", SEXES, content,
+            help="Only used to pick the right cut-off for the alcohol questions.")
 
 
 def region(content: Content, state: dict[str, Any], key: str) -> None:
@@ -69,3 +79,27 @@ def region(content: Content, state: dict[str, Any], key: str) -> None:
         key=key,
         on_change=lambda: state.update(region=st.session_state[key]),
     )
+
+
+def intake_modules(state: dict[str, Any], content: Content) -> None:
+    """Intake answers every module by default; a clinician can switch any of them off."""
+    audience, prescribed_ = app_state.context(state)
+    st.header("Modules for this pre-screen", anchor=False)
+    st.caption("All on by default, after the core check. Switch off any you do not need.")
+    for module in content.modules_for(audience, prescribed_):
+        _, asked, _ = app_state.module_progress(state, content, module.id)
+        on = st.toggle(f"{module.title} ({asked} questions)", value=module.id in state["modules"],
+                       key=f"module_on_{module.id}", help=module.adds)
+        if on and module.id not in state["modules"]:
+            state["modules"] = [m.id for m in content.modules_for(audience, prescribed_)
+                                if m.id in state["modules"] or m.id == module.id]
+        elif not on and module.id in state["modules"]:
+            state["modules"].remove(module.id)
+
+
+def core_length(state: dict[str, Any], content: Content) -> tuple[int, int]:
+    """(questions, minutes) of what the start button begins: the core (intake: with its modules)."""
+    audience, prescribed_ = app_state.context(state)
+    items = content.flow(audience, prescribed_, tuple(state["modules"])) if audience == "intake" \
+        else content.core(audience, prescribed_)
+    return len(items), content.minutes(len(items))

@@ -1,4 +1,10 @@
-"""One question on screen: large answer buttons, progress, Back / Skip / Next."""
+"""One question on screen: the section and progress, the question, its answers as one group
+(radios for one answer, checkboxes for several), and Back / Next.
+
+Answers are full-width buttons, so one tap answers and moves on (the core check in about 18 taps).
+`/pwa.js` gives the group its roles: a named radiogroup or group, each answer a radio or checkbox
+with its checked state, arrow keys between answers (`.st-key-answers_one`, `.st-key-answers_many`).
+"""
 
 from __future__ import annotations
 
@@ -7,39 +13,69 @@ from typing import Any
 import streamlit as st
 
 from ketacheck.loader import Content
-from ketacheck.model import Item
+from ketacheck.model import DONT_KNOW, Item
+from ketacheck.ui import chrome
 from ketacheck.ui import state as app_state
-
-INTROS = {
-    "safety": "First, a few safety questions. If any of these is happening now, call for help straight away.",
-    "audit_c": "A few standard questions about alcohol (AUDIT-C), because alcohol and ketamine are a risky mix.",
-    "sds": "Five standard questions about control (Severity of Dependence Scale). Think about {timeframe}.",
-    "dsm5_k": "Ten yes-or-no questions based on DSM-5. Think about {timeframe}.",
-}
-
 
 # Set by an answer that adds or takes away a red flag: the emergency panel sits above the
 # question, outside its fragment, so the whole page must run again.
 RERUN_PAGE = "_rerun_page"
+# Set when the last question of a pass is answered: the result comes next, without another tap.
+TO_RESULT = "_to_result"
 
 
-def _answer(state: dict[str, Any], item_id: str, value: int, content: Content) -> None:
-    item = content.items[item_id]
-    before = state["answers"].get(item_id)
-    state["answers"][item_id] = value
-    if item.red_flag and any(o.red_flag for o in item.options if o.value in (before, value)):
+def _flags(item: Item, answer: Any) -> set[str]:
+    return {o.red_flag for o in item.chosen(answer) if o.red_flag}
+
+
+def _store(state: dict[str, Any], item: Item, answer: Any) -> None:
+    before = state["answers"].get(item.id)
+    if answer is None:
+        state["answers"].pop(item.id, None)
+    else:
+        state["answers"][item.id] = answer
+    if _flags(item, before) != _flags(item, answer):
         st.session_state[RERUN_PAGE] = True
-    _move(state, content, +1)
 
 
-def _move(state: dict[str, Any], content: Content, step: int) -> None:
-    flow = app_state.visible_flow(state, content)
-    ids = [i.id for i in flow]
+def _answer(state: dict[str, Any], item_id: str, value: Any, content: Content) -> None:
+    """One tap: a single answer, "Don't know", or a multiple-choice "None of these"; then on."""
+    item = content.items[item_id]
+    _store(state, item, (value,) if item.multiple and value != DONT_KNOW else value)
+    _onward(state, content)
+
+
+def _toggle(state: dict[str, Any], item_id: str, value: int, content: Content) -> None:
+    """A multiple-choice answer on or off (the person moves on with Continue)."""
+    item = content.items[item_id]
+    current = state["answers"].get(item_id)
+    chosen = set(current) if isinstance(current, tuple) else set()
+    chosen -= {o.value for o in item.options if o.exclusive}
+    chosen ^= {value}
+    _store(state, item, tuple(sorted(chosen)) or None)
+
+
+def _onward(state: dict[str, Any], content: Content) -> None:
+    """After an answer: the next question without an answer (back where the person was, if they
+    went back to change one); past the last, the result."""
+    ids = [i.id for i in app_state.visible_flow(state, content)]
+    here = ids.index(state["current"]) if state["current"] in ids else -1
+    later = [i for i in ids[here + 1:] if i not in state["answers"]]
+    if later:
+        state["current"] = later[0]
+    else:
+        state["finished"] = True
+        st.session_state[TO_RESULT] = True
+
+
+def _step(state: dict[str, Any], content: Content, step: int) -> None:
+    """Back or Next: one question at a time, for reviewing answers."""
+    ids = [i.id for i in app_state.visible_flow(state, content)]
     here = ids.index(state["current"]) if state["current"] in ids else 0
     target = here + step
     if target >= len(ids):
         state["finished"] = True
-        state["current"] = ids[-1] if ids else None
+        st.session_state[TO_RESULT] = True
     else:
         state["current"] = ids[max(0, target)]
 
@@ -55,10 +91,6 @@ def current_item(state: dict[str, Any], content: Content) -> Item | None:
     return content.items[state["current"]]
 
 
-def group_of(item: Item, content: Content) -> str:
-    return content.instrument_of.get(item.id) or item.domain
-
-
 @st.fragment
 def screen(state: dict[str, Any], content: Content) -> None:
     """The part of the check page an answer changes: the question, or the end of the questions.
@@ -68,17 +100,54 @@ def screen(state: dict[str, Any], content: Content) -> None:
     when the emergency panel above must change."""
     if st.session_state.pop(RERUN_PAGE, False):
         st.rerun(scope="app")
-    if state["finished"]:
-        st.success("You have reached the end of the questions.")
-        if st.button("See my result", type="primary", width="stretch", key="see_result"):
-            st.switch_page("pages/result.py")
-        if st.button("Review my answers", width="stretch", key="review"):
-            state["finished"] = False
-            st.rerun(scope="fragment")
-        return
-    show(state, content)
-    if state["answers"] and st.button("Stop here and see my result so far", type="tertiary", key="result_so_far"):
+    if st.session_state.pop(TO_RESULT, False):
         st.switch_page("pages/result.py")
+    if state["finished"]:
+        end(state, content)
+    else:
+        show(state, content)
+        item = content.items.get(state["current"] or "")
+        if item and content.module_of[item.id] == "core" and state["answers"] and not app_state.core_done(state, content):
+            if st.button("Stop here and see my result so far", type="tertiary", key="result_so_far"):
+                st.switch_page("pages/result.py")
+    chrome.clear_button()  # here, not in the page footer: an answer reruns only this fragment
+
+
+def end(state: dict[str, Any], content: Content) -> None:
+    st.title("You have answered every question", anchor=False)
+    if st.button("See my result", type="primary", width="stretch", key="see_result"):
+        st.switch_page("pages/result.py")
+    st.button("Review my answers", width="stretch", key="review", on_click=_review, args=(state, content))
+
+
+def _review(state: dict[str, Any], content: Content) -> None:
+    app_state.go_to(state, app_state.visible_flow(state, content)[0].id)
+
+
+def progress_text(item: Item, state: dict[str, Any], content: Content) -> tuple[float, str]:
+    """Progress through the section the question is in: the core check, or one module."""
+    module = content.module_of[item.id]
+    section = [i for i in app_state.visible_flow(state, content) if content.module_of[i.id] == module]
+    position = [i.id for i in section].index(item.id)
+    # The section's length counts follow-up questions an answer may still open (the most it asks).
+    audience, prescribed = app_state.context(state)
+    length = sum(1 for i in content.flow(audience, prescribed, (module,)) if content.module_of[i.id] == module)
+    answered = sum(1 for i in section if i.id in state["answers"])
+    title = "Core check" if module == "core" else content.modules[module].title
+    return answered / length, f"{title}: question {position + 1} of {length}"
+
+
+def intro(item: Item, state: dict[str, Any], content: Content) -> str | None:
+    """A section's opening words: the item's own intro, or its module's above the first question."""
+    audience, _ = app_state.context(state)
+    if item.intro:
+        return item.intro.for_audience(audience) or item.intro.self_
+    module = content.modules[content.module_of[item.id]]
+    section = [i for i in app_state.visible_flow(state, content) if content.module_of[i.id] == module.id]
+    if module.intro and section and section[0].id == item.id:
+        instrument = content.instruments.get(module.id)
+        return module.intro.format(timeframe=instrument.timeframe if instrument else "")
+    return None
 
 
 def show(state: dict[str, Any], content: Content) -> None:
@@ -86,50 +155,68 @@ def show(state: dict[str, Any], content: Content) -> None:
     if item is None:
         st.info("There are no questions for this choice.")
         return
-    flow = app_state.visible_flow(state, content)
-    position = [i.id for i in flow].index(item.id)
-    answered = sum(1 for i in flow if i.id in state["answers"])
-    st.progress(answered / len(flow), text=f"Question {position + 1} of {len(flow)}")
-
-    group = group_of(item, content)
-    first_of_group = position == 0 or group_of(flow[position - 1], content) != group
-    if first_of_group and group in INTROS:
-        instrument = content.instruments.get(group)
-        st.info(INTROS[group].format(timeframe=instrument.timeframe if instrument else ""))
-
-    audience = state["audience"] or "self"
-    text, labels = item.wording(audience, state["region"])
-    instrument = content.instruments.get(content.instrument_of.get(item.id, ""))
-    if instrument:
-        st.caption(f"{instrument.short_name} · {instrument.timeframe}")
+    audience, _ = app_state.context(state)
+    share, text_line = progress_text(item, state, content)
     with st.container(key="question"):
+        st.progress(share, text=text_line)
+        opening = intro(item, state, content)
+        if opening:
+            st.markdown(f"**{opening}**")
+        instrument = content.instruments.get(content.instrument_of.get(item.id, ""))
+        if instrument:
+            st.caption(f"{instrument.short_name} · {instrument.timeframe}")
+        text, labels = item.wording(audience, state["region"])
         st.title(text, anchor=False)  # the page's one h1: what is being asked
-    if item.help:
-        st.caption(item.help)
+        if item.help:
+            st.caption(item.help)
+    answers(item, labels, state, content)
+    navigation(item, state, content)
 
-    chosen = state["answers"].get(item.id)
-    for option, label in zip(item.options, labels, strict=True):
-        st.button(
-            label,
-            key=f"answer_{item.id}_{option.value}",
-            type="primary" if option.value == chosen else "secondary",
-            width="stretch",
-            on_click=_answer,
-            args=(state, item.id, option.value, content),
-        )
 
+def answers(item: Item, labels: list[str], state: dict[str, Any], content: Content) -> None:
+    audience, _ = app_state.context(state)
+    answer = state["answers"].get(item.id)
+    chosen = {o.value for o in item.chosen(answer)}
+    options = [(o.value, label, o.exclusive) for o, label in zip(item.options, labels, strict=True)]
+    if content.offers_dont_know(audience):
+        options.append((DONT_KNOW, content.dont_know.label, True))
+    with st.container(key="answers_many" if item.multiple else "answers_one", gap="small"):
+        for value, label, exclusive in options:
+            picked = value in chosen or (value == DONT_KNOW and answer == DONT_KNOW)
+            toggles = item.multiple and not exclusive
+            st.button(
+                label,
+                key=f"answer_{item.id}_{value}",
+                type="primary" if picked else "secondary",
+                width="stretch",
+                on_click=_toggle if toggles else _answer,
+                args=(state, item.id, value, content),
+            )
+
+
+def navigation(item: Item, state: dict[str, Any], content: Content) -> None:
+    flow = app_state.visible_flow(state, content)
+    first = flow[0].id == item.id
+    answer = state["answers"].get(item.id)
     # One horizontal container, not st.columns: two fewer elements on every answer, and the pair
     # stays side by side on a phone (columns stack below 640 px).
     row = st.container(horizontal=True, gap="small")
-    row.button("Back", key="nav_back", width="stretch", disabled=position == 0, on_click=_move, args=(state, content, -1))
-    can_skip = item.optional or audience == "other"
-    label = "Next" if chosen is not None else "Skip" if can_skip else "Next"
+    row.button("Back", key="nav_back", width="stretch", disabled=first, on_click=_step, args=(state, content, -1))
+    if item.multiple:
+        ready = isinstance(answer, tuple) and bool(answer)
+        # Continue steps on, as Next does: in a first pass that is the next unanswered question,
+        # and in a review it does not jump past the answers being looked at.
+        row.button("Continue", key="nav_next", type="primary" if ready else "secondary", width="stretch",
+                   disabled=not ready, on_click=_step, args=(state, content, +1),
+                   help=None if ready else "Choose one or more answers, or \"None of these\".")
+        return
+    can_skip = item.optional and answer is None
     row.button(
-        label,
+        "Skip" if can_skip else "Next",
         key="nav_next",
         width="stretch",
-        disabled=chosen is None and not can_skip,
-        on_click=_move,
+        disabled=answer is None and not can_skip,
+        on_click=_step,
         args=(state, content, +1),
-        help=None if chosen is not None or can_skip else "Choose an answer to go on.",
+        help=None if answer is not None or can_skip else "Choose an answer to go on.",
     )

@@ -21,12 +21,13 @@ KEY = "kc"
 def fresh(region: str = "INTL") -> dict[str, Any]:
     return {
         "audience": None,  # None until the person chooses on the start page
-        "prescribed": False,
+        "prescribed": None,  # None until chosen: the flow depends on it, so it is never assumed
         "region": region,
         "sex": "unspecified",
-        "answers": {},
+        "answers": {},  # item id -> value, tuple of values (multiple choice) or "dont_know"
+        "modules": [],  # modules after the core that this person chose (intake: all, by default)
         "current": None,  # id of the question on screen
-        "finished": False,
+        "finished": False,  # the last question of the current pass has been answered
     }
 
 
@@ -42,15 +43,20 @@ def clear() -> None:
         del st.session_state[key]
 
 
+def context(state: dict[str, Any]) -> tuple[str, bool]:
+    return state["audience"] or "self", bool(state["prescribed"])
+
+
 def submission(state: dict[str, Any], content: Content) -> Submission:
-    """What is scored: answers to questions in the current flow. Answers to questions a change of
-    audience or context took away are kept in state (nothing entered is lost) but not scored."""
-    audience = state["audience"] or "self"
-    asked = {i.id for i in content.flow(audience, state["prescribed"])}
+    """What is scored: answers to questions in this context's full flow. Answers to questions a
+    change of audience or context took away are kept in state (nothing entered is lost) but not
+    scored."""
+    audience, prescribed = context(state)
+    asked = {i.id for i in content.flow(audience, prescribed)}
     return Submission(
         audience=audience,
         region=state["region"],
-        prescribed=state["prescribed"],
+        prescribed=prescribed,
         sex=state["sex"],
         answers={k: v for k, v in state["answers"].items() if k in asked},
     )
@@ -61,6 +67,53 @@ def result(state: dict[str, Any], content: Content) -> scoring.Result:
 
 
 def visible_flow(state: dict[str, Any], content: Content) -> list[Item]:
-    """The questions this person is asked now, given their context and earlier answers."""
-    flow = content.flow(state["audience"] or "self", state["prescribed"])
+    """The questions this person is asked now: the core and the modules they chose, in order,
+    given their context and earlier answers."""
+    audience, prescribed = context(state)
+    flow = content.flow(audience, prescribed, tuple(state["modules"]))
     return [i for i in flow if scoring.visible(i, state["answers"], content)]
+
+
+def core_done(state: dict[str, Any], content: Content) -> bool:
+    """Every core question has been reached (answered, skipped or "Don't know")."""
+    audience, prescribed = context(state)
+    core = [i for i in content.core(audience, prescribed) if scoring.visible(i, state["answers"], content)]
+    return all(i.id in state["answers"] for i in core)
+
+
+def go_to(state: dict[str, Any], item_id: str) -> None:
+    state["current"] = item_id
+    state["finished"] = False
+
+
+def first_unanswered_core(state: dict[str, Any], content: Content) -> str | None:
+    """The first core question without an answer (skipped, "Don't know" or never reached)."""
+    audience, prescribed = context(state)
+    for item in content.core(audience, prescribed):
+        if scoring.visible(item, state["answers"], content) and item.level_of(state["answers"].get(item.id)) is None:
+            return item.id
+    return None
+
+
+def add_module(state: dict[str, Any], content: Content, module_id: str) -> None:
+    """Answer a module after the first result: it joins the flow and its first question is next."""
+    if module_id not in state["modules"]:
+        state["modules"].append(module_id)
+    audience, prescribed = context(state)
+    first = next(
+        (i.id for i in content.flow(audience, prescribed, (module_id,)) if content.module_of[i.id] == module_id
+         and scoring.visible(i, state["answers"], content)),
+        None,
+    )
+    if first:
+        go_to(state, first)
+
+
+def module_progress(state: dict[str, Any], content: Content, module_id: str) -> tuple[int, int, bool]:
+    """(answered, its length, done) for one module in this context. The length counts follow-up
+    questions too (the most it can ask); done means every question it asks now has an answer."""
+    audience, prescribed = context(state)
+    items = [i for i in content.flow(audience, prescribed, (module_id,)) if content.module_of[i.id] == module_id]
+    shown = [i for i in items if scoring.visible(i, state["answers"], content)]
+    answered = sum(1 for i in shown if i.id in state["answers"])
+    return answered, len(items), answered == len(shown)

@@ -126,9 +126,11 @@ def wait_for_app(page: Page, initial_wait: int = 210) -> None:
 READY = {
     "/": ".st-key-pick_audience_self",
     "/check": "[data-testid='stProgress'], .st-key-see_result, [data-testid='stAlertContainer']",
-    "/result": ".js-plotly-plot .main-svg",
+    "/result": ".js-plotly-plot .main-svg, .st-key-start_from_result",
     "/help": "h1#help",
     "/learn": "h1#learn",
+    "/family": "h1",
+    "/clinician": "h1#clinician-summary",
 }
 
 
@@ -155,17 +157,15 @@ def click(page: Page, key: str) -> None:
     wait_for_app(page)
 
 
+PATHS = {"Check": "/check", "Result": "/result", "Help": "/help", "Learn": "/learn", "For you": "/family",
+         "Clinician": "/clinician"}
+
+
 def go_to(page: Page, title: str) -> None:
-    """In-app navigation (same session): the top bar on wide screens, the side menu on phones."""
-    menu = page.get_by_test_id("stExpandSidebarButton")
-    if menu.is_visible():
-        menu.click()
-        link = page.get_by_test_id("stSidebarNavLink").filter(has_text=title)
-    else:
-        link = page.get_by_test_id("stTopNavLink").filter(has_text=title)
-    link.click()
+    """In-app navigation (same session): one tap on the labelled link row every page has."""
+    page.locator(".st-key-page_links").get_by_role("link", name=title, exact=True).click()
     server = re.match(r"https?://[^/]+", page.url).group(0)
-    arrive(page, server, "/" if title == "Start" else "/" + title.lower())
+    arrive(page, server, PATHS[title])
 
 
 SCROLL_SETTLED = """() => new Promise(resolve => {
@@ -211,7 +211,7 @@ def region_shown(page: Page, content: Content, key: str = "start_region") -> str
 
 
 CURRENT_ANSWERS = """() => [...document.querySelectorAll('[class*="st-key-answer_"]')]
-    .map(e => (e.className.match(/\\bst-key-answer_(\\S+)_(\\d+)\\b/) || []).slice(1))
+    .map(e => (e.className.match(/\\bst-key-answer_(\\S+)_(\\d+|dont_know)\\b/) || []).slice(1))
     .filter(m => m.length)"""
 
 
@@ -225,37 +225,59 @@ def current_question(page: Page, content: Content) -> Item:
     return matches[0]
 
 
-def answer(page: Page, item: Item, value: int) -> None:
-    """Click one answer and wait until the app has moved on (that answer's button is gone)."""
-    key = f"answer_{item.id}_{value}"
-    button(page, key).click()
-    page.wait_for_function(
-        "(cls) => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'"
-        " && !document.querySelector('.' + cls)",
-        arg=key_class(key),
-    )
+# Moved on: the answer's button is gone, and the next question (or the result page) is there.
+ANSWERED = ("(cls) => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'"
+            " && !document.querySelector('.' + cls)"
+            " && (!!document.querySelector('[class*=\"st-key-answer_\"]') || location.pathname.endsWith('/result'))")
 
 
-def no_red_flag_else(level: Callable[[Item], int]) -> Callable[[Item], int]:
-    """A chooser: 'no' to every red-flag question, `level(item)` (capped) everywhere else."""
-    def choose(item: Item) -> int:
-        wanted = 0 if item.red_flag else min(level(item), item.max_level)
-        return next(o.value for o in item.options if o.level == wanted)
+def answer(page: Page, item: Item, value: Any) -> int:
+    """Answer the question on screen and wait until the app has moved on (its buttons are gone):
+    one tap for a single answer, "Don't know" or "None of these"; for several answers (a list) a
+    tap on each, then Continue. Returns the number of taps."""
+    if isinstance(value, list) and not (len(value) == 1 and item.option(value[0]).exclusive):
+        for v in value:
+            button(page, f"answer_{item.id}_{v}").click()
+            page.locator(f".{key_class(f'answer_{item.id}_{v}')} button[kind='primary']").wait_for()
+        button(page, "nav_next").click()
+        taps = len(value) + 1
+    else:
+        button(page, f"answer_{item.id}_{value[0] if isinstance(value, list) else value}").click()
+        taps = 1
+    last = value[-1] if isinstance(value, list) else value
+    page.wait_for_function(ANSWERED, arg=key_class(f"answer_{item.id}_{last}"))
+    return taps
+
+
+def no_red_flag_else(level: Callable[[Item], int]) -> Callable[[Item], Any]:
+    """A chooser: no red flag anywhere ("None of these" / "No"), `level(item)` (capped) elsewhere;
+    a multiple-choice answer is a list."""
+    def choose(item: Item) -> Any:
+        safe = [o for o in item.options if not o.red_flag]
+        wanted = 0 if item.red_flags else level(item)
+        option = max((o for o in safe if o.level <= wanted), key=lambda o: o.level)
+        return [option.value] if item.multiple else option.value
     return choose
 
 
-def mixed_answers(item: Item) -> int:
+def mixed_answers(item: Item) -> Any:
     """Deterministic, varied answers (not all low, not all high), never a red flag."""
     return no_red_flag_else(lambda i: sum(map(ord, i.id)) % (i.max_level + 1))(item)
 
 
-def complete_check(page: Page, content: Content, choose: Callable[[Item], int] = mixed_answers,
-                   answers: dict[str, int] | None = None) -> dict[str, int]:
-    """From a question page, click an answer on every question until 'See my result' shows.
-    Returns every answer given (added to `answers` if passed), by item id."""
+def on_result(page: Page) -> bool:
+    return page.url.endswith("/result")
+
+
+def complete_check(page: Page, content: Content, choose: Callable[[Item], Any] = mixed_answers,
+                   answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """From a question page, answer every question until the result arrives (it comes by itself
+    after the last one). Returns every answer given (added to `answers` if passed), by item id."""
     answers = {} if answers is None else answers
     for _ in range(len(content.items) + 5):
-        if by_key(page, "see_result").count():
+        if on_result(page):
+            server = re.match(r"https?://[^/]+", page.url).group(0)
+            arrive(page, server, "/result")
             return answers
         item = current_question(page, content)
         value = choose(item)
@@ -298,7 +320,7 @@ class RecordedCheck:
         self.websockets: list[str] = []
         self.console: list[str] = []
         self.csp_violations: list[str] = []
-        self.answers: dict[str, int] = {}
+        self.answers: dict[str, Any] = {}
         self.region = ""
         self.page: Page | None = None
 
@@ -317,7 +339,6 @@ def recorded_check(browser: Browser, server: str, content: Content) -> Iterator[
     try:
         record.region = start_check(page, server, content, audience="self", prescribed=False)
         complete_check(page, content, answers=record.answers)
-        click_to(page, "see_result", server, "/result")
         record.csp_violations = page.evaluate("() => window.__cspViolations")
         record.page = page
         yield record
