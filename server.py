@@ -8,14 +8,21 @@ from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit import config, net_util
 
 from ketacheck import loader
 from ketacheck.web import pwa
 from ketacheck.web.compression import StaticGzipMiddleware
 from ketacheck.web.headers import SecurityHeadersMiddleware
 from ketacheck.web.html_shell import HtmlShellMiddleware
+from ketacheck.web.origin import OriginGuard
 
 HERE = Path(__file__).resolve().parent
+
+# Nothing in the server may ever call out. Streamlit looks up its public IP address (an HTTP
+# request to a third party) to print it at start-up and in its cross-origin check; OriginGuard
+# refuses cross-origin upgrades before that check runs, and this makes the lookup a no-op anyway.
+net_util.get_external_ip = lambda: None
 
 # Refuse to start on broken content (loader.ContentError lists every problem).
 content = loader.load()
@@ -23,6 +30,11 @@ content = loader.load()
 app = st.App(
     str(HERE / "app.py"),
     routes=pwa.routes(content),
-    # Outermost first: headers go on everything, including the rewritten HTML.
-    middleware=[Middleware(SecurityHeadersMiddleware), Middleware(StaticGzipMiddleware), Middleware(HtmlShellMiddleware)],
+    # Outermost first: headers go on everything (the guard's refusals and the rewritten HTML too).
+    middleware=[
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(OriginGuard, allowed_hosts=lambda: config.get_option("server.allowedHosts")),
+        Middleware(StaticGzipMiddleware),
+        Middleware(HtmlShellMiddleware),
+    ],
 )

@@ -8,6 +8,7 @@ both run the app the way `make run` does: `python serve.py`.
     ServerProcess(log_dir, app="benchmarks.bare.server:app")   # the bare one-question page
     ServerProcess(log_dir, streamlit_run="server.py")          # `streamlit run`, for comparison
     ServerProcess(log_dir, options={"runner.postScriptGC": "true"})  # any Streamlit config option
+    ServerProcess(log_dir, port=server.port).start()   # the same address again, after server.kill()
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(self, log_dir: Path, *, app: str = "server:app", streamlit_run: str | None = None,
-                 options: dict[str, str] | None = None, name: str = "server") -> None:
-        self.port = free_port()
+                 options: dict[str, str] | None = None, name: str = "server", port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         options = options or {}
         if streamlit_run:
@@ -79,6 +80,12 @@ class ServerProcess:
             text = path.read_text(errors="replace").strip() if path.exists() else ""
             parts.append(f"--- server {label} ---\n{text or '(empty)'}")
         return "\n".join(parts)
+
+    def kill(self) -> None:
+        """kill -9: the server dies mid-whatever, as in a crash (nothing is flushed or closed)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -72,13 +73,22 @@ def _also_answers(content: Content, item: Item, audience: str, prescribed: bool)
     return out
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Text for a terminal: control characters shown as \\x.. escapes, never obeyed (an answer
+    file's keys could hold sequences that clear the screen or retitle the terminal)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _load(directory: str | None, err: TextIO) -> Content | None:
     try:
         return loader.load(directory)
     except ContentError as exc:
         print(f"KetaCheck content is invalid ({len(exc.problems)} problem(s)):", file=err)
         for problem in exc.problems:
-            print(f"  {problem}", file=err)
+            print(f"  {safe(str(problem))}", file=err)
         return None
 
 
@@ -153,7 +163,7 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         sub_ = _submission(data, content) if args.command == "export" else submission.parse_text(data, content)
     except submission.InputError as exc:
         for problem in exc.problems:
-            print(problem, file=err)
+            print(safe(problem), file=err)
         return 2
     result = scoring.score(sub_, content)
     if args.command == "score":
@@ -185,7 +195,7 @@ def _submission(data: bytes, content: Content) -> submission.Submission:
 
 def _write(path: str, data: str | bytes, out: TextIO, err: TextIO) -> int:
     if path == "-":
-        out.write(data if isinstance(data, str) else data.decode("utf-8"))
+        out.write(safe(data if isinstance(data, str) else data.decode("utf-8")))
         return 0
     try:
         Path(path).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)

@@ -1273,6 +1273,16 @@ def _prescan(text: str) -> None:
             )
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
+
+
+def _key(key: Any) -> str:
+    """A key as a problem line names it: plain ids as they are, anything else quoted and cut short
+    (never raw: a key could hold terminal escape sequences or markup)."""
+    text = str(key)
+    return text if _PLAIN_KEY.fullmatch(text) else describe(text)
+
+
 def _check_numbers(data: Any) -> None:
     """Every number within +-MAX_NUMBER and finite; walked iteratively, one line per number."""
     problems: list[str] = []
@@ -1280,7 +1290,7 @@ def _check_numbers(data: Any) -> None:
     while stack:
         node, path = stack.pop()
         if isinstance(node, dict):
-            stack.extend((v, f"{path}.{str(k)[:40]}" if path else str(k)[:40]) for k, v in reversed(list(node.items())))
+            stack.extend((v, f"{path}.{_key(k)}" if path else _key(k)) for k, v in reversed(list(node.items())))
         elif isinstance(node, list):
             stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
         elif isinstance(node, bool):

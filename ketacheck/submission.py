@@ -17,10 +17,17 @@ MAX_INPUT_BYTES = 256 * 1024
 ALLOWED_KEYS = ("audience", "region", "prescribed", "sex", "answers", "schema_version")
 
 
+MAX_PROBLEMS_SHOWN = 20  # a file with 26,000 unknown keys gets 20 lines and a count, not 26,000 lines
+
+
 class InputError(Exception):
-    """The input cannot be scored; `problems` has one plain line per problem."""
+    """The input cannot be scored; `problems` has one plain line per problem, at most
+    MAX_PROBLEMS_SHOWN of them and then one line saying how many more there were."""
 
     def __init__(self, problems: list[str]):
+        if len(problems) > MAX_PROBLEMS_SHOWN + 1:
+            more = len(problems) - MAX_PROBLEMS_SHOWN
+            problems = [*problems[:MAX_PROBLEMS_SHOWN], f"... and {more:,} more problems"]
         self.problems = problems
         super().__init__("\n".join(problems))
 

@@ -57,8 +57,30 @@ class StaticGzipMiddleware:
         await _send(send, start, packed)
 
 
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding value allows gzip (RFC 9110 section 12.5.3): listed with a
+    quality above 0, or covered by `*`. "x-gzip" is another name, and q=0 means "not this"."""
+    qualities: dict[str, float] = {}
+    for part in header.split(","):
+        name, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name:
+            qualities[name.lower()] = q
+    if "gzip" in qualities:
+        return qualities["gzip"] > 0
+    return qualities.get("*", 0.0) > 0
+
+
 def _accepts_gzip(scope: Scope) -> bool:
-    return any(k.lower() == b"accept-encoding" and b"gzip" in v for k, v in scope["headers"])
+    values = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"accept-encoding"]
+    return accepts_gzip(", ".join(values))
 
 
 async def _send(send: Send, start: Message, body: bytes) -> None:

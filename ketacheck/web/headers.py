@@ -8,10 +8,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
+import logging
 import re
 from pathlib import Path
 
+from h11 import LocalProtocolError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger(__name__)
 
 
 def inline_script_hashes(index_html: str) -> list[str]:
@@ -75,11 +79,23 @@ class SecurityHeadersMiddleware:
             await _not_found(scope, receive, send, self.headers)
             return
 
+        answered = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal answered
+            if answered:
+                return
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in self.names]
                 message = {**message, "headers": kept + self.headers}
-            await send(message)
+            try:
+                await send(message)
+            except LocalProtocolError:
+                # The server has already answered this request itself (uvicorn replies 400 to a
+                # malformed body, such as a broken chunked POST, while the app is running): there is
+                # nothing left to send, and no reason for a 57-line traceback in the log.
+                answered = True
+                logger.info("dropped a response to a request the server had already refused (%s)", scope["path"][:80])
 
         await self.app(scope, receive, send_with_headers)
 

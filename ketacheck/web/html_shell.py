@@ -101,6 +101,8 @@ def _accepts_html(scope: Scope) -> bool:
 
 
 def _is_html(start: Message) -> bool:
+    """A whole HTML page: 200 only (a 206 Range reply is a slice whose Content-Range must still
+    match its bytes), not already encoded."""
     ctype = next((v for k, v in start.get("headers", []) if k.lower() == b"content-type"), b"")
     encoding = next((v for k, v in start.get("headers", []) if k.lower() == b"content-encoding"), b"")
-    return ctype.startswith(b"text/html") and not encoding
+    return start.get("status", 200) == 200 and ctype.startswith(b"text/html") and not encoding
