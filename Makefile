@@ -7,18 +7,31 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test bench validate clean chromium
+.PHONY: run test bench validate clean chromium lock
 
-# Re-install only when a requirements file changes (the stamp is older than it).
-$(VENV)/.runtime: requirements.txt
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
+PIP_TOOLS := pip-tools==7.6.2
+
+# What is installed is the lock: every package, direct or not, pinned with its hashes
+# (requirements*.txt say what we ask for; `make lock` resolves them). Re-install only when a lock
+# file changes (the stamp is older than it).
+$(VENV)/.runtime: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt
+$(VENV)/.dev: requirements.lock requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) -r requirements-dev.lock
 	touch $(VENV)/.runtime $@
+
+# Resolve requirements*.txt again into the hashed lock files (after changing a pin).
+lock:
+	test -x .venv-lock/bin/pip-compile || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet $(PIP_TOOLS); }
+	.venv-lock/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --quiet --output-file requirements.lock requirements.txt
+	.venv-lock/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --quiet --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
@@ -45,4 +58,4 @@ validate: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-lock .pytest_cache .hypothesis
