@@ -1,10 +1,13 @@
 """Clinician summary for intake: this session's answers, or a file the person brought."""
 
+import re
+
 import streamlit as st
 
 from ketacheck import scoring
 from ketacheck.ui import chrome
 from ketacheck.ui import state as app_state
+from ketacheck.ui import tab_copy
 from ketacheck.ui import views
 
 content, state, result = chrome.begin()
@@ -15,12 +18,16 @@ if state["audience"] != "intake":
 
 st.title("Clinician summary", anchor=False)
 st.caption("Pre-screen only; not a diagnosis. Answers were given by the person in the first person.")
-upload = st.file_uploader("Read a KetaCheck file the person brought (JSON or FHIR)", type=["json"], key="import_file")
+# Any type, so every file the person picks reaches the guarded reader and is refused there with a
+# reason (with a type filter Streamlit ignored a PNG silently and the last file's summary stayed).
+upload = st.file_uploader("Read a KetaCheck file the person brought (JSON or FHIR)", key="import_file")
 if upload is not None:
     sub = views.read_import(upload.getvalue(), content)
     if sub is not None:
-        st.info("Showing the file, not this session.")
-        views.clinician_summary(sub, scoring.score(sub, content), content)
+        with st.container(key="imported"):  # /pwa.js hides it if the uploader refuses a newer file
+            name = re.sub(r"[^\w. -]", "_", upload.name)[:80]  # a file name is not markdown
+            st.info(f"Showing the file '{name}', not this session.")
+            views.clinician_summary(sub, scoring.score(sub, content), content)
 elif state["answers"]:
     views.clinician_summary(app_state.submission(state, content), result, content)
 else:
@@ -29,5 +36,6 @@ else:
 if st.button("Finish and clear", type="primary", width="stretch", key="finish_clear",
              help="Wipes this session so the next person cannot see anything of it."):
     app_state.clear()
+    st.session_state[tab_copy.FORGET] = True  # and the copy kept in this browser tab
     st.switch_page("pages/start.py")
 chrome.end()

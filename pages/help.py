@@ -17,4 +17,20 @@ if audience == "other" and st.button("How to talk with them, and support for you
     st.switch_page("pages/family.py")
 views.help_lists(result, content)
 views.education(content, content.tiers.help[result.tier].sections, audience)
+with st.expander("What your browser keeps, and how to remove it"):
+    st.markdown(
+        "KetaCheck stores nothing about you on its server. While you use it, **this browser tab** keeps "
+        "a copy of your answers, so a lost connection or a reload does not lose them; closing the tab, "
+        "*Clear my answers*, *Finish and clear* or *Leave this site quickly* removes it."
+    )
+    st.markdown(
+        "*Leave this site quickly* also removes everything else KetaCheck's pages keep in this browser "
+        "(stored settings, cookies and the offline copy), and leaves no KetaCheck page that the Back "
+        "button can return to."
+    )
+    st.markdown(
+        "What no website can remove is your browser's **history**: it keeps this site's address (not "
+        "your answers). To remove it, open your browser's history, find this site and delete it; or "
+        "use a private (incognito) window next time, which keeps no history at all."
+    )
 chrome.end()

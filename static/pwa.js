@@ -10,20 +10,50 @@
     });
   }
 
-  var leaving = false;
-  function leave() {
-    leaving = true;
-    // Hide the page at once (slow connections), then replace it so Back does not return here.
-    document.documentElement.style.visibility = "hidden";
+  // Moving between KetaCheck's pages replaces the history entry instead of adding one, so the
+  // whole visit is a single entry, and leaving (which replaces that entry too) leaves nothing in
+  // this tab's history that Back can reach. (The check has its own Back button.)
+  var replaceState = window.history.replaceState.bind(window.history);
+  window.history.pushState = function (state, title, url) { replaceState(state, title, url); };
+
+  var leaving = false;  // set once: a second Shift press or click changes nothing
+  function forget() {
+    // Everything this origin keeps in the browser: the tab's copy of the check, Streamlit's
+    // per-page theme keys (which name the pages visited), the cookies scripts can see.
     try { window.sessionStorage.clear(); } catch (e) { /* storage may be blocked */ }
-    window.location.replace(EXIT_URL);
+    try { window.localStorage.clear(); } catch (e) { /* likewise */ }
+    document.cookie.split(";").forEach(function (cookie) {
+      var name = cookie.split("=")[0].trim();
+      if (name) { document.cookie = name + "=; Max-Age=0; path=/; SameSite=Strict"; }
+    });
+    // And the offline copies the service worker keeps (their names are the app's pages).
+    var done = [];
+    if (window.caches) {
+      done.push(window.caches.keys().then(function (names) {
+        return Promise.all(names.map(function (name) { return window.caches.delete(name); }));
+      }));
+    }
+    if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
+      done.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (r) { return r.unregister(); }));
+      }));
+    }
+    return Promise.all(done).catch(function () {});
+  }
+  function leave() {
+    if (leaving) { return; }
+    leaving = true;
+    // Hide the page at once (slow connections), forget what the browser holds, then replace the
+    // page so Back does not return here (at most 400 ms even if the clearing hangs).
+    document.documentElement.style.visibility = "hidden";
+    var go = function () { window.location.replace(EXIT_URL); };
+    Promise.race([forget(), new Promise(function (resolve) { window.setTimeout(resolve, 400); })]).then(go, go);
   }
 
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (target && target.closest && target.closest(".st-key-quick_exit")) {
       // Let Streamlit send the click first: its handler clears the answers on the server.
-      leaving = true;
       document.documentElement.style.visibility = "hidden";
       window.setTimeout(leave, 60);
     }
@@ -116,13 +146,25 @@
   var panelShownAt = 0;
   var lastQuestion = null;
   var pending = false;
+  // A file the uploader refuses in the browser (over server.maxUploadSize) never reaches the app,
+  // so the summary of the file before it would stay on screen under the new file's name: hide it.
+  function hideStaleImport() {
+    var uploader = document.querySelector(".st-key-import_file");
+    var summary = document.querySelector(".st-key-imported");
+    if (uploader && summary && /or smaller\.|are not allowed\./.test(uploader.textContent)) {
+      summary.style.display = "none";
+    }
+  }
+
   function onChange() {
     pending = false;
     enhanceAnswers();
+    hideStaleImport();
     var panel = document.querySelector(".st-key-emergency_panel");
     if (panel && !hadPanel) {
       hadPanel = true;
       panelShownAt = Date.now();
+      settleUntil = 0;
       bringIntoView(panel);
       var alarm = panel.querySelector("h1, h2, h3");
       if (alarm) { focusHeading(alarm); }
@@ -140,23 +182,92 @@
       // too (without taking focus from where the page put it).
       if (Date.now() - panelShownAt > 3000) {
         bringIntoView(block);
+        settleUntil = Date.now() + 1500;
         if (moved) { focusHeading(question); }
       }
     } else if (!text) {
       lastQuestion = null;
+    } else if (block && Date.now() < settleUntil
+               && Math.abs(block.getBoundingClientRect().top - stickyBottom() - 8) > 4) {
+      // The previous page's elements leave after the new ones arrive, moving the question up
+      // or down after it was placed: place it again while the page settles.
+      bringIntoView(block);
     }
   }
+  // Until the person scrolls themselves: then the page is theirs.
+  var settleUntil = 0;
+  ["wheel", "touchstart", "keydown"].forEach(function (name) {
+    window.addEventListener(name, function () { settleUntil = 0; }, { passive: true, capture: true });
+  });
   new MutationObserver(function () {
     if (!pending) { pending = true; window.requestAnimationFrame(onChange); }
   }).observe(document.documentElement, { childList: true, subtree: true, attributes: true,
                                          attributeFilter: ["data-testid"] });
 
-  // A reload (or pull-to-refresh) starts a new session, and answers live only in the old one:
-  // warn first. "Clear my answers" is drawn only while there are answers to lose.
-  window.addEventListener("beforeunload", function (event) {
-    if (leaving || !document.querySelector(".st-key-clear_answers")) { return; }
-    event.preventDefault();
-    event.returnValue = "";
+  // When the server cannot be reached (a restart, a crash, a lost network), Streamlit greys out
+  // every control (the quick exit too) and opens a "Connection error" dialog that traps focus.
+  // Instead: a banner of our own, outside the app's DOM, with what is happening, the crisis numbers
+  // already on the page, the offline help card, and a quick exit that still works. The answers are
+  // in this tab (ketacheck/ui/tab_copy.py) and come back with the connection.
+  var banner = null;
+  function connection() {
+    var app = document.querySelector('[data-testid="stApp"]');
+    return app ? app.getAttribute("data-test-connection-state") : null;
+  }
+  function showBanner() {
+    if (banner) { return; }
+    banner = document.createElement("div");
+    banner.className = "kc-offline";
+    banner.setAttribute("role", "alert");
+    var title = document.createElement("p");
+    title.className = "kc-offline-title";
+    title.textContent = "Connection lost: trying to reconnect.";
+    var kept = document.createElement("p");
+    kept.textContent = "Your answers are kept in this tab and come back when the connection does.";
+    banner.appendChild(title);
+    banner.appendChild(kept);
+    var numbers = document.createElement("p");
+    Array.prototype.forEach.call(document.querySelectorAll('[data-testid="stMain"] a[href^="tel:"]'), function (a) {
+      if (numbers.querySelector('a[href="' + a.getAttribute("href") + '"]')) { return; }
+      var link = document.createElement("a");
+      link.href = a.getAttribute("href");
+      link.textContent = "Call " + a.textContent.trim();
+      numbers.appendChild(link);
+    });
+    var card = document.createElement("a");
+    card.href = "/offline.html";
+    card.textContent = "Emergency and crisis numbers (works offline)";
+    numbers.appendChild(card);
+    banner.appendChild(numbers);
+    var exit = document.createElement("button");
+    exit.type = "button";
+    exit.className = "kc-offline-exit";
+    exit.textContent = "Leave this site quickly";
+    exit.addEventListener("click", leave);
+    banner.appendChild(exit);
+    document.body.appendChild(banner);
+  }
+  function hideBanner() {
+    if (banner) { banner.remove(); banner = null; }
+  }
+  function dismissConnectionDialog() {
+    Array.prototype.forEach.call(document.querySelectorAll('[role="dialog"]'), function (dialog) {
+      if (dialog.textContent.indexOf("Connection error") === -1) { return; }
+      var close = dialog.querySelector('button[aria-label="Close"]');
+      if (close) { close.click(); }
+    });
+  }
+  function watchConnection() {
+    var state = connection();
+    if (state === "PINGING_SERVER" || state === "DISCONNECTED_FOREVER") {
+      showBanner();
+      dismissConnectionDialog();
+    } else if (state === "CONNECTED") {
+      hideBanner();
+    }
+  }
+  new MutationObserver(watchConnection).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["data-test-connection-state"],
   });
 
   var presses = 0;

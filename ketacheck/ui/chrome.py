@@ -12,6 +12,7 @@ from ketacheck.loader import Content
 from ketacheck.model import Resource
 from ketacheck.scoring import RedFlagHit, Result
 from ketacheck.ui import state as app_state
+from ketacheck.ui import tab_copy
 from ketacheck.web.pwa import QUICK_EXIT_URL
 
 LEAVING = "_leaving"
@@ -59,11 +60,15 @@ def begin() -> tuple[Content, dict[str, Any], Result]:
     """Top of every page: quick exit, crisis line, page links and, once a red flag is answered, help.
 
     Each page calls this itself (rather than the entry script drawing it) so the safety chrome is
-    part of the page wherever it is reached from.
+    part of the page wherever it is reached from. It also keeps the check's copy in the tab (and
+    takes it back after a server restart).
     """
     content = loader.load()
     state = app_state.get(content)
     header(content, state)
+    tab_copy.keep(state, content)
+    if tab_copy.said_restored():
+        st.success("We reconnected; your answers are still here.", icon=":material/restore:")
     # Scored once per run; pages use this result rather than scoring again.
     result = app_state.result(state, content)
     emergency_panel(result)
@@ -77,6 +82,7 @@ def _quick_exit() -> None:
 
 def _clear_answers() -> None:
     app_state.clear()
+    st.session_state[tab_copy.FORGET] = True  # the copy in the tab goes too
     st.toast("Your answers are cleared.")
 
 

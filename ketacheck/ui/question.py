@@ -16,6 +16,7 @@ from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, Item
 from ketacheck.ui import chrome
 from ketacheck.ui import state as app_state
+from ketacheck.ui import tab_copy
 
 # Set by an answer that adds or takes away a red flag: the emergency panel sits above the
 # question, outside its fragment, so the whole page must run again.
@@ -110,7 +111,9 @@ def screen(state: dict[str, Any], content: Content) -> None:
         if item and content.module_of[item.id] == "core" and state["answers"] and not app_state.core_done(state, content):
             if st.button("Stop here and see my result so far", type="tertiary", key="result_so_far"):
                 st.switch_page("pages/result.py")
-    chrome.clear_button()  # here, not in the page footer: an answer reruns only this fragment
+    # Here, not in the page's chrome: an answer reruns only this fragment.
+    chrome.clear_button()
+    tab_copy.update(state)
 
 
 def end(state: dict[str, Any], content: Content) -> None:

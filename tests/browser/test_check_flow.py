@@ -1,7 +1,7 @@
 """The check v2 flow as a person meets it in Chromium: the core, then the first result, for every
 audience on a phone and on a desktop, in few taps, with the progress line in view after every
 answer; a result after two answers that says what is missing; "Don't know" for a loved one; a
-module after the first result; and a warning before a reload throws answers away."""
+module after the first result. (A reload keeps the answers: tests/browser/test_resilience.py.)"""
 
 from __future__ import annotations
 
@@ -189,24 +189,3 @@ def test_the_chosen_answer_shows_in_forced_colours(browser: Browser, server: str
         assert all(style == "none" for checked, style in styles if checked == "false")
     finally:
         context.close()
-
-
-# ------------------------------------------------------------------ a reload does not silently lose answers
-
-
-def test_a_reload_with_answers_asks_first_and_nothing_is_lost_if_the_person_stays(
-        page: Page, server: str, content: Content):
-    start_check(page, server, content, audience="self")
-    answer(page, current_question(page, content), [0])
-    dialogs: list[str] = []
-
-    def stay(dialog) -> None:
-        dialogs.append(dialog.type)
-        dialog.dismiss()  # "Stay on this page"
-
-    page.on("dialog", stay)
-    page.evaluate("() => setTimeout(() => location.reload(), 0)")
-    page.wait_for_timeout(1000)
-    assert dialogs == ["beforeunload"]
-    assert current_question(page, content).id == "esc.frequency"  # still here, answers kept
-    assert "question 2 of 15" in page.get_by_test_id("stProgress").inner_text()
