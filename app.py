@@ -9,7 +9,9 @@ from ketacheck.ui import state as app_state
 
 PAGES_KEY = "_pages"
 
-st.set_page_config(page_title="KetaCheck", page_icon="🧭", layout="centered")
+# No page_title here: each st.Page's title names the browser tab ("Help — KetaCheck"); /assist.js
+# names the question pages ("Core check: question 3 of 15 — KetaCheck").
+st.set_page_config(page_icon="🧭", layout="centered")
 
 try:
     content = loader.load()
@@ -24,13 +26,13 @@ app_state.get(content)
 
 def make_pages() -> list[st.Page]:
     return [
-        st.Page("pages/start.py", title="Start", default=True),
-        st.Page("pages/check.py", title="Check"),
-        st.Page("pages/result.py", title="Result"),
-        st.Page("pages/help.py", title="Help"),
-        st.Page("pages/family.py", title="For you"),
-        st.Page("pages/learn.py", title="Learn"),
-        st.Page("pages/clinician.py", title="Clinician"),
+        st.Page("pages/start.py", title="Start — KetaCheck", default=True),
+        st.Page("pages/check.py", title="Check — KetaCheck"),
+        st.Page("pages/result.py", title="Result — KetaCheck"),
+        st.Page("pages/help.py", title="Help — KetaCheck"),
+        st.Page("pages/family.py", title="For you — KetaCheck"),
+        st.Page("pages/learn.py", title="Learn — KetaCheck"),
+        st.Page("pages/clinician.py", title="Clinician — KetaCheck"),
     ]
 
 

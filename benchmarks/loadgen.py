@@ -311,8 +311,9 @@ class StreamlitSession:
 
     @property
     def page_name(self) -> str:
+        """The page's own name: its st.Page title without the app's ("Check — KetaCheck" -> "Check")."""
         page = self.pages.get(self.page_script_hash)
-        return page.page_name if page is not None else "?"
+        return page.page_name.split(" — ")[0] if page is not None else "?"
 
     def widgets(self, kind: str) -> dict[str, Any]:
         """Widgets of one element type on the current page, by user key."""

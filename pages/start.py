@@ -11,8 +11,9 @@ st.title("KetaCheck", anchor=False)
 st.markdown(
     "A private check on ketamine use: yours, someone you care about, or a clinic intake. "
     "One question at a time, then a first result with what to do next. **It is not a diagnosis**, and "
-    "**nothing you answer is stored**: answers stay in this browser session's memory and are gone within "
-    "two minutes of closing the page, or at once with *Leave this site quickly* or *Clear my answers*."
+    "**nothing you answer is stored on the server**: answers stay in this session's memory and in this "
+    "browser tab (so a lost connection loses nothing). Closing the tab removes them (the server forgets "
+    "within two minutes); *Leave this site quickly* or *Clear my answers* removes them at once."
 )
 
 pickers.audience(state, content)

@@ -59,95 +59,9 @@
     }
   }, true);
 
-  // The sticky part of the page (Streamlit's header and the quick exit): whatever we bring into
-  // view must land below it, not under it.
-  function stickyBottom() {
-    var exit = document.querySelector(".st-key-quick_exit");
-    return exit ? Math.max(0, exit.getBoundingClientRect().bottom) : 0;
-  }
-  // Streamlit scrolls an inner container, not the window: move the element's own scroller.
-  function scroller(element) {
-    for (var node = element.parentElement; node; node = node.parentElement) {
-      var style = window.getComputedStyle(node);
-      if (/(auto|scroll)/.test(style.overflowY) && node.scrollHeight > node.clientHeight) { return node; }
-    }
-    return document.scrollingElement || document.documentElement;
-  }
-  function bringIntoView(element) {
-    var box = scroller(element);
-    var shift = element.getBoundingClientRect().top - stickyBottom() - 8;
-    box.scrollTop = Math.max(0, box.scrollTop + shift);
-  }
-  function focusHeading(heading) {
-    heading.setAttribute("tabindex", "-1");
-    heading.focus({ preventScroll: true });
-  }
-
-  // Answers are buttons (one tap answers); give each group the semantics of what it is: a named
-  // radiogroup of radios, or a group of checkboxes, with the chosen ones checked and arrow keys
-  // between them. The chosen state comes from Streamlit's primary button style.
-  function enhanceAnswers() {
-    var groups = document.querySelectorAll('[class*="st-key-answers_one"], [class*="st-key-answers_many"]');
-    var question = document.querySelector(".st-key-question h1");
-    if (question && !question.id) { question.id = "kc-question"; }
-    Array.prototype.forEach.call(groups, function (group) {
-      var many = group.className.indexOf("st-key-answers_many") !== -1;
-      group.setAttribute("role", many ? "group" : "radiogroup");
-      // A start-page choice is named by the heading above it (a caption may sit in between).
-      var heading = null;
-      var start = group;
-      for (var up = 0; up < 3 && start && !start.previousElementSibling; up++) { start = start.parentElement; }
-      for (var node = start && start.previousElementSibling; node && !heading; node = node.previousElementSibling) {
-        heading = node.querySelector("h1, h2");
-      }
-      var label = group.className.indexOf("st-key-answers_one_") !== -1 && heading ? heading : question;
-      if (label) {
-        if (!label.id) { label.id = "kc-label-" + Math.random().toString(36).slice(2); }
-        group.setAttribute("aria-labelledby", label.id);
-      }
-      var buttons = group.querySelectorAll("button");
-      var checkedIndex = -1;
-      Array.prototype.forEach.call(buttons, function (button, index) {
-        var checked = button.getAttribute("data-testid") === "stBaseButton-primary";
-        button.setAttribute("role", many ? "checkbox" : "radio");
-        if (button.getAttribute("aria-checked") !== String(checked)) {
-          button.setAttribute("aria-checked", String(checked));
-        }
-        if (checked && checkedIndex === -1) { checkedIndex = index; }
-      });
-      if (!many) {  // one tab stop for a radiogroup: the chosen answer, or the first
-        Array.prototype.forEach.call(buttons, function (button, index) {
-          var stop = index === (checkedIndex === -1 ? 0 : checkedIndex) ? "0" : "-1";
-          if (button.getAttribute("tabindex") !== stop) { button.setAttribute("tabindex", stop); }
-        });
-      }
-    });
-  }
-  document.addEventListener("keydown", function (event) {
-    var button = event.target && event.target.closest && event.target.closest('[role="radio"], [role="checkbox"]');
-    var group = button && button.closest('[role="radiogroup"], [role="group"]');
-    if (!group) { return; }
-    var keys = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, Home: "first", End: "last" };
-    if (!(event.key in keys)) { return; }
-    var buttons = Array.prototype.slice.call(group.querySelectorAll('[role="radio"], [role="checkbox"]'));
-    var index = buttons.indexOf(button);
-    var move = keys[event.key];
-    var next = move === "first" ? 0 : move === "last" ? buttons.length - 1 : (index + move + buttons.length) % buttons.length;
-    event.preventDefault();
-    // Arrows move focus; Space or Enter chooses (choosing a single answer moves on to the next question).
-    buttons[next].focus();
-  });
-
-  // Streamlit keeps the scroll position across reruns. Two things must come into view anyway:
-  // the emergency panel the moment a red flag is answered (it is drawn at the top of the page), and
-  // the next question after an answer (its progress line and any section intro included), with
-  // focus on the question so keyboard and screen-reader users follow.
-  var hadPanel = false;
-  var panelShownAt = 0;
-  var lastQuestion = null;
-  var pending = false;
   // A file the uploader refuses in the browser (over server.maxUploadSize) never reaches the app,
   // so the summary of the file before it would stay on screen under the new file's name: hide it.
+  // (Keyboard, screen-reader and focus behaviour is in /assist.js.)
   function hideStaleImport() {
     var uploader = document.querySelector(".st-key-import_file");
     var summary = document.querySelector(".st-key-imported");
@@ -155,54 +69,7 @@
       summary.style.display = "none";
     }
   }
-
-  function onChange() {
-    pending = false;
-    enhanceAnswers();
-    hideStaleImport();
-    var panel = document.querySelector(".st-key-emergency_panel");
-    if (panel && !hadPanel) {
-      hadPanel = true;
-      panelShownAt = Date.now();
-      settleUntil = 0;
-      bringIntoView(panel);
-      var alarm = panel.querySelector("h1, h2, h3");
-      if (alarm) { focusHeading(alarm); }
-      return;
-    }
-    hadPanel = !!panel;
-    var block = document.querySelector(".st-key-question");
-    var question = block && block.querySelector("h1");
-    var text = question ? question.textContent : null;
-    if (text && text !== lastQuestion) {
-      var moved = lastQuestion !== null;
-      lastQuestion = text;
-      // Right after the panel appears, the panel stays in view (the next question is below it).
-      // Arriving from another page keeps that page's scroll, so the first question comes into view
-      // too (without taking focus from where the page put it).
-      if (Date.now() - panelShownAt > 3000) {
-        bringIntoView(block);
-        settleUntil = Date.now() + 1500;
-        if (moved) { focusHeading(question); }
-      }
-    } else if (!text) {
-      lastQuestion = null;
-    } else if (block && Date.now() < settleUntil
-               && Math.abs(block.getBoundingClientRect().top - stickyBottom() - 8) > 4) {
-      // The previous page's elements leave after the new ones arrive, moving the question up
-      // or down after it was placed: place it again while the page settles.
-      bringIntoView(block);
-    }
-  }
-  // Until the person scrolls themselves: then the page is theirs.
-  var settleUntil = 0;
-  ["wheel", "touchstart", "keydown"].forEach(function (name) {
-    window.addEventListener(name, function () { settleUntil = 0; }, { passive: true, capture: true });
-  });
-  new MutationObserver(function () {
-    if (!pending) { pending = true; window.requestAnimationFrame(onChange); }
-  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true,
-                                         attributeFilter: ["data-testid"] });
+  new MutationObserver(hideStaleImport).observe(document.documentElement, { childList: true, subtree: true });
 
   // When the server cannot be reached (a restart, a crash, a lost network), Streamlit greys out
   // every control (the quick exit too) and opens a "Connection error" dialog that traps focus.

@@ -20,7 +20,7 @@ def test_shell_rewrite_adds_pwa_tags_name_and_crisis_link():
     html = html_shell.rewrite(INDEX)
     assert '<html lang="en">' in html and "<title>KetaCheck</title>" in html
     for tag in ('rel="manifest" href="/app.webmanifest"', 'name="theme-color"', 'rel="apple-touch-icon"',
-                'name="description"', 'src="/pwa.js"'):
+                'name="description"', 'src="/pwa.js"', 'src="/assist.js"'):
         assert tag in html, tag
     root = html[html.index('<div id="root">'):]
     assert "KetaCheck" in root[:400] and 'href="/offline.html"' in root[:400]

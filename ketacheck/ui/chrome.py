@@ -18,7 +18,8 @@ from ketacheck.web.pwa import QUICK_EXIT_URL
 LEAVING = "_leaving"
 
 # Touch targets of at least 44-48 px, 16 px inputs (no iOS zoom), a red quick exit, and answers
-# whose chosen state shows by more than colour (a mark /pwa.js puts in place, and forced colours).
+# whose chosen state shows by more than colour (a mark /assist.js puts in place, and forced colours),
+# focus that shows and never hides under the sticky bar.
 CSS = """
 <style>
 .stButton button, .stLinkButton a, .stDownloadButton button { min-height: 48px; font-size: 1rem; }
@@ -41,7 +42,7 @@ input, select, textarea { font-size: 16px !important; }
 /* Page links: a labelled row, one tap each, 44 px tall. */
 .st-key-page_links [data-testid="stPageLink-NavLink"] { min-height: 44px; padding: 0 0.4rem; align-items: center; }
 .st-key-page_links [data-testid="stPageLink-NavLink"] p { font-size: 1rem; }
-/* Answers: the chosen one carries a mark as well as the fill (set from aria-checked by /pwa.js). */
+/* Answers: the chosen one carries a mark as well as the fill (set from aria-checked by /assist.js). */
 [class*="st-key-answers_"] button { justify-content: flex-start; text-align: left; }
 [class*="st-key-answers_"] button > div { flex: 1; justify-content: flex-start; }
 [class*="st-key-answers_"] button p { text-align: left; }
@@ -52,6 +53,28 @@ input, select, textarea { font-size: 16px !important; }
 @media (forced-colors: active) {
   [class*="st-key-answers_"] button[aria-checked="true"] { outline: 4px solid Highlight; outline-offset: -4px; }
 }
+/* Focus: a 3 px dark outline outside every control, 15:1 on white. Streamlit's own ring is a
+   half-transparent shadow (2.3:1) that forced colours remove; an outline survives them. */
+[data-testid="stApp"] :is(button, a, input, select, textarea, summary, [tabindex="0"]):focus-visible {
+  outline: 3px solid #1B2631 !important; outline-offset: 2px !important; box-shadow: none !important; }
+/* Streamlit's "Skip to main content" skips nothing here: the quick exit comes first, and arriving
+   at a page moves focus to its heading (/assist.js). */
+[data-testid="stSkipToContent"] { display: none !important; }
+/* A focused control never sits under the sticky quick exit (WCAG 2.4.11). */
+html, [data-testid="stAppViewContainer"], [data-testid="stMain"] { scroll-padding-top: 68px; scroll-padding-bottom: 8px; }
+/* Short screens (a phone on its side, 400% zoom): a slimmer sticky bar. */
+@media (max-height: 480px) {
+  .st-key-quick_exit { padding: 0; }
+  .st-key-quick_exit button { min-height: 44px; }
+  html, [data-testid="stAppViewContainer"], [data-testid="stMain"] { scroll-padding-top: 52px; }
+}
+/* The crisis line's phone numbers: a 44 px tap area each that does not move the words around them,
+   on lines tall enough that the areas of two lines never overlap. */
+.st-key-crisis_line p { line-height: 46px; margin: 0; }
+.st-key-crisis_line a[href^="tel:"] { display: inline-block; line-height: 22px; padding: 12px 11px; margin: -12px -11px;
+  position: relative; z-index: 1; }
+/* The file uploader's remove and add buttons (14 and 20 px in Streamlit). */
+[data-testid="stFileUploader"] button { min-width: 44px; min-height: 44px; }
 </style>
 """
 
@@ -68,7 +91,8 @@ def begin() -> tuple[Content, dict[str, Any], Result]:
     header(content, state)
     tab_copy.keep(state, content)
     if tab_copy.said_restored():
-        st.success("We reconnected; your answers are still here.", icon=":material/restore:")
+        with st.container(key="announce_restored"):  # read out by /assist.js
+            st.success("We reconnected; your answers are still here.", icon=":material/restore:")
     # Scored once per run; pages use this result rather than scoring again.
     result = app_state.result(state, content)
     emergency_panel(result)
@@ -109,7 +133,8 @@ def header(content: Content, state: dict[str, Any]) -> None:
         reach = crisis.phone or (crisis.sms.number if crisis.sms else None)
         how = f" **[{reach}]({referral.tel_link(reach)})**" if crisis.phone else f" {reach}" if reach else ""
         parts.append(f"To talk now: {crisis.name}{how}.")
-    st.caption(" ".join(parts))
+    with st.container(key="crisis_line"):
+        st.caption(" ".join(parts))
     page_links(state)
 
 
@@ -134,8 +159,8 @@ def leave() -> None:
 
 
 def clear_button() -> None:
-    """Only with answers to clear; /pwa.js also reads it as "answers would be lost on a reload", so
-    wherever answers change (the question fragment) it must be drawn there."""
+    """Only with answers to clear, so wherever answers change (the question fragment) it must be
+    drawn there."""
     state = st.session_state.get(app_state.KEY)
     if state and state["answers"]:
         st.button("Clear my answers", key="clear_answers", on_click=_clear_answers)
@@ -146,8 +171,9 @@ def end(clear: bool = True) -> None:
     if clear:
         clear_button()
     st.caption(
-        "Private: your answers live only in this session's memory and are gone within two minutes of "
-        "closing the page (at once with Clear or Leave). Nothing is written down, logged or sent anywhere. "
+        "Private: your answers live only in this session's memory and in this browser tab. Closing the "
+        "tab removes them (the server forgets within two minutes); Clear or Leave removes them at once. "
+        "Nothing is written down on the server, logged or sent anywhere. "
         "KetaCheck is not a diagnosis."
     )
 

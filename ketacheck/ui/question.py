@@ -2,7 +2,7 @@
 (radios for one answer, checkboxes for several), and Back / Next.
 
 Answers are full-width buttons, so one tap answers and moves on (the core check in about 18 taps).
-`/pwa.js` gives the group its roles: a named radiogroup or group, each answer a radio or checkbox
+`/assist.js` gives the group its roles: a named radiogroup or group, each answer a radio or checkbox
 with its checked state, arrow keys between answers (`.st-key-answers_one`, `.st-key-answers_many`).
 """
 

@@ -164,9 +164,12 @@ def instruments(result: scoring.Result, content: Content) -> None:
 def chart_section(result: scoring.Result, content: Content) -> None:
     st.header("The answers in pictures", anchor=False)
     for chart in charts.all_charts(result, content):
-        st.markdown(f"**{chart.title}**")
-        st.plotly_chart(chart.figure, config={"displayModeBar": False, "responsive": True}, key=f"chart_{chart.id}")
-        st.caption(chart.text)
+        # One figure: /assist.js names the drawing by the title and describes it with the text.
+        with st.container(key=f"figure_{chart.id}"):
+            st.markdown(f"**{chart.title}**")
+            st.plotly_chart(chart.figure, config={"displayModeBar": False, "responsive": True},
+                            key=f"chart_{chart.id}")
+            st.caption(chart.text)
 
 
 # ---------------------------------------------------------------- help

@@ -31,6 +31,7 @@ HEAD_TAGS = f"""
     <meta name="apple-mobile-web-app-title" content="{NAME}" />
     <link rel="stylesheet" href="/kc.css" />
     <script src="/pwa.js" defer></script>
+    <script src="/assist.js" defer></script>
 """
 
 # Inside #root, so React replaces it when the app renders; until then it is what people see.

@@ -1,5 +1,5 @@
-"""PWA routes: the web app manifest, service worker, its helper script, the offline help card,
-icons and robots.txt. Everything is read or rendered once, at server start."""
+"""PWA routes: the web app manifest, service worker, its helper scripts (/pwa.js, /assist.js), the
+offline help card, icons and robots.txt. Everything is read or rendered once, at server start."""
 
 from __future__ import annotations
 
@@ -54,11 +54,12 @@ def manifest() -> dict:
 def routes(content: Content) -> list[Route]:
     offline = offline_page.render(content).encode("utf-8")
     pwa_js = (STATIC / "pwa.js").read_text(encoding="utf-8").replace("__QUICK_EXIT_URL__", QUICK_EXIT_URL)
+    assist_js = (STATIC / "assist.js").read_bytes()
     css = (STATIC / "kc.css").read_bytes()
     icons = {name: (STATIC / "icons" / name).read_bytes() for name in ICONS}
     manifest_json = json.dumps(manifest(), indent=2).encode("utf-8")
     # The worker's version changes whenever anything it caches changes, so old caches are dropped.
-    version = hashlib.sha256(b"".join([offline, pwa_js.encode(), css, manifest_json, *icons.values()])).hexdigest()[:12]
+    version = hashlib.sha256(b"".join([offline, pwa_js.encode(), assist_js, css, manifest_json, *icons.values()])).hexdigest()[:12]
     sw_js = (STATIC / "sw.js").read_text(encoding="utf-8").replace("__VERSION__", version)
 
     def fixed(body: bytes | str, media_type: str, headers: dict[str, str] | None = None):
@@ -77,6 +78,7 @@ def routes(content: Content) -> list[Route]:
         Route("/app.webmanifest", fixed(manifest_json, "application/manifest+json")),
         Route("/sw.js", fixed(sw_js, "text/javascript", {"cache-control": "no-cache", "service-worker-allowed": "/"})),
         Route("/pwa.js", fixed(pwa_js, "text/javascript")),
+        Route("/assist.js", fixed(assist_js, "text/javascript")),
         Route("/kc.css", fixed(css, "text/css")),
         Route("/offline.html", fixed(offline, "text/html; charset=utf-8")),
         Route("/robots.txt", fixed(ROBOTS, "text/plain; charset=utf-8")),

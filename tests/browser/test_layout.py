@@ -93,6 +93,25 @@ def test_every_page_link_is_labelled_one_tap_and_44_px(page: Page, server: str, 
     assert page.get_by_test_id("stExpandSidebarButton").count() == 0  # no menu button at all
 
 
+BOXES = """(selector) => [...document.querySelectorAll(selector)].filter(e => e.checkVisibility())
+  .map(e => { const r = e.getBoundingClientRect(), name = e.getAttribute('aria-label') || e.textContent.trim();
+              return [name, Math.round(r.width), Math.round(r.height)]; })"""
+
+
+def test_crisis_numbers_and_the_file_pickers_buttons_are_44_px(page: Page, server: str, content: Content):
+    start_check(page, server, content, audience="intake", region="UK")
+    numbers = page.evaluate(BOXES, ".st-key-crisis_line a[href^='tel:']")
+    assert [n[0] for n in numbers] == ["999", "116 123"]
+    go_to(page, "Clinician")
+    page.locator(".st-key-import_file input[type=file]").set_input_files(
+        files=[{"name": "brought.json", "mimeType": "application/json", "buffer": b"{}"}])
+    wait_for_app(page)
+    picker = page.evaluate(BOXES, ".st-key-import_file button")
+    assert {n[0] for n in picker} >= {"Remove brought.json", "Add files"}, picker
+    small = [n for n in numbers + picker if n[1] < MIN_TARGET or n[2] < MIN_TARGET]
+    assert small == [], f"under {MIN_TARGET}x{MIN_TARGET} CSS px: {small}"
+
+
 # --- no sideways scrolling at 320 px -------------------------------------------------------------
 
 NARROW = {**PHONE, "viewport": {"width": 320, "height": 640}}
