@@ -1,0 +1,86 @@
+"""A replica's death loses no check: on a phone, through `make cluster` (HAProxy, two replicas), the
+replica holding the person's session is killed mid-check; the tab moves to the other replica, says
+it reconnected, and the person finishes with the same answers and the same result as someone who
+was never interrupted."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from benchmarks.cluster import ClusterProcess
+from ketacheck import scoring, submission
+from ketacheck.loader import Content
+
+from .conftest import PHONE, answer, complete_check, current_question, mixed_answers, start_check, wait_for_app
+
+COOKIE = "kc_replica"
+KEPT = "() => sessionStorage.getItem('ketacheck.check')"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterProcess]:
+    with ClusterProcess(tmp_path_factory.mktemp("cluster"), replicas=2) as running:
+        yield running
+
+
+def replica_of(context: BrowserContext, url: str) -> str:
+    (value,) = [c["value"] for c in context.cookies(url) if c["name"] == COOKIE]
+    return value
+
+
+def result_tier(page: Page) -> str:
+    return page.get_by_test_id("stMain").locator("h1").first.inner_text()
+
+
+def test_the_replica_holding_a_check_dies_and_the_person_finishes_on_the_other(
+        browser: Browser, cluster: ClusterProcess, content: Content):
+    # The reference: the same person, never interrupted.
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        start_check(page, cluster.url, content, audience="self", region="UK")
+        reference = complete_check(page, content)
+        reference_tier = result_tier(page)
+    finally:
+        context.close()
+
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        start_check(page, cluster.url, content, audience="self", region="UK")
+        answers = {}
+        for _ in range(6):
+            item = current_question(page, content)
+            answers[item.id] = mixed_answers(item)
+            answer(page, item, answers[item.id])
+        question = current_question(page, content)
+        progress = page.get_by_test_id("stProgress").inner_text()
+
+        holder = replica_of(context, cluster.url)
+        other = next(r["name"] for r in cluster.state()["replicas"] if r["name"] != holder)
+        os.kill(cluster.replica(holder)["pid"], signal.SIGKILL)  # mid-check, no warning
+
+        page.get_by_test_id("stMain").get_by_text("We reconnected; your answers are still here.").wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert replica_of(context, cluster.url) == other  # HAProxy moved the tab
+        assert current_question(page, content).id == question.id  # the same question
+        assert page.get_by_test_id("stProgress").inner_text() == progress
+        assert json.loads(page.evaluate(KEPT))["answers"].keys() == answers.keys()
+
+        complete_check(page, content, answers=answers)
+        assert replica_of(context, cluster.url) == other  # and stayed there
+        assert answers == reference
+        assert result_tier(page) == reference_tier
+        # The engine agrees, from the tab's own copy of the finished check.
+        kept = json.loads(page.evaluate(KEPT))
+        doc = {k: kept[k] for k in ("audience", "prescribed", "region", "sex", "answers")}
+        assert scoring.score(submission.parse(doc, content), content).tier_label == reference_tier
+    finally:
+        context.close()
+    assert f"{holder} died (signal 9)" in cluster.output()
