@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test bench validate clean chromium lock
+.PHONY: run test bench validate clean chromium lock cluster haproxy
 
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 PIP_TOOLS := pip-tools==7.6.2
@@ -32,12 +32,14 @@ lock:
 	  --no-emit-find-links --quiet --output-file requirements.lock requirements.txt
 	.venv-lock/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --quiet --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
+	.venv-lock/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --quiet --output-file requirements-policy.lock requirements-policy.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
 	$(PY) serve.py --port $(PORT)
 
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev chromium haproxy .venv-policy/.ready
 	$(PY) -m pytest
 
 # Speed, load and memory against a bare Streamlit page (about 40 minutes; BENCH=--quick for ~8).
@@ -54,8 +56,30 @@ chromium:
 	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium' and then 'make test' again." >&2; exit 1; \
 	  fi; }
 
+# The policy checker (checkov) for deploy/, in a venv of its own: its pins conflict with the app's.
+.venv-policy/.ready: requirements-policy.lock
+	test -x .venv-policy/bin/python || $(PYTHON) -m venv .venv-policy
+	.venv-policy/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-policy.lock
+	touch $@
+
+# Every core: one KetaCheck process per core (REPLICAS=2 for two) behind HAProxy on $(PORT).
+REPLICAS ?= $(shell nproc 2>/dev/null || echo 2)
+cluster: $(VENV)/.runtime haproxy
+	$(PY) -m ketacheck validate assessments
+	$(PY) -m deploy.cluster --replicas $(REPLICAS) --port $(PORT)
+
+# `make cluster` and its tests run Debian's HAProxy.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing HAProxy from Debian for make cluster..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  else \
+	    echo "make cluster needs HAProxy: run 'sudo apt-get install haproxy' and then try again." >&2; exit 1; \
+	  fi; }
+
 validate: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
 
 clean:
-	rm -rf $(VENV) .venv-lock .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-lock .venv-policy .pytest_cache .hypothesis
