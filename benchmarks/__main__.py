@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, KetaCheck beside a bare one-question Streamlit page, in one run.
 
-    python -m benchmarks            # the full run (about 40 minutes; the soak alone is 20)
-    python -m benchmarks --quick    # a smaller run to try things (about 8 minutes)
+    python -m benchmarks            # the full run (about 45 minutes; the soak alone is 20)
+    python -m benchmarks --quick    # a smaller run to try things (about 12 minutes)
     python -m benchmarks --only engine,latency
 
 Prints the table and writes it, with every number behind it and the machine's details, to
@@ -23,11 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import engine, first_load, loadgen, memory, soak
+from benchmarks import cluster, engine, first_load, loadgen, memory, soak
 from benchmarks.servers import ROOT, ServerProcess
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("engine", "latency", "levers", "memory", "first_load", "soak")
+SECTIONS = ("engine", "latency", "levers", "cluster", "memory", "first_load", "soak")
 READING = (1.0, 3.0)  # seconds a person takes to read a question and answer
 
 # Targets from the issue (on this 2-core machine).
@@ -139,7 +139,12 @@ def soak_section(logs: Path, quick: bool) -> dict[str, Any]:
     return soak.run(logs, minutes=2 if quick else 20)
 
 
-RUNNERS = {"engine": lambda logs, quick: engine.run(), "latency": latency, "levers": levers,
+def cluster_section(logs: Path, quick: bool) -> dict[str, Any]:
+    """1 process direct, 1 behind HAProxy, one per core behind HAProxy; then a rolling restart."""
+    return cluster.measure(logs, crowds=(50, 100) if quick else (50, 200))
+
+
+RUNNERS = {"engine": lambda logs, quick: engine.run(), "latency": latency, "levers": levers, "cluster": cluster_section,
            "memory": memory_section, "first_load": first_load_section, "soak": soak_section}
 
 
@@ -186,6 +191,9 @@ def table(res: dict[str, Any]) -> str:
         for name, r in res["levers"].items():
             lines.append(f"| {name} | {_ms(r['answer_rtt_ms'])} | {r['cpu_ms_per_rerun']} | {r['errors']} |")
         lines.append("")
+
+    if "cluster" in res:
+        lines += cluster.table(res["cluster"])
 
     if "memory" in res:
         lines += ["## Memory per session (RSS above the warmed-up baseline)", "",
