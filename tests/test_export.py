@@ -23,6 +23,8 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from helpers import at_level, top
 
 from ketacheck import export, scoring, submission
+from ketacheck.export import pdf
+from ketacheck.wording import instrument_verdict
 from ketacheck.model import AUDIENCES, ShowIf
 from ketacheck.submission import InputError
 
@@ -456,7 +458,7 @@ def test_pdf_says_what_the_result_says(content):
         for src in sign.sources:
             assert src["title"] in text
     for inst in result.instruments.values():
-        assert inst.short_name in text and export.instrument_verdict(inst) in text
+        assert inst.short_name in text and instrument_verdict(inst) in text
     for reason in result.reasons:
         assert " ".join(reason.split()) in text
     assert "999" in text and "116 123" in text
@@ -482,7 +484,7 @@ def test_pdf_never_crashes_on_text_outside_latin1(content):
     pages, texts = read_pdf(export.summary_pdf(sub, result, changed, TODAY))
     assert pages <= 2
     assert "Cravings >= \"high\" - 'ok' ... -> ? ?? <script>" in " ".join(texts)
-    assert export._latin1("caf\u00e9 \u00d7 2") == "caf\u00e9 \u00d7 2"  # latin-1 letters stay
+    assert pdf._latin1("caf\u00e9 \u00d7 2") == "caf\u00e9 \u00d7 2"  # latin-1 letters stay
 
 
 def test_pdf_has_no_time_of_day(content):

@@ -1,0 +1,216 @@
+"""The summary as one self-contained printable HTML page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from ..loader import Content
+from ..model import Resource
+from ..scoring import Result
+from ..submission import Submission
+from ..wording import NOT_A_DIAGNOSIS, resource_facts
+from .summary import PRIVACY_LINE, Bar, build, contact_parts
+
+
+_CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  color: #1f1f1f; background: #fff; margin: 0 auto; max-width: 46rem; padding: 1rem; }
+h1 { font-size: 1.35rem; margin: 0 0 .2rem; }
+h2 { font-size: 1.05rem; margin: .9rem 0 .3rem; padding-bottom: .1rem; border-bottom: 1px solid #bbb; }
+h3 { font-size: 1rem; margin: .5rem 0 .1rem; }
+p { margin: .2rem 0 .4rem; }
+ul, ol { margin: .15rem 0 .4rem; padding-left: 1.2rem; }
+li { margin: .05rem 0; }
+a { color: #1a4f8b; }
+.meta, .small, figcaption { font-size: .85rem; color: #444; }
+.box { border: 2px solid #1f1f1f; border-radius: 6px; padding: .4rem .7rem; margin: .5rem 0; }
+.tier-urgent, .alarm, .crisis { border-color: #b0301f; }
+.alarm, .tier-urgent { background: #fbeeec; }
+.crisis { border-width: 3px; }
+.referral { border-color: #4c78a8; border-width: 1px; }
+.box h2 { border: 0; margin-top: .2rem; }
+.nad { font-weight: 600; }
+.now a { color: #b0301f; font-weight: 600; }
+figure { margin: .3rem 0; }
+.block { break-inside: avoid; page-break-inside: avoid; }
+.res { margin: .25rem 0; }
+.res b { display: inline; }
+.rows { display: grid; grid-template-columns: 12rem 1fr; gap: .15rem .6rem; align-items: center; margin: .3rem 0; }
+.rows span { font-size: .85rem; }
+svg.bar { width: 100%; height: 14px; display: block; }
+@media (max-width: 34rem) { .rows { grid-template-columns: 1fr; } .rows svg.bar { margin-bottom: .3rem; } }
+@page { size: auto; margin: 12mm; }
+@media print {
+  body { font: 9.5pt/1.2 Helvetica, Arial, "Liberation Sans", sans-serif; max-width: none; padding: 0; }
+  a { color: inherit; text-decoration: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h1 { font-size: 14pt; }
+  h2 { font-size: 10.5pt; margin: .4rem 0 .1rem; break-after: avoid; page-break-after: avoid; }
+  h3 { font-size: 10pt; margin: .2rem 0 0; }
+  p { margin: .1rem 0 .2rem; }
+  ul, ol { margin: .05rem 0 .15rem; } li { margin: 0; }
+  .meta, .small, figcaption, .rows span { font-size: 8.5pt; }
+  .box { padding: .15rem .5rem; margin: .3rem 0; }
+  .meaning, .desc, .referral .res .small { display: none; }
+  .sign h3, .instrument h3 { font-size: 9pt; }
+  ul.triggers { font-size: 8pt; line-height: 1.15; }
+  .instrument .small, #why .small { font-size: 8pt; }
+  .rows { grid-template-columns: 16rem 1fr; gap: 0 .6rem; margin: .1rem 0; }
+  .rows span { font-size: 8pt; }
+  svg.bar { height: 8px; }
+  .res { margin: .1rem 0; }
+  .res > .small { display: inline; margin-left: .5em; }
+  #sources ol, footer .small { font-size: 6.5pt; line-height: 1.1; }
+  #sources ol { columns: 2; column-gap: 1.2rem; }
+}
+""".strip()
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _svg_bar(bar: Bar) -> str:
+    """A bar on 0..top, drawn in a 0..100 wide box that stretches to the column."""
+    top = bar.top or 1
+
+    def x(v: float) -> float:
+        return round(100 * max(0.0, min(v, top)) / top, 2)
+
+    parts = [
+        f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{_e(bar.caption)}">',
+        f"<title>{_e(bar.caption)}</title>",
+        '<rect x="0" y="0" width="100" height="10" fill="#f4f4f4"/>',
+    ]
+    for _, lo, hi, colour in bar.bands:
+        parts.append(f'<rect x="{x(lo)}" y="0" width="{round(x(hi) - x(lo), 2)}" height="10" fill="{_e(colour)}"/>')
+    if bar.value > 0:
+        parts.append(
+            f'<rect x="0" y="2" width="{x(bar.value)}" height="6" fill="{_e(bar.colour)}" stroke="#1f1f1f" stroke-width="0.3"/>'
+        )
+    for line in bar.lines:
+        parts.append(
+            f'<line x1="{x(line)}" y1="0" x2="{x(line)}" y2="10" stroke="#1f1f1f" stroke-width="0.6" stroke-dasharray="1.5 1"/>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _html_resource(res: Resource) -> str:
+    contacts = " · ".join(
+        f'<a href="{_e(link)}">{_e(text)}</a>' if link else _e(text) for text, link in contact_parts(res)
+    )
+    return (
+        f'<div class="res block"><b>{_e(res.name)}</b>: {contacts}'
+        f'<div class="small"><span class="desc">{_e(res.description)} </span>'
+        f"{_e(resource_facts(res, against=False))}</div></div>"
+    )
+
+
+def summary_html(sub: Submission, result: Result, content: Content, today: dt.date) -> str:
+    """A self-contained printable page: inline CSS, no scripts, nothing loaded from elsewhere,
+    every value escaped. Crisis help first when a red flag was answered, and always kept apart from
+    referral lines."""
+    s = build(sub, result, content, today)
+    out: list[str] = []
+    w = out.append
+    w("<!DOCTYPE html>")
+    w('<html lang="en"><head><meta charset="utf-8">')
+    w('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    w('<meta name="referrer" content="no-referrer">')
+    w("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
+    w(f"<title>KetaCheck summary, {_e(s.today.isoformat())}</title>")
+    w(f"<style>{_CSS}</style></head><body>")
+
+    w("<header>")
+    w("<h1>KetaCheck summary</h1>")
+    w(
+        f'<p class="meta">{_e(s.today.isoformat())} · Check for {_e(s.who)} · {_e(s.region)} · ketamine {_e(s.context)}</p>'
+    )
+    w(f'<p class="nad">{_e(NOT_A_DIAGNOSIS)}</p>')
+    w(f'<p class="now"><a href="#crisis">{_e(s.now)}</a></p>')
+    w("</header>")
+
+    crisis_html = "".join(_html_resource(r) for r in s.crisis)
+    crisis_section = (
+        '<section class="box crisis block" id="crisis"><h2>If you need help now</h2>'
+        '<p class="small">Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.</p>'
+        f"{crisis_html}</section>"
+    )
+    if s.red_flags:
+        w('<section class="box alarm block" id="red-flags"><h2>Get help now</h2><ul>')
+        for name, message in s.red_flags:
+            w(f"<li><b>{_e(name)}</b>: {_e(message)}</li>")
+        w("</ul>")
+        for heading, steps in s.first_aid:
+            w(f"<h3>{_e(heading)}</h3><ul>")
+            w("".join(f"<li>{_e(step)}</li>" for step in steps))
+            w("</ul>")
+        w("</section>")
+        w(crisis_section)
+
+    w(f'<section class="box tier-{_e(s.tier)} block" id="tier"><h2>{_e(s.tier_label)}</h2>')
+    w(f"<p>{_e(s.tier_summary)} {_e(s.tier_explanation)}</p>")
+    w(f'<p class="small">{_e(s.coverage)}</p>')
+    w("".join(f"<p>{_e(line)}</p>" for line in s.advice))
+    w("</section>")
+
+    w('<section class="block" id="why"><h2>Why am I seeing this?</h2><ul>')
+    w("".join(f"<li>{_e(reason)}</li>" for reason in s.reasons))
+    w(f'</ul><p class="small">{_e(s.rule)}</p></section>')
+
+    w('<section id="signs"><h2>Warning signs in the answers</h2>')
+    if not s.signs:
+        w("<p>None of the warning signs we ask about showed in the answers.</p>")
+    for row in s.signs:
+        refs = ", ".join(f"[{n}]" for n in row.refs)
+        w(
+            f'<div class="block sign"><h3>{_e(row.name)} <span class="small">({_e(row.detail)}; sources {_e(refs)})</span></h3>'
+        )
+        w(f'<p class="small meaning">{_e(row.meaning)}</p><ul class="triggers">')
+        w("".join(f"<li>{_e(q)} <b>{_e(a)}</b></li>" for q, a in row.triggers))
+        w("</ul></div>")
+    w("</section>")
+
+    if s.instruments:
+        w('<section id="instruments"><h2>Standard questionnaires</h2>')
+        for row in s.instruments:
+            w(f'<div class="block instrument"><h3>{_e(row.name)}: {_e(row.verdict)}</h3>')
+            w(f'<p class="small"><b>{_e(row.status)}.</b> {_e(row.statement)} {_e(" ".join(row.notes))}</p></div>')
+        w("</section>")
+
+    w('<section id="charts"><h2>The answers in pictures</h2>')
+    w(f'<figure class="block" id="chart-domains"><figcaption>{_e(s.domain_legend)}</figcaption><div class="rows">')
+    for bar in s.domain_bars:
+        w(f"<span>{_e(bar.short)}</span>{_svg_bar(bar)}")
+    w("</div></figure>")
+    if s.instrument_bars:
+        w(
+            '<figure class="block" id="chart-instruments"><figcaption>Each questionnaire on its own scale; '
+            'shading marks its cut-off or bands.</figcaption><div class="rows">'
+        )
+        for bar in s.instrument_bars:
+            w(f"<span>{_e(bar.short)}</span>{_svg_bar(bar)}")
+        w("</div></figure>")
+    w("</section>")
+
+    if not s.red_flags:
+        w(crisis_section)
+    if s.referral:  # an urgent result may have no referral line in a region; the crisis box is above
+        w(
+            f'<section class="box referral" id="referral"><h2>{_e(s.help_heading)}</h2><p class="small">{_e(s.help_intro)}</p>'
+        )
+        w("".join(_html_resource(r) for r in s.referral))
+        w("</section>")
+
+    if s.sources:
+        w('<section id="sources"><h2>Sources of the warning signs</h2><ol class="small">')
+        w("".join(f"<li>{_e(title)} ({_e(publisher)})</li>" for _, title, publisher in s.sources))
+        w("</ol></section>")
+    w(f'<footer><p class="small">{_e(PRIVACY_LINE)}</p></footer>')
+    w("</body></html>")
+    return "\n".join(out)

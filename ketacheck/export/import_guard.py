@@ -1,0 +1,112 @@
+"""The one entry point for an uploaded file (`load_import`), trusted for nothing: size, encoding,
+nesting and number limits are checked before anything else looks at it, then it is read as a
+KetaCheck answer file or a FHIR QuestionnaireResponse. Every problem is one plain line."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from ..loader import Content
+from ..submission import MAX_INPUT_BYTES, InputError, Submission, describe, parse_json
+from .answers_json import from_json
+from .fhir import from_fhir
+
+# Limits for imported files (the byte limit is submission.MAX_INPUT_BYTES).
+MAX_DEPTH = 20
+MAX_NUMBER = 10**6
+MAX_PROBLEMS = 10  # lines about numbers; a file with thousands of bad numbers gets a count, not a flood
+
+
+# One left-to-right pass: a string (to its closing quote, or to the end of an unterminated one, so
+# the match can never fail and backtrack), a bracket, or a long run of digits outside strings.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]|\d{40,}', re.DOTALL)
+
+
+def _prescan(text: str) -> None:
+    """Depth and number size from the text itself, before the (recursive) JSON parser sees it.
+    Linear in the size of the text, whatever it holds."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token[0] == '"':
+            continue
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError([f"input is nested too deeply (more than {MAX_DEPTH} levels)"])
+        elif token in "]}":
+            depth -= 1
+        else:
+            raise InputError(
+                [f"input holds a number with {len(token)} digits: value too large (the limit is {MAX_NUMBER})"]
+            )
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
+
+
+def _key(key: Any) -> str:
+    """A key as a problem line names it: plain ids as they are, anything else quoted and cut short
+    (never raw: a key could hold terminal escape sequences or markup)."""
+    text = str(key)
+    return text if _PLAIN_KEY.fullmatch(text) else describe(text)
+
+
+def _check_numbers(data: Any) -> None:
+    """Every number within +-MAX_NUMBER and finite; walked iteratively, one line per number."""
+    problems: list[str] = []
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, f"{path}.{_key(k)}" if path else _key(k)) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
+        elif isinstance(node, bool):
+            continue
+        elif isinstance(node, int) and abs(node) > MAX_NUMBER:
+            problems.append(f"{path or 'input'}: value too large (the limit is {MAX_NUMBER})")
+        elif isinstance(node, float) and not math.isfinite(node):
+            problems.append(f"{path or 'input'}: NaN and Infinity are not numbers KetaCheck accepts")
+        elif isinstance(node, float) and abs(node) > MAX_NUMBER:
+            problems.append(f"{path or 'input'}: value too large (the limit is {MAX_NUMBER})")
+    if len(problems) > MAX_PROBLEMS:
+        problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more numbers too large"]
+    if problems:
+        raise InputError(problems)
+
+
+def load_import(raw: bytes | str, content: Content) -> Submission:
+    """An uploaded file, trusted for nothing, to a Submission: size, UTF-8, nesting depth, number
+    size, JSON syntax, then KetaCheck JSON (has `schema_version`; a file with `kind` or `answers`
+    but no version is read as one, to say the version is missing) or a FHIR QuestionnaireResponse.
+    Raises InputError with one plain line per problem (values are quoted, never rendered)."""
+    if isinstance(raw, str):
+        if len(raw) > MAX_INPUT_BYTES:  # at least this many bytes; skip encoding something huge
+            raise InputError([f"input is too large (over {MAX_INPUT_BYTES} bytes; the limit is {MAX_INPUT_BYTES})"])
+        try:
+            raw = raw.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(["input is not UTF-8 text"]) from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError([f"input is too large ({len(raw)} bytes; the limit is {MAX_INPUT_BYTES})"])
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise InputError(["input is not UTF-8 text"]) from None
+    if not text.strip():
+        raise InputError(["input is empty"])
+    _prescan(text)
+    data = parse_json(text)
+    _check_numbers(data)
+    if isinstance(data, dict) and any(key in data for key in ("schema_version", "kind", "answers")):
+        return from_json(data, content)  # says what is wrong when schema_version is missing
+    if isinstance(data, dict) and data.get("resourceType") == "QuestionnaireResponse":
+        return from_fhir(data, content)
+    if isinstance(data, dict) and "resourceType" in data:
+        raise InputError(
+            [f"not a KetaCheck or FHIR QuestionnaireResponse file (it is a FHIR {describe(data['resourceType'])})"]
+        )
+    raise InputError(["not a KetaCheck or FHIR QuestionnaireResponse file"])

@@ -1,0 +1,290 @@
+"""The summary as an A4 PDF (fpdf2, core fonts only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..loader import Content
+from ..model import Resource
+from ..scoring import Result
+from ..submission import Submission
+from ..wording import NOT_A_DIAGNOSIS, resource_facts
+from .summary import PRIVACY_LINE, Bar, InstrumentRow, SignRow, build, contact_parts
+
+
+_LATIN1 = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u2022": "-",
+        "\u00b7": "-",
+        "\u2192": "->",
+        "\u2190": "<-",
+        "\u2265": ">=",
+        "\u2264": "<=",
+        "\u2260": "!=",
+        "\u2248": "~",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
+
+
+def _latin1(text: Any) -> str:
+    """Text the PDF core fonts can draw: common typography to ASCII, anything else to '?'."""
+    return str(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    c = colour.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+class _PdfWriter:
+    """Small drawing helpers over fpdf2. `keep` draws a block on one page: it renders it off the page
+    first and starts a new page when the block would be split."""
+
+    INK = (31, 31, 31)
+    GREY = "#444444"
+
+    def __init__(self, pdf: Any):
+        self.pdf = pdf  # the document, or the off-page copy while `keep` measures a block
+        self.doc = pdf
+        self.width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def text(
+        self,
+        body: str,
+        size: float = 8.5,
+        style: str = "",
+        h: float | None = None,
+        colour: str | None = None,
+        indent: float = 0,
+    ) -> None:
+        pdf = self.pdf
+        pdf.set_font("Helvetica", style=style, size=size)
+        pdf.set_text_color(*(_rgb(colour) if colour else self.INK))
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.multi_cell(0, h or size * 0.45, _latin1(body), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_text_color(*self.INK)
+
+    def bullet(self, body: str, size: float = 8.5, indent: float = 2.5) -> None:
+        pdf = self.pdf
+        pdf.set_font("Helvetica", size=size)
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.cell(3, size * 0.45, "-")
+        pdf.multi_cell(0, size * 0.45, _latin1(body), new_x="LMARGIN", new_y="NEXT", align="L")
+
+    def heading(self, body: str) -> None:
+        self.pdf.ln(1.2)
+        self.text(body, 10.5, "B", h=5)
+        self.pdf.set_draw_color(180, 180, 180)
+        self.pdf.line(self.pdf.l_margin, self.pdf.get_y(), self.pdf.l_margin + self.width, self.pdf.get_y())
+        self.pdf.ln(0.8)
+
+    def keep(self, draw: Any, frame: str | None = None, thick: float = 0.3) -> None:
+        doc = self.doc
+        with doc.offset_rendering() as dummy:
+            self.pdf = dummy
+            draw()
+        self.pdf = doc
+        if dummy.page_break_triggered:
+            doc.add_page()
+        start_page, start_y = doc.page, doc.get_y()
+        draw()
+        if frame and doc.page == start_page:
+            doc.set_draw_color(*_rgb(frame))
+            doc.set_line_width(thick)
+            doc.rect(doc.l_margin - 2, start_y - 1, self.width + 4, doc.get_y() - start_y + 2)
+            doc.set_line_width(0.2)
+            doc.ln(2)
+
+    def resource(self, res: Resource, details: bool = True) -> None:
+        contacts = "  |  ".join(t for t, _ in contact_parts(res))
+        self.text(f"{res.name}: {contacts}", 8.5, "B", h=4)
+        if details:
+            self.text(resource_facts(res, against=False), 7.5, h=3.4, colour=self.GREY)
+
+    def bars(self, rows: list[Bar]) -> None:
+        pdf = self.pdf
+        label_w, row_h = 62.0, 4.6
+        bar_w = self.width - label_w - 2
+        for bar in rows:
+            y = pdf.get_y()
+            label = _latin1(bar.short or bar.caption)
+            size = 7.5
+            pdf.set_font("Helvetica", size=size)
+            while size > 5.5 and pdf.get_string_width(label) > label_w:
+                size -= 0.5
+                pdf.set_font("Helvetica", size=size)
+            pdf.set_xy(pdf.l_margin, y)
+            pdf.cell(label_w, row_h, label)
+            x0 = pdf.l_margin + label_w + 2
+            top = bar.top or 1
+
+            def x(v: float, x0: float = x0, top: float = top) -> float:
+                return x0 + bar_w * max(0.0, min(v, top)) / top
+
+            pdf.set_fill_color(244, 244, 244)
+            pdf.rect(x0, y + 0.6, bar_w, row_h - 1.2, style="F")
+            for _, lo, hi, colour in bar.bands:
+                pdf.set_fill_color(*_rgb(colour))
+                pdf.rect(x(lo), y + 0.6, x(hi) - x(lo), row_h - 1.2, style="F")
+            pdf.set_draw_color(*self.INK)
+            if bar.value > 0:
+                pdf.set_fill_color(*_rgb(bar.colour))
+                pdf.rect(x0, y + 1.3, x(bar.value) - x0, row_h - 2.6, style="DF")
+            for line in bar.lines:
+                pdf.set_dash_pattern(dash=0.8, gap=0.6)
+                pdf.line(x(line), y + 0.4, x(line), y + row_h - 0.4)
+                pdf.set_dash_pattern()
+            pdf.set_xy(pdf.l_margin, y + row_h)
+
+
+def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.date) -> bytes:
+    """The summary as an A4 PDF: the same sections as the HTML, in the core Helvetica font (nothing
+    embedded or fetched; text made latin-1 safe). A typical full check fits on two pages."""
+    from fpdf import FPDF  # imported here so the rest of the engine does not need fpdf2
+
+    s = build(sub, result, content, today)
+    doc = FPDF(orientation="portrait", unit="mm", format="A4")
+    doc.set_margins(15, 14, 15)
+    doc.set_auto_page_break(True, margin=14)
+    doc.set_title(_latin1(f"KetaCheck summary, {s.today.isoformat()}"))
+    doc.set_creator("KetaCheck")
+    # A date without a time of day, as in the JSON export.
+    doc.set_creation_date(dt.datetime(s.today.year, s.today.month, s.today.day, tzinfo=dt.UTC))
+    doc.add_page()
+    out = _PdfWriter(doc)
+    grey = out.GREY
+
+    def header() -> None:
+        out.text("KetaCheck summary", 14, "B", h=6)
+        out.text(f"{s.today.isoformat()}  |  Check for {s.who}  |  {s.region}  |  ketamine {s.context}", 8, colour=grey)
+        out.text(NOT_A_DIAGNOSIS, 8.5, "B")
+        out.text(s.now, 8.5, "B", colour="#B0301F")
+        out.pdf.ln(1.5)
+
+    def alarm() -> None:
+        out.text("Get help now", 10.5, "B", h=5)
+        for name, message in s.red_flags:
+            out.bullet(f"{name}: {message}", indent=0)
+        for heading, steps in s.first_aid:
+            out.text(heading, 8.5, "B", h=3.9)
+            for step in steps:
+                out.bullet(step, 8, indent=0)
+
+    def crisis() -> None:
+        out.text("If you need help now", 10.5, "B", h=5)
+        out.text(
+            "Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.", 7.5, colour=grey
+        )
+        for res in s.crisis:
+            out.resource(res)
+
+    def tier() -> None:
+        out.text(s.tier_label, 12, "B", h=5.5)
+        out.text(f"{s.tier_summary} {s.tier_explanation}", 8.5, h=3.9)
+        out.text(s.coverage, 7.5, colour=grey)
+        for line in s.advice:
+            out.text(line, 8.5, h=3.9)
+
+    def why() -> None:
+        out.heading("Why am I seeing this?")
+        for reason in s.reasons:
+            out.bullet(reason)
+        out.text(s.rule, 7.5, colour=grey)
+
+    def sign(row: SignRow) -> Any:
+        def draw() -> None:
+            refs = ", ".join(f"[{n}]" for n in row.refs)
+            out.text(f"{row.name} ({row.detail})  Sources: {refs}", 8.5, "B", h=4)
+            for question, answer in row.triggers:
+                out.bullet(f"{question} -> {answer}", 7.5)
+
+        return draw
+
+    def instrument(row: InstrumentRow) -> Any:
+        def draw() -> None:
+            out.text(f"{row.name}: {row.verdict}", 8.5, "B", h=4)
+            out.text(f"{row.status}. {row.statement} {' '.join(row.notes)}", 7.5, colour=grey)
+
+        return draw
+
+    def charts() -> None:
+        out.heading("The answers in pictures")
+        out.text(s.domain_legend, 7.5, colour=grey)
+        out.bars(s.domain_bars)
+        if s.instrument_bars:
+            out.pdf.ln(1)
+            out.text("Each questionnaire on its own scale; shading marks its cut-off or bands.", 7.5, colour=grey)
+            out.bars(s.instrument_bars)
+        out.pdf.ln(2)
+
+    def referral() -> None:
+        out.text(s.help_heading, 10.5, "B", h=5)
+        out.text(s.help_intro, 7.5, colour=grey)
+        for res in s.referral:
+            out.resource(res, details=False)
+
+    def sources() -> None:
+        out.heading("Sources of the warning signs")
+        for n, title, publisher in s.sources:
+            out.text(f"[{n}] {title} ({publisher})", 7, h=3.2, colour=grey)
+        out.pdf.ln(1)
+        out.text(PRIVACY_LINE, 7, colour=grey)
+
+    header()
+    if s.red_flags:  # safety first: emergency help before anything else
+        out.keep(alarm, frame="#B0301F", thick=0.8)
+        out.keep(crisis, frame="#B0301F", thick=0.8)
+    out.keep(tier, frame="#B0301F" if s.tier == "urgent" else "#1F1F1F", thick=0.5)
+    out.keep(why)
+
+    def titled(title: str, first: Any) -> Any:
+        """A heading drawn with the block after it, so it never ends a page on its own."""
+
+        def draw() -> None:
+            out.heading(title)
+            first()
+
+        return draw
+
+    def nothing() -> None:
+        out.text("None of the warning signs we ask about showed in the answers.")
+
+    blocks = [sign(row) for row in s.signs] or [nothing]
+    out.keep(titled("Warning signs in the answers", blocks[0]))
+    for block in blocks[1:]:
+        out.keep(block)
+    if s.instruments:
+        blocks = [instrument(row) for row in s.instruments]
+        out.keep(titled("Standard questionnaires", blocks[0]))
+        for block in blocks[1:]:
+            out.keep(block)
+    out.keep(charts)
+    if not s.red_flags:
+        out.keep(crisis, frame="#B0301F", thick=0.8)
+    if s.referral:
+        out.keep(referral, frame="#4C78A8", thick=0.3)
+    out.keep(sources if s.sources else lambda: out.text(PRIVACY_LINE, 7, colour=grey))
+    return bytes(doc.output())
