@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test bench validate clean chromium lock cluster haproxy
+.PHONY: run test bench validate clean chromium lock cluster haproxy nodejs
 
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 PIP_TOOLS := pip-tools==7.6.2
@@ -39,7 +39,7 @@ run: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
 	$(PY) serve.py --port $(PORT)
 
-test: $(VENV)/.dev chromium haproxy .venv-policy/.ready
+test: $(VENV)/.dev chromium haproxy .venv-policy/.ready node_modules/.package-lock.json
 	$(PY) -m pytest
 
 # Speed, load and memory against a bare Streamlit page (about 40 minutes; BENCH=--quick for ~8).
@@ -78,8 +78,23 @@ haproxy:
 	    echo "make cluster needs HAProxy: run 'sudo apt-get install haproxy' and then try again." >&2; exit 1; \
 	  fi; }
 
+# The FHIR tests check our exports with tools nobody here wrote: LHC-Forms (npm `lforms`) renders
+# them in Chromium and the HL7 R4 JSON schema validates them. `npm ci` installs exactly
+# package-lock.json (integrity hashes; .npmrc: no install scripts).
+node_modules/.package-lock.json: package-lock.json | nodejs
+	npm ci --silent
+
+nodejs:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Node.js and npm from Debian for the FHIR tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else \
+	    echo "The FHIR tests need Node.js and npm: run 'sudo apt-get install nodejs npm' and then 'make test' again." >&2; exit 1; \
+	  fi; }
+
 validate: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
 
 clean:
-	rm -rf $(VENV) .venv-lock .venv-policy .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-lock .venv-policy .pytest_cache .hypothesis node_modules

@@ -35,6 +35,7 @@ TIERS = ("low", "some", "high", "urgent")
 ALL_TIERS = (*TIERS, "incomplete")
 INSTRUMENT_IDS = ("audit_c", "sds", "dsm5_k")
 SEXES = ("female", "male", "unspecified")
+SEX_LABELS = {"female": "Female", "male": "Male", "unspecified": "Prefer not to say"}
 
 Audience = Literal["self", "other", "intake"]
 Tier = Literal["low", "some", "high", "urgent"]  # what a lift can raise the tier to
@@ -170,9 +171,19 @@ class AudienceText(Strict):
         return self.self_
 
 
+class Coding(Strict):
+    """A code from a published terminology (LOINC), as the FHIR export writes it."""
+
+    system: Literal["http://loinc.org"]
+    code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$")
+    display: str = Field(min_length=1)
+
+
 class Option(Strict):
     value: int = Field(ge=0)
     label: str = Field(min_length=1)
+    # The published answer code (LOINC LA code for AUDIT-C), written into the FHIR export.
+    code: Coding | None = None
     # Third-person label for a loved one, where the first-person one would not fit ("They tried ...").
     label_other: str | None = None
     level: int = Field(ge=0)
@@ -196,6 +207,9 @@ class ShowIf(Strict):
 
 
 class RegionVariant(Strict):
+    """Different wording in one region (the UK units version of AUDIT-C). A variant is a different
+    question from the published one, so the FHIR export gives it its own linkId and no LOINC codes."""
+
     text: AudienceText | None = None
     labels: list[str] | None = None
 
@@ -222,6 +236,7 @@ class Item(Strict):
     text: AudienceText
     help: str | None = None
     options: list[Option] = Field(min_length=2)
+    code: Coding | None = None  # the published question code (LOINC for AUDIT-C)
     signs: list[str] = Field(default_factory=list)
     # Which flow asks it: "yes" only when ketamine is prescribed, "no" only when it is not.
     prescribed: Literal["any", "yes", "no"] = "any"
@@ -414,6 +429,11 @@ class Instrument(Strict):
     validation: Validation
     timeframe: str
     items: list[Item] = Field(min_length=1)
+    # Published codes for the panel and its total, and the notice their terminology requires
+    # (FHIR Questionnaire.copyright).
+    code: Coding | None = None
+    total_code: Coding | None = None
+    copyright: str | None = None
     # Positive cut-offs by sex (audit_c), with region-specific overrides (UK units version).
     cutoffs: dict[str, int] = Field(default_factory=dict)
     region_cutoffs: dict[str, dict[str, int]] = Field(default_factory=dict)

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from ketacheck import export, scoring, submission
 from test_app import answer_core, kc, start, texts
+from test_fhir import audit_c_response
 
 
 def test_result_offers_four_downloads_named_without_personal_details(content):
@@ -42,6 +43,18 @@ def test_import_shows_the_same_result_as_the_export(content, audience, fmt):
     page = texts(at)
     assert f"**Level:** {result.tier_label}" in page
     assert all(f"`{item_id}`" in page for item_id in sub.answers)  # every answer has its row
+
+
+def test_an_audit_c_filled_in_another_tool_shows_its_score_and_cut_off(content):
+    """A clinic's form tool filled only the AUDIT-C Questionnaire: the intake view reads it, scores it
+    with the UK cut-off the response names, and does not pretend the check is complete."""
+    doc = audit_c_response("UK", "male", ["LA18927-6", "LA15695-2", "LA18933-4"])  # 2 + 1 + 1
+    at = intake_clinician()
+    at.file_uploader(key="import_file").upload("audit-c.json", json.dumps(doc).encode(), "application/json").run()
+    assert not at.exception and not at.error
+    page = texts(at)
+    assert "**Level:** Not enough answers yet · **Context:** not prescribed, region UK" in page
+    assert "Score 4 of 12: below the cut-off of 5." in page  # a man's cut-off is 4 elsewhere
 
 
 HOSTILE = [

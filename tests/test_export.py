@@ -1,5 +1,6 @@
-"""Exports and imports: KetaCheck JSON and FHIR round trips, the printable summary (HTML and PDF),
-and a corpus of hostile import files, each rejected with its own one-line message."""
+"""Exports and imports: KetaCheck JSON round trips, the printable summary (HTML and PDF), and a
+corpus of hostile import files (JSON and FHIR), each rejected with its own one-line message.
+FHIR itself: test_fhir.py and browser/test_lforms.py."""
 
 from __future__ import annotations
 
@@ -18,14 +19,12 @@ import pypdf
 import pytest
 from playwright.sync_api import sync_playwright
 import yaml
-from fhir.resources.R4B.questionnaire import Questionnaire
-from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from helpers import at_level, top
 
 from ketacheck import export, scoring, submission
 from ketacheck.export import pdf
 from ketacheck.wording import instrument_verdict
-from ketacheck.model import AUDIENCES, ShowIf
+from ketacheck.model import AUDIENCES
 from ketacheck.submission import InputError
 
 TODAY = dt.date(2026, 5, 1)
@@ -115,174 +114,6 @@ def test_from_json_reports_every_problem_at_once(content):
     assert err.value.problems[0].startswith("'x': unknown key")
     assert any(p.startswith("region: must be one of") for p in err.value.problems)
     assert "answers.crav.urges: value 9 is not an option (one of 0, 1, 2, 3, 4)" in err.value.problems
-
-
-# ---------------------------------------------------------------- FHIR
-
-
-def q_items(questionnaire: dict) -> list[dict]:
-    out, stack = [], list(reversed(questionnaire["item"]))
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.get("item", [])))
-    return out
-
-
-def answers_of(response: dict) -> dict[str, dict]:
-    return {node["linkId"]: node["answer"][0] for node in q_items(response) if "answer" in node}
-
-
-def enabled(node: dict, given: dict[str, dict]) -> bool:
-    """FHIR enableWhen for the operators KetaCheck uses ("=" on a coding or a boolean)."""
-    conditions = node.get("enableWhen")
-    if not conditions:
-        return True
-    results = []
-    for cond in conditions:
-        answer = given.get(cond["question"])
-        if answer is None:
-            results.append(False)
-        elif "answerBoolean" in cond:
-            results.append(answer.get("valueBoolean") == cond["answerBoolean"])
-        else:
-            results.append(answer.get("valueCoding", {}).get("code") == cond["answerCoding"]["code"])
-    return any(results) if node.get("enableBehavior") == "any" else all(results)
-
-
-@pytest.mark.parametrize("questionnaire_id", export.QUESTIONNAIRE_IDS)
-def test_questionnaires_are_valid_fhir(content, questionnaire_id):
-    data = export.fhir_questionnaire(content, questionnaire_id)
-    Questionnaire.model_validate(data)
-    assert data["url"].startswith("https://ketacheck.example/fhir/Questionnaire/")
-    nodes = q_items(data)
-    links = [n["linkId"] for n in nodes]
-    assert len(links) == len(set(links))
-    seen: set[str] = set()
-    for node in nodes:  # enableWhen only looks back, and answer codes are the options' values
-        for cond in node.get("enableWhen", []):
-            assert cond["question"] in seen, (node["linkId"], cond)
-        seen.add(node["linkId"])
-        if node["type"] == "choice":
-            item = content.items[node["linkId"]]
-            assert node["prefix"] == item.id
-            assert {"system": export.ITEM_SYSTEM, "code": item.id} in node["code"]
-            options = [o["valueCoding"] for o in node["answerOption"]]
-            dont_know = ["dont_know"] if questionnaire_id == "ketacheck-other" else []  # a loved one may not know
-            assert [o["code"] for o in options] == [str(o.value) for o in item.options] + dont_know
-            scored = options[: len(item.options)]
-            assert [o["extension"][0]["valueDecimal"] for o in scored] == [o.level for o in item.options]
-            assert all(o["extension"][0]["url"] == export.ORDINAL_VALUE for o in scored)
-            assert node.get("repeats", False) == item.multiple
-
-
-@pytest.mark.parametrize("audience", AUDIENCES)
-def test_whole_check_questionnaire_holds_both_contexts_and_gates_them(content, audience):
-    data = export.fhir_questionnaire(content, f"ketacheck-{audience}")
-    nodes = {n["linkId"]: n for n in q_items(data)}
-    assert data["item"][0]["linkId"] == export.PRESCRIBED_LINK_ID and data["item"][0]["type"] == "boolean"
-    wanted = {i.id for p in (False, True) for i in content.flow(audience, p)}
-    assert {k for k, n in nodes.items() if n["type"] == "choice"} == wanted
-    for link in wanted:
-        item = content.items[link]
-        context = [c for c in nodes[link].get("enableWhen", []) if c["question"] == export.PRESCRIBED_LINK_ID]
-        if item.prescribed != "any" and not (
-            item.show_if and content.items[item.show_if.item].prescribed == item.prescribed
-        ):
-            assert context == [
-                {"question": export.PRESCRIBED_LINK_ID, "operator": "=", "answerBoolean": item.prescribed == "yes"}
-            ]
-        if item.show_if:
-            gate = [c for c in nodes[link]["enableWhen"] if c["question"] == item.show_if.item]
-            parent = content.items[item.show_if.item]
-            assert sorted(c["answerCoding"]["code"] for c in gate) == sorted(
-                str(o.value) for o in parent.options if o.level >= item.show_if.min_level
-            )
-
-
-def test_audit_c_carries_its_loinc_codes(content):
-    expected = {"audit_c.1": "68518-0", "audit_c.2": "68519-8", "audit_c.3": "68520-6", "audit_c-total": "75626-2"}
-    for qid in ("audit_c", "ketacheck-self", "ketacheck-intake"):
-        nodes = {n["linkId"]: n for n in q_items(export.fhir_questionnaire(content, qid))}
-        for link, code in expected.items():
-            assert {"system": "http://loinc.org", "code": code} in [
-                {"system": c["system"], "code": c["code"]} for c in nodes[link]["code"]
-            ], (qid, link)
-    panel = export.fhir_questionnaire(content, "audit_c")
-    assert panel["code"][0]["system"] == "http://loinc.org" and panel["code"][0]["code"] == "72109-2"
-    # No LOINC is claimed where we have none.
-    for qid in ("sds", "dsm5_k"):
-        data = export.fhir_questionnaire(content, qid)
-        assert "code" not in data
-        assert all(c["system"] == export.ITEM_SYSTEM for n in q_items(data) for c in n.get("code", []))
-
-
-def test_unknown_questionnaire_id_is_a_clear_error(content):
-    with pytest.raises(ValueError, match="unknown questionnaire 'phq9'"):
-        export.fhir_questionnaire(content, "phq9")
-
-
-@pytest.mark.parametrize("audience,prescribed", CONTEXTS)
-@pytest.mark.parametrize("kind", ["low", "high", "flag", "mixed"])
-def test_fhir_round_trip_gives_the_same_result(content, audience, prescribed, kind):
-    sub, result = make(content, audience, prescribed, kind, region="UK" if prescribed else "AU")
-    response = export.fhir_questionnaire_response(sub, result, content, TODAY)
-    QuestionnaireResponse.model_validate(response)
-    assert response["questionnaire"] == export.questionnaire_url(f"ketacheck-{audience}")
-    assert response["status"] == "completed" and response["authored"] == "2026-05-01"
-    assert "subject" not in response  # anonymous
-
-    # It conforms to its Questionnaire: known linkIds, options it offers, only enabled items answered.
-    questionnaire = {n["linkId"]: n for n in q_items(export.fhir_questionnaire(content, f"ketacheck-{audience}"))}
-    given = answers_of(response)
-    for link, answer in given.items():
-        node = questionnaire[link]
-        assert enabled(node, given), link
-        if node["type"] == "choice":
-            assert answer["valueCoding"]["code"] in [o["valueCoding"]["code"] for o in node["answerOption"]]
-
-    back = export.from_fhir(json.loads(json.dumps(response)), content)
-    assert (back.audience, back.region, back.prescribed, back.sex) == (
-        sub.audience,
-        sub.region,
-        sub.prescribed,
-        sub.sex,
-    )
-    assert essence(scoring.score(back, content)) == essence(result)
-    if not result.ignored:
-        assert back == sub
-    assert export.load_import(json.dumps(response), content) == back
-
-
-def test_fhir_response_text_is_what_the_person_saw(content):
-    sub, result = make(content, "other", False, region="UK")
-    given = {n["linkId"]: n for n in q_items(export.fhir_questionnaire_response(sub, result, content, TODAY))}
-    text, labels = content.items["crav.urges"].wording("other", "UK")
-    assert given["crav.urges"]["text"] == text
-    assert given["crav.urges"]["answer"][0]["valueCoding"]["display"] == labels[-1]
-    # UK units wording for AUDIT-C in the intake flow.
-    sub, result = make(content, "intake", False, region="UK")
-    given = {n["linkId"]: n for n in q_items(export.fhir_questionnaire_response(sub, result, content, TODAY))}
-    assert "units" in given["audit_c.2"]["text"]
-    assert given["audit_c-total"]["answer"][0]["valueInteger"] == result.instruments["audit_c"].score
-
-
-def test_an_item_with_both_a_context_and_a_multi_answer_gate_is_nested_in_a_group(content):
-    """No item has this today; content may add one (here a follow-up asked only when prescribed)."""
-    item = content.items["ctl.life"]
-    gated = item.model_copy(update={"prescribed": "yes", "show_if": ShowIf(item="harm.bladder", min_level=1)})
-    changed = dataclasses.replace(content, items={**content.items, item.id: gated}, _flows={})
-    data = export.fhir_questionnaire(changed, "ketacheck-self")
-    Questionnaire.model_validate(data)
-    group = next(n for n in data["item"] if n["linkId"] == "ctl.life-group")
-    assert group["type"] == "group" and group["enableWhen"] == [
-        {"question": export.PRESCRIBED_LINK_ID, "operator": "=", "answerBoolean": True}
-    ]
-    assert group["item"][0]["enableBehavior"] == "any" and len(group["item"][0]["enableWhen"]) == 3
-    sub, result = make(changed, "self", True)
-    response = export.fhir_questionnaire_response(sub, result, changed, TODAY)
-    QuestionnaireResponse.model_validate(response)
-    assert export.from_fhir(response, changed) == sub
 
 
 # ---------------------------------------------------------------- HTML summary

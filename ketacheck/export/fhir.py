@@ -1,5 +1,24 @@
 """FHIR R4: a Questionnaire per audience and per instrument, a QuestionnaireResponse for a check,
-and `from_fhir`, which reads a response back (KetaCheck's own, or one filled in another tool)."""
+and `from_fhir`, which reads a response back (KetaCheck's own, or one filled in another tool such
+as LHC-Forms).
+
+What other tools need, and where it is (tests/browser/test_lforms.py renders every Questionnaire
+in LHC-Forms and checks each point):
+- Scores: each option's points in the standard `ordinalValue` extension on `answerOption`, so
+  FHIRPath `weight()` and SDC renderers read them.
+- Totals: `sdc-questionnaire-calculatedExpression` (FHIRPath over `%resource`), worked out from
+  the content the way scoring.py counts: core answers that stand in for an instrument question,
+  and questions not counted when ketamine is used only as prescribed.
+- Codes: LOINC where the content gives them (AUDIT-C questions and LA answer codes); elsewhere
+  KetaCheck's own answer codes, one per question and answer (`<linkId>:<value>`), so a system+code
+  never has two meanings.
+- Context as questions: region, sex (where AUDIT-C is asked) and prescribed are items, so a
+  renderer asks them and a filled-in response carries them back. A region whose wording differs
+  (UK units) gets its own items (`<id>-UK`), shown by enableWhen on the region question.
+Only standard extensions are written (ordinalValue, itemControl, optionExclusive, SDC). Files from
+earlier KetaCheck versions (the `.../StructureDefinition/context` extension, answer codes "0".."4")
+are still read.
+"""
 
 from __future__ import annotations
 
@@ -8,37 +27,42 @@ import re
 from typing import Any
 
 from ..loader import Content
-from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, Item
+from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Item
 from ..scoring import Result, visible
 from ..submission import InputError, Submission, describe
 from ..wording import NOT_A_DIAGNOSIS
 from .answers_json import SCHEMA_VERSION, parse_after
 from .summary import AUDIENCE_WORDS
 
-
 FHIR_BASE = "https://ketacheck.example/fhir"
 ITEM_SYSTEM = f"{FHIR_BASE}/CodeSystem/items"
 ANSWER_SYSTEM = f"{FHIR_BASE}/CodeSystem/answers"
+REGION_SYSTEM = f"{FHIR_BASE}/CodeSystem/regions"
+SEX_SYSTEM = f"{FHIR_BASE}/CodeSystem/sex"
 QUESTIONNAIRE_BASE = f"{FHIR_BASE}/Questionnaire/"
-CONTEXT_EXTENSION = f"{FHIR_BASE}/StructureDefinition/context"
-RESULT_EXTENSION = f"{FHIR_BASE}/StructureDefinition/result"
-ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+LEGACY_CONTEXT_EXTENSION = f"{FHIR_BASE}/StructureDefinition/context"  # read only (files before v2.1)
 LOINC = "http://loinc.org"
+
+# Standard extensions (FHIR R4 core and SDC).
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+
 # linkIds KetaCheck adds to the content's items; a hyphen keeps them apart from item ids (`domain.name`).
+REGION_LINK_ID = "context-region"
+SEX_LINK_ID = "context-sex"
 PRESCRIBED_LINK_ID = "context-prescribed"
 TOTAL_SUFFIX = "-total"
+REGION_TEXT = "Where are you? (for the right phone numbers)"
+SEX_TEXT = "Sex (only used to pick the right cut-off for the alcohol questions)"
 PRESCRIBED_TEXT = "Is the ketamine prescribed as treatment?"
+DEFAULT_REGION = "INTL"  # what KetaCheck assumes when no region is given
 AUDIENCE_QUESTIONNAIRES = {f"ketacheck-{a}": a for a in AUDIENCES}
 QUESTIONNAIRE_IDS = (*AUDIENCE_QUESTIONNAIRES, *INSTRUMENT_IDS)
-
-# LOINC codes (AUDIT-C panel as in the HL7 US Core AUDIT-C Questionnaire and examples).
-LOINC_CODES: dict[str, tuple[str, str]] = {
-    "audit_c": ("72109-2", "Alcohol Use Disorder Identification Test - Consumption [AUDIT-C]"),
-    "audit_c.1": ("68518-0", "How often do you have a drink containing alcohol"),
-    "audit_c.2": ("68519-8", "How many standard drinks containing alcohol do you have on a typical day"),
-    "audit_c.3": ("68520-6", "How often do you have 6 or more drinks on 1 occasion"),
-    "audit_c-total": ("75626-2", "Total score [AUDIT-C]"),
-}
+# An instrument filled in on its own is read as the person's own answers.
+INSTRUMENT_AUDIENCE = "self"
 
 
 def _resource_id(questionnaire_id: str) -> str:
@@ -49,125 +73,287 @@ def questionnaire_url(questionnaire_id: str) -> str:
     return QUESTIONNAIRE_BASE + _resource_id(questionnaire_id)
 
 
-def _codes(link_id: str) -> list[dict]:
-    codes = []
-    if link_id in LOINC_CODES:
-        code, display = LOINC_CODES[link_id]
-        codes.append({"system": LOINC, "code": code, "display": display})
-    codes.append({"system": ITEM_SYSTEM, "code": link_id})
-    return codes
+def variant_link_id(item_id: str, region: str) -> str:
+    return f"{item_id}-{region}"
 
 
-def _answer_coding(value: int | str, label: str) -> dict:
-    return {"system": ANSWER_SYSTEM, "code": str(value), "display": label}
+def answer_code(link_id: str, value: int | str) -> str:
+    """KetaCheck's code for one answer to one question: never reused for another meaning."""
+    return DONT_KNOW if value == DONT_KNOW else f"{link_id}:{value}"
 
 
-def _question(item: Item, audience: str, content: Content) -> dict:
-    text, labels = item.wording(audience)
-    options = []
-    for option, label in zip(item.options, labels, strict=True):
-        coding = _answer_coding(option.value, label)
-        coding["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": option.level}]
-        options.append({"valueCoding": coding})
-    if content.offers_dont_know(audience):
-        options.append({"valueCoding": _answer_coding(DONT_KNOW, content.dont_know.label)})
-    question = {
-        "linkId": item.id,
-        "prefix": item.id,
-        "code": _codes(item.id),
-        "text": text,
-        "type": "choice",
-        "answerOption": options,
-    }
-    if item.multiple:
-        question["repeats"] = True
-    return question
+def _coding(system: str, code: str, display: str) -> dict:
+    return {"system": system, "code": code, "display": display}
 
 
-def _total(inst_id: str, content: Content) -> dict:
-    inst = content.instruments[inst_id]
-    link = f"{inst_id}{TOTAL_SUFFIX}"
-    return {
-        "linkId": link,
-        "code": _codes(link),
-        "text": f"{inst.short_name} total score (0 to {inst.max_score})",
-        "type": "integer",
-        "readOnly": True,
-    }
+def _control(code: str) -> dict:
+    return {"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [{"system": ITEM_CONTROL_SYSTEM, "code": code}]}}
 
 
-def _prescribed_condition(value: bool) -> dict:
-    return {"question": PRESCRIBED_LINK_ID, "operator": "=", "answerBoolean": value}
+# ---------------------------------------------------------------- the Questionnaire
 
 
-def _gated(item: Item, question: dict, content: Content, audience_flow: bool) -> dict:
-    """Add enableWhen for show_if (any option at the gate's level or more) and, in a whole-check
-    questionnaire, for the prescribed / not prescribed context."""
-    conditions = []
-    if item.show_if:
-        gate = content.items[item.show_if.item]
-        conditions = [
-            {"question": gate.id, "operator": "=", "answerCoding": {"system": ANSWER_SYSTEM, "code": str(o.value)}}
-            for o in gate.options
-            if o.level >= item.show_if.min_level
+class _Builder:
+    """One Questionnaire's items, worked out from the content for one audience (or instrument)."""
+
+    def __init__(self, content: Content, audience: str | None, items: list[Item]):
+        self.content = content
+        self.audience = audience  # None: an instrument on its own
+        self.text_audience = audience or INSTRUMENT_AUDIENCE
+        self.items = items
+        ids = {i.id for i in items}
+        # The contexts each item is asked in (both, for an instrument on its own).
+        self.contexts = {
+            i.id: [p for p in (False, True) if audience is None or i in content.flow(audience, p)] for i in items
+        }
+        self.asks_sex = any(content.instrument_of.get(i) and content.instruments[content.instrument_of[i]].cutoffs
+                            for i in ids)
+
+    # ---- questions
+
+    def context_items(self) -> list[dict]:
+        regions = self.content.regions
+        out = [
+            {
+                "linkId": REGION_LINK_ID,
+                "code": [{"system": ITEM_SYSTEM, "code": REGION_LINK_ID}],
+                "text": REGION_TEXT,
+                "type": "choice",
+                "required": True,
+                "extension": [_control("drop-down")],
+                "answerOption": [
+                    {"valueCoding": _coding(REGION_SYSTEM, r.id, r.name), **({"initialSelected": True} if r.id == DEFAULT_REGION else {})}
+                    for r in regions.values()
+                ],
+            }
         ]
-    context = None
-    if audience_flow and item.prescribed != "any":
-        gate_item = content.items[item.show_if.item] if item.show_if else None
-        # A gate with the same context already carries the condition (a disabled item has no answer).
-        if gate_item is None or gate_item.prescribed != item.prescribed:
-            context = _prescribed_condition(item.prescribed == "yes")
-    if context and len(conditions) > 1:
-        # "any of these answers" and "in this context" cannot share one enableWhen: nest in a group.
-        question = {**question, "enableWhen": conditions, "enableBehavior": "any"}
-        return {"linkId": f"{item.id}-group", "type": "group", "enableWhen": [context], "item": [question]}
-    if context:
-        conditions.append(context)
-    if conditions:
-        question = {**question, "enableWhen": conditions}
-        if len(conditions) > 1:
-            question["enableBehavior"] = "all" if context else "any"
-    return question
+        if self.asks_sex:
+            out.append(
+                {
+                    "linkId": SEX_LINK_ID,
+                    "code": [{"system": ITEM_SYSTEM, "code": SEX_LINK_ID}],
+                    "text": SEX_TEXT,
+                    "type": "choice",
+                    "extension": [_control("radio-button")],
+                    "answerOption": [{"valueCoding": _coding(SEX_SYSTEM, s, SEX_LABELS[s])} for s in SEXES],
+                }
+            )
+        if self.audience is not None:
+            out.append(
+                {
+                    "linkId": PRESCRIBED_LINK_ID,
+                    "code": [{"system": ITEM_SYSTEM, "code": PRESCRIBED_LINK_ID}],
+                    "text": PRESCRIBED_TEXT,
+                    "type": "boolean",
+                }
+            )
+        return out
+
+    def question(self, item: Item, region: str | None) -> dict:
+        """One question as asked everywhere (region None) or in one region's wording."""
+        link = variant_link_id(item.id, region) if region else item.id
+        text, labels = item.wording(self.text_audience, region)
+        published = region is None  # a regional variant is not the published question
+        options = []
+        for option, label in zip(item.options, labels, strict=True):
+            if published and option.code:
+                coding = option.code.model_dump()
+            else:
+                coding = _coding(ANSWER_SYSTEM, answer_code(link, option.value), label)
+            extensions = [{"url": ORDINAL_VALUE, "valueDecimal": option.level}]
+            if option.exclusive:
+                extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
+            options.append({"extension": extensions, "valueCoding": coding})
+        if self.content.offers_dont_know(self.text_audience):
+            options.append({"valueCoding": _coding(ANSWER_SYSTEM, DONT_KNOW, self.content.dont_know.label)})
+        codes = [item.code.model_dump()] if published and item.code else []
+        codes.append({"system": ITEM_SYSTEM, "code": link})
+        question: dict[str, Any] = {"linkId": link, "code": codes}
+        number = self._published_number(item)
+        if number:
+            question["prefix"] = f"{number}."
+        question.update(text=text, type="choice", extension=[_control("check-box" if item.multiple else "radio-button")],
+                        answerOption=options)
+        if item.help:
+            question["item"] = [{"linkId": f"{link}-help", "text": item.help, "type": "display",
+                                 "extension": [_control("help")]}]
+        if item.multiple:
+            question["repeats"] = True
+        return question
+
+    def _published_number(self, item: Item) -> str | None:
+        """An instrument question keeps its published number ("2." for audit_c.2); others have none."""
+        return item.id.rsplit(".", 1)[1] if item.id in self.content.instrument_of else None
+
+    def gated(self, item: Item) -> list[dict]:
+        """The question (and its regional variants) with enableWhen: the show_if gate (any answer
+        at the gate's level or more), the prescribed context it is asked in, and the region whose
+        wording it has. When the gate needs "any of" and the rest "all of", the gate goes on a
+        group holding the question and its variants, so exactly one of them shows."""
+        any_of = []
+        if item.show_if:
+            gate = self.content.items[item.show_if.item]
+            any_of = [
+                {"question": gate.id, "operator": "=", "answerCoding": self._coding_ref(gate, o.value)}
+                for o in gate.options
+                if o.level >= item.show_if.min_level
+            ]
+        context = []
+        contexts = self.contexts[item.id]
+        gate_contexts = self.contexts.get(item.show_if.item) if item.show_if else None
+        # A gate asked in the same contexts already carries the condition (a disabled item has no answer).
+        if len(contexts) == 1 and gate_contexts != contexts:
+            context.append({"question": PRESCRIBED_LINK_ID, "operator": "=", "answerBoolean": contexts[0]})
+        questions = []
+        for region in (None, *item.region_variants):
+            if region is None:
+                where = [{"question": REGION_LINK_ID, "operator": "!=", "answerCoding": self._region(r)}
+                         for r in item.region_variants]
+            else:
+                where = [{"question": REGION_LINK_ID, "operator": "=", "answerCoding": self._region(region)}]
+            questions.append((self.question(item, region), context + where))
+        if len(any_of) > 1 and any(all_of for _, all_of in questions):
+            inner = [_when(q, all_of, "all") for q, all_of in questions]
+            return [{"linkId": f"{item.id}-group", "type": "group", **_enable(any_of, "any"), "item": inner}]
+        return [_when(q, all_of + any_of, "all" if all_of else "any") for q, all_of in questions]
+
+    def _coding_ref(self, item: Item, value: int) -> dict:
+        option = item.option(value)
+        if option and option.code:
+            return {"system": option.code.system, "code": option.code.code}
+        return {"system": ANSWER_SYSTEM, "code": answer_code(item.id, value)}
+
+    def _region(self, region: str) -> dict:
+        return {"system": REGION_SYSTEM, "code": region}
+
+    # ---- totals
+
+    def total(self, inst_id: str) -> dict:
+        inst = self.content.instruments[inst_id]
+        link = f"{inst_id}{TOTAL_SUFFIX}"
+        codes = [inst.total_code.model_dump()] if inst.total_code else []
+        codes.append({"system": ITEM_SYSTEM, "code": link})
+        return {
+            "linkId": link,
+            "code": codes,
+            "text": f"{inst.short_name} total score (0 to {inst.max_score})",
+            "type": "decimal",
+            "readOnly": True,
+            "extension": [
+                {
+                    "url": CALCULATED,
+                    "valueExpression": {
+                        "description": f"{inst.short_name} total, as KetaCheck scores it",
+                        "language": "text/fhirpath",
+                        "expression": self._total_expression(inst_id),
+                    },
+                }
+            ],
+        }
+
+    def _total_expression(self, inst_id: str) -> str:
+        if self.audience is None:
+            return self._sum_in_context(inst_id, None)
+        plain, prescribed = (self._sum_in_context(inst_id, p) for p in (False, True))
+        if plain == prescribed:
+            return plain
+        return f"iif({_answers(PRESCRIBED_LINK_ID)}.value = true, {prescribed}, {plain})"
+
+    def _sum_in_context(self, inst_id: str, prescribed: bool | None) -> str:
+        """The total as scoring.py counts it in one context (None: the instrument on its own):
+        each question's points, a core answer standing in for a question this flow does not ask,
+        and questions left out when ketamine is used only as prescribed (unless the answers show
+        use outside the plan)."""
+        content, inst = self.content, self.content.instruments[inst_id]
+        flow = None if prescribed is None else {i.id for i in content.flow(self.audience, prescribed)}
+        not_counted = {f"{inst_id}.{n}" for n in inst.not_counted_when_solely_prescribed} if prescribed else set()
+        counted: list[str] = []  # linkIds whose points add up as they are
+        terms = []
+        for item in inst.items:
+            source = None if flow is None else content.answered_by(item, self.audience, prescribed)
+            links = [item.id, *(variant_link_id(item.id, r) for r in item.region_variants)]
+            if flow is not None and item.id not in flow:
+                if source is None:
+                    continue
+                term = f"iif({_points(source.item)} >= {source.from_level}, 1, 0)"
+            elif item.id in not_counted:
+                term = _points(*links)
+            else:
+                counted.extend(links)
+                continue
+            if item.id in not_counted:
+                drift = self._drift(inst.solely_prescribed_unless_sign)
+                term = f"iif({drift}, {term}, 0)" if drift else "0"
+            terms.append(term)
+        return " + ".join(([_points(*counted)] if counted else []) + terms) or "0"
+
+    def _drift(self, sign: str | None) -> str | None:
+        """FHIRPath for "an answer in the prescribed flow shows this sign"."""
+        if not sign:
+            return None
+        checks = []
+        for item in self.content.flow(self.audience, True):
+            codes = [answer_code(item.id, o.value) for o in item.options if o.level > 0 and sign in item.option_signs(o)]
+            if codes:
+                checks.append(f"{_answers(item.id)}.value.where(code in ({' | '.join(_q(c) for c in codes)})).exists()")
+        return "(" + " or ".join(checks) + ")" if checks else None
+
+
+def _enable(conditions: list[dict], behavior: str) -> dict:
+    if not conditions:
+        return {}
+    return {"enableWhen": conditions, **({"enableBehavior": behavior} if len(conditions) > 1 else {})}
+
+
+def _when(question: dict, conditions: list[dict], behavior: str) -> dict:
+    return {**question, **_enable(conditions, behavior)}
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _points(*link_ids: str) -> str:
+    """The points chosen on these questions, 0 when none is answered (FHIRPath's sum() of nothing
+    is empty, and anything plus empty is empty)."""
+    return f"{_answers(*link_ids)}.value.weight().aggregate($total + $this, 0)"
+
+
+def _answers(*link_ids: str) -> str:
+    where = f"linkId = {_q(link_ids[0])}" if len(link_ids) == 1 else f"linkId in ({' | '.join(_q(x) for x in link_ids)})"
+    return f"%resource.repeat(item).where({where}).answer"
 
 
 def fhir_questionnaire(content: Content, questionnaire_id: str) -> dict:
-    """A FHIR R4 Questionnaire: a whole check for one audience ("ketacheck-self", "-other",
-    "-intake": every item either context can ask, the prescribed question first and enableWhen for
-    the rest) or one instrument ("audit_c", "sds", "dsm5_k")."""
+    """A FHIR R4 Questionnaire (SDC): a whole check for one audience ("ketacheck-self", "-other",
+    "-intake": the context questions first, then every item either prescribed context can ask,
+    with enableWhen) or one instrument ("audit_c", "sds", "dsm5_k")."""
     if questionnaire_id not in QUESTIONNAIRE_IDS:
         raise ValueError(f"unknown questionnaire {questionnaire_id!r} (one of {', '.join(QUESTIONNAIRE_IDS)})")
     audience = AUDIENCE_QUESTIONNAIRES.get(questionnaire_id)
-    items: list[dict] = []
     if audience:
         title = f"KetaCheck: ketamine use check ({AUDIENCE_WORDS[audience]})"
         flow_ids = {i.id for p in (False, True) for i in content.flow(audience, p)}
         flow = [i for i in content.items.values() if i.id in flow_ids]
-        items.append(
-            {
-                "linkId": PRESCRIBED_LINK_ID,
-                "prefix": PRESCRIBED_LINK_ID,
-                "code": _codes(PRESCRIBED_LINK_ID),
-                "text": PRESCRIBED_TEXT,
-                "type": "boolean",
-            }
-        )
-        text_audience = audience
+        inst = None
     else:
         inst = content.instruments[questionnaire_id]
         title = f"KetaCheck: {inst.name}"
         flow = list(inst.items)
-        text_audience = "self"
+    build = _Builder(content, audience, flow)
+    items = build.context_items()
     done: set[str] = set()
     for n, item in enumerate(flow):
-        items.append(_gated(item, _question(item, text_audience, content), content, audience is not None))
+        items.extend(build.gated(item))
         inst_id = content.instrument_of.get(item.id)
         last_of_instrument = inst_id and (n + 1 == len(flow) or content.instrument_of.get(flow[n + 1].id) != inst_id)
         if inst_id and last_of_instrument and inst_id not in done:
-            items.append(_total(inst_id, content))
+            items.append(build.total(inst_id))
             done.add(inst_id)
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": _resource_id(questionnaire_id),
+        "meta": {"profile": ["http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire"]},
         "url": questionnaire_url(questionnaire_id),
         "version": str(SCHEMA_VERSION),
         "name": "KetaCheck"
@@ -177,12 +363,17 @@ def fhir_questionnaire(content: Content, questionnaire_id: str) -> dict:
         "subjectType": ["Patient"],
         "publisher": "KetaCheck",
         "description": NOT_A_DIAGNOSIS,
-        "item": items,
     }
-    if questionnaire_id in LOINC_CODES:
-        code, display = LOINC_CODES[questionnaire_id]
-        resource["code"] = [{"system": LOINC, "code": code, "display": display}]
+    notices = list(dict.fromkeys(content.instruments[i].copyright for i in done if content.instruments[i].copyright))
+    if notices:
+        resource["copyright"] = " ".join(notices)
+    if inst is not None and inst.code:
+        resource["code"] = [inst.code.model_dump()]
+    resource["item"] = items
     return resource
+
+
+# ---------------------------------------------------------------- the QuestionnaireResponse
 
 
 def _response_items(q_items: list[dict], sub: Submission, result: Result, content: Content) -> list[dict]:
@@ -193,29 +384,50 @@ def _response_items(q_items: list[dict], sub: Submission, result: Result, conten
             children = _response_items(q["item"], sub, result, content)
             if children:
                 out.append({"linkId": link, "item": children})
+        elif q["type"] == "display":
+            continue
+        elif link == REGION_LINK_ID:
+            region = content.regions[sub.region]
+            out.append({"linkId": link, "text": q["text"],
+                        "answer": [{"valueCoding": _coding(REGION_SYSTEM, region.id, region.name)}]})
+        elif link == SEX_LINK_ID:
+            out.append({"linkId": link, "text": q["text"],
+                        "answer": [{"valueCoding": _coding(SEX_SYSTEM, sub.sex, SEX_LABELS[sub.sex])}]})
         elif link == PRESCRIBED_LINK_ID:
             out.append({"linkId": link, "text": q["text"], "answer": [{"valueBoolean": sub.prescribed}]})
-        elif q["type"] == "integer":  # an instrument total, as scored
+        elif link.endswith(TOTAL_SUFFIX):  # an instrument total, as scored
             inst = result.instruments.get(link.removesuffix(TOTAL_SUFFIX))
             if inst is not None:
-                out.append({"linkId": link, "text": q["text"], "answer": [{"valueInteger": inst.score}]})
-        elif link in sub.answers:
-            item = content.items[link]
-            text, labels = item.wording(sub.audience, sub.region)
-            if sub.answers[link] == DONT_KNOW:
-                codings = [_answer_coding(DONT_KNOW, content.dont_know.label)]
+                out.append({"linkId": link, "text": q["text"], "answer": [{"valueDecimal": inst.score}]})
+        else:
+            item_id, region = _item_of(link, content)
+            item = content.items[item_id]
+            if item_id not in sub.answers or region != (sub.region if sub.region in item.region_variants else None):
+                continue
+            answer = sub.answers[item_id]
+            # answerOption follows the item's options, then "Don't know" when offered.
+            if answer == DONT_KNOW:
+                codings = [q["answerOption"][-1]["valueCoding"]]
             else:
-                codings = [_answer_coding(o.value, labels[item.options.index(o)]) for o in item.chosen(sub.answers[link])]
-            out.append({"linkId": link, "text": text, "answer": [{"valueCoding": c} for c in codings]})
+                codings = [q["answerOption"][item.options.index(o)]["valueCoding"] for o in item.chosen(answer)]
+            out.append({"linkId": link, "text": q["text"], "answer": [{"valueCoding": c} for c in codings]})
     return out
+
+
+def _item_of(link: str, content: Content) -> tuple[str, str | None]:
+    """(item id, region) for a question's linkId: `audit_c.2` or its UK variant `audit_c.2-UK`."""
+    base, _, region = link.rpartition("-")
+    if base in content.items and region in content.items[base].region_variants:
+        return base, region
+    return link, None
 
 
 def fhir_questionnaire_response(
     sub: Submission, result: Result, content: Content, today: dt.date | None = None
 ) -> dict:
     """A FHIR R4 QuestionnaireResponse for the audience's whole-check Questionnaire: no subject (it is
-    anonymous), a date without a time, region / prescribed / sex in the KetaCheck context extension,
-    the tier in the result extension.
+    anonymous), a date without a time, region / sex / prescribed as answers to the context
+    questions, each instrument total as KetaCheck scored it.
 
     It holds what the person was asked: an answer hidden by an earlier answer (kept in the session,
     not scored) or outside this audience's and context's questions is left out, as FHIR requires."""
@@ -231,92 +443,48 @@ def fhir_questionnaire_response(
         "questionnaire": questionnaire_url(qid),
         "status": "completed",
         "authored": (today or dt.date.today()).isoformat(),
-        "extension": [
-            {
-                "url": CONTEXT_EXTENSION,
-                "extension": [
-                    {"url": "region", "valueCode": sub.region},
-                    {"url": "prescribed", "valueBoolean": sub.prescribed},
-                    {"url": "sex", "valueCode": sub.sex},
-                ],
-            },
-            {
-                "url": RESULT_EXTENSION,
-                "extension": [
-                    {"url": "tier", "valueCode": result.tier},
-                    {"url": "label", "valueString": result.tier_label},
-                ],
-            },
-        ],
         "item": _response_items(questionnaire["item"], asked, result, content),
     }
 
 
-def _link_ids(items: list[dict]) -> set[str]:
-    out: set[str] = set()
+# ---------------------------------------------------------------- reading a response back
+
+
+def _questions(items: list[dict]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
     stack = list(items)
     while stack:
         node = stack.pop()
-        out.add(node["linkId"])
+        out[node["linkId"]] = node
         stack.extend(node.get("item", []))
     return out
 
 
-_CODE = re.compile(r"-?\d{1,7}")
+def _decoder(question: dict, content: Content) -> dict[tuple[str, str], int | str]:
+    """(system, code) -> answer value for one question: its own answerOption codes (LOINC or
+    KetaCheck's), "Don't know", and the plain numbers earlier KetaCheck versions wrote."""
+    item = content.items[_item_of(question["linkId"], content)[0]]
+    out: dict[tuple[str, str], int | str] = {}
+    for option, answer in zip(item.options, question["answerOption"], strict=False):
+        coding = answer["valueCoding"]
+        out[(coding["system"], coding["code"])] = option.value
+        out[(ANSWER_SYSTEM, str(option.value))] = option.value
+    # "Don't know" where the Questionnaire offers it; elsewhere it reaches parse(), which says who may use it.
+    out[(ANSWER_SYSTEM, DONT_KNOW)] = DONT_KNOW
+    return out
 
 
-def _coded_value(link: str, coding: Any, problems: list[str]) -> int | str | None:
-    """One answer's valueCoding to the answer-file value (a whole number, or DONT_KNOW)."""
-    if not isinstance(coding, dict):
-        problems.append(f"item {describe(link)}: answer must be a valueCoding")
-        return None
-    system, code = coding.get("system", ANSWER_SYSTEM), coding.get("code")
-    if system != ANSWER_SYSTEM:
-        problems.append(f"item {describe(link)}: answer system {describe(system)} is not KetaCheck's ({ANSWER_SYSTEM})")
-        return None
-    if code == DONT_KNOW:
-        return DONT_KNOW
-    if not (isinstance(code, str) and _CODE.fullmatch(code)):
-        problems.append(f"item {describe(link)}: answer code must be a whole number (got {describe(code)})")
-        return None
-    return int(code)
+_CONTEXT_FIELDS = {"region": "valueCode", "prescribed": "valueBoolean", "sex": "valueCode"}
 
 
-def from_fhir(data: Any, content: Content) -> Submission:
-    """A QuestionnaireResponse made by `fhir_questionnaire_response` back to a Submission.
-
-    The audience comes from the questionnaire reference, the context from the KetaCheck context
-    extension (or the prescribed question), answers from each item's valueCoding. Totals and the
-    result extension are ignored: the answers are scored again."""
-    if not isinstance(data, dict):
-        raise InputError([f"input must be a JSON object (a FHIR QuestionnaireResponse), not {type(data).__name__}"])
-    kind = data.get("resourceType")
-    if kind != "QuestionnaireResponse":
-        raise InputError([f"resourceType: must be QuestionnaireResponse (got {describe(kind)})"])
-    ref = data.get("questionnaire")
-    canonical = ref.split("|", 1)[0] if isinstance(ref, str) else None
-    qid = canonical.removeprefix(QUESTIONNAIRE_BASE) if canonical and canonical.startswith(QUESTIONNAIRE_BASE) else None
-    if qid not in AUDIENCE_QUESTIONNAIRES:
-        got = "missing" if ref is None else describe(ref)
-        expected = questionnaire_url("ketacheck-self").removesuffix("self")
-        raise InputError(
-            [f"questionnaire: not a KetaCheck check (expected {expected}self, -other or -intake; got {got})"]
-        )
-    audience = AUDIENCE_QUESTIONNAIRES[qid]
-
-    problems: list[str] = []
-    status = data.get("status")
-    if status not in ("completed", "amended", "in-progress"):
-        problems.append(f"status: must be completed, amended or in-progress (got {describe(status)})")
-    if "modifierExtension" in data:
-        problems.append("modifierExtension: not understood, so the file cannot be read safely")
-
+def _legacy_context(data: dict, problems: list[str]) -> dict[str, Any]:
+    """Region, prescribed and sex from the context extension files before v2.1 carried."""
     context: dict[str, Any] = {}
     extensions = data.get("extension", [])
     if not isinstance(extensions, list):
         problems.append("extension: must be a list")
-        extensions = []
-    ours = [e for e in extensions if isinstance(e, dict) and e.get("url") == CONTEXT_EXTENSION]
+        return context
+    ours = [e for e in extensions if isinstance(e, dict) and e.get("url") == LEGACY_CONTEXT_EXTENSION]
     if len(ours) > 1:
         problems.append("extension: the KetaCheck context appears more than once")
     for ext in ours[:1]:
@@ -324,21 +492,73 @@ def from_fhir(data: Any, content: Content) -> Submission:
         if not isinstance(parts, list):
             problems.append("extension context: must hold a list of extensions")
             parts = []
-        fields = {"region": "valueCode", "prescribed": "valueBoolean", "sex": "valueCode"}
         for part in parts:
             url = part.get("url") if isinstance(part, dict) else None
-            if url not in fields:
-                problems.append(f"extension context.{describe(url)}: unknown (expected {', '.join(fields)})")
+            if url not in _CONTEXT_FIELDS:
+                problems.append(f"extension context.{describe(url)}: unknown (expected {', '.join(_CONTEXT_FIELDS)})")
             elif url in context:
                 problems.append(f"extension context.{url}: appears more than once")
-            elif fields[url] not in part:
-                problems.append(f"extension context.{url}: needs a {fields[url]}")
+            elif _CONTEXT_FIELDS[url] not in part:
+                problems.append(f"extension context.{url}: needs a {_CONTEXT_FIELDS[url]}")
             else:
-                context[url] = part[fields[url]]
+                context[url] = part[_CONTEXT_FIELDS[url]]
+    return context
 
-    allowed = _link_ids(fhir_questionnaire(content, qid)["item"])
+
+def _context_answer(link: str, answer: dict, problems: list[str]) -> tuple[str, Any] | None:
+    """("region" | "sex" | "prescribed", value) from an answer to a context question."""
+    if link == PRESCRIBED_LINK_ID:
+        value = answer.get("valueBoolean")
+        if isinstance(value, bool):
+            return "prescribed", value
+        problems.append(f"item {link!r}: answer must be a valueBoolean")
+        return None
+    coding = answer.get("valueCoding")
+    system = REGION_SYSTEM if link == REGION_LINK_ID else SEX_SYSTEM
+    if not isinstance(coding, dict) or coding.get("system", system) != system:
+        problems.append(f"item {link!r}: answer must be a valueCoding from {system}")
+        return None
+    return ("region" if link == REGION_LINK_ID else "sex"), coding.get("code")
+
+
+def _questionnaire_id(data: dict) -> str:
+    ref = data.get("questionnaire")
+    canonical = ref.split("|", 1)[0] if isinstance(ref, str) else None
+    qid = canonical.removeprefix(QUESTIONNAIRE_BASE) if canonical and canonical.startswith(QUESTIONNAIRE_BASE) else None
+    by_resource_id = {_resource_id(q): q for q in QUESTIONNAIRE_IDS}
+    if qid not in by_resource_id:
+        got = "missing" if ref is None else describe(ref)
+        raise InputError([f"questionnaire: not a KetaCheck questionnaire (expected {QUESTIONNAIRE_BASE} followed by "
+                          f"{', '.join(by_resource_id)}; got {got})"])
+    return by_resource_id[qid]
+
+
+def from_fhir(data: Any, content: Content) -> Submission:
+    """A QuestionnaireResponse to one of KetaCheck's Questionnaires back to a Submission: a whole
+    check, or one instrument filled in on its own (read as the person's own answers).
+
+    The audience comes from the questionnaire reference, region / sex / prescribed from the context
+    questions (or the extension earlier versions wrote), answers from each item's valueCoding.
+    Totals are ignored: the answers are scored again."""
+    if not isinstance(data, dict):
+        raise InputError([f"input must be a JSON object (a FHIR QuestionnaireResponse), not {type(data).__name__}"])
+    kind = data.get("resourceType")
+    if kind != "QuestionnaireResponse":
+        raise InputError([f"resourceType: must be QuestionnaireResponse (got {describe(kind)})"])
+    qid = _questionnaire_id(data)
+    audience = AUDIENCE_QUESTIONNAIRES.get(qid, INSTRUMENT_AUDIENCE)
+
+    problems: list[str] = []
+    status = data.get("status")
+    if status not in ("completed", "amended", "in-progress"):
+        problems.append(f"status: must be completed, amended or in-progress (got {describe(status)})")
+    if "modifierExtension" in data:
+        problems.append("modifierExtension: not understood, so the file cannot be read safely")
+    legacy = _legacy_context(data, problems)
+
+    questions = _questions(fhir_questionnaire(content, qid)["item"])
     answers: dict[str, Any] = {}
-    prescribed_answer: Any = None
+    context: dict[str, Any] = {}
     seen: set[str] = set()
     queue: list[tuple[Any, str]] = [(data.get("item", []), "item")]
     index = 0
@@ -363,42 +583,58 @@ def from_fhir(data: Any, content: Content) -> Submission:
                 )
             if "item" in node:
                 queue.append((node["item"], f"item {link}.item"))
-            if link not in allowed:
+            question = questions.get(link)
+            if question is None:
                 what = (
                     f"not a question in {qid}" if link in content.items else "unknown linkId (not a KetaCheck question)"
                 )
                 problems.append(f"item {describe(link)}: {what}")
                 continue
-            if link in seen:
+            item_id = _item_of(link, content)[0]
+            if item_id in seen:
                 problems.append(f"item {describe(link)}: appears more than once")
                 continue
-            seen.add(link)
-            if "answer" not in node:
-                continue
+            seen.add(item_id)
+            if "answer" not in node or question["type"] in ("group", "display") or link.endswith(TOTAL_SUFFIX):
+                continue  # a total is scored again from the answers
             answer = node["answer"]
-            item = content.items.get(link)
-            many = item is not None and item.multiple
+            many = question.get("repeats", False)
             if not (isinstance(answer, list) and answer and all(isinstance(a, dict) for a in answer)
                     and (many or len(answer) == 1)):
-                problems.append(f"item {describe(link)}: answer must be a list with {'at least' if many else ''} one answer".replace("  ", " "))
+                problems.append(f"item {describe(link)}: answer must be a list with {'at least ' if many else ''}one answer")
                 continue
-            if link == PRESCRIBED_LINK_ID:
-                prescribed_answer = answer[0].get("valueBoolean")
-                if not isinstance(prescribed_answer, bool):
-                    problems.append(f"item {link!r}: answer must be a valueBoolean")
-                    prescribed_answer = None
+            if link in (REGION_LINK_ID, SEX_LINK_ID, PRESCRIBED_LINK_ID):
+                found = _context_answer(link, answer[0], problems)
+                if found:
+                    context[found[0]] = found[1]
                 continue
-            if link.endswith(TOTAL_SUFFIX):
-                continue  # an instrument total: scored again from the answers
-            values = [_coded_value(link, a.get("valueCoding"), problems) for a in answer]
+            decode = _decoder(question, content)
+            values = [_coded_value(link, a.get("valueCoding"), decode, problems) for a in answer]
             if all(v is not None for v in values):
-                answers[link] = values if many and values != [DONT_KNOW] else values[0]
+                answers[item_id] = values if many and values != [DONT_KNOW] else values[0]
 
-    if prescribed_answer is not None:
-        if "prescribed" in context and context["prescribed"] != prescribed_answer:
-            problems.append(
-                f"item {PRESCRIBED_LINK_ID!r}: the answer ({str(prescribed_answer).lower()}) disagrees with the context "
-                f"extension ({describe(context['prescribed'])})"
-            )
-        context.setdefault("prescribed", prescribed_answer)
+    for key, value in legacy.items():
+        if key in context and context[key] != value:
+            problems.append(f"{key}: the answer ({describe(context[key])}) disagrees with the context extension "
+                            f"({describe(value)})")
+        context.setdefault(key, value)
     return parse_after(problems, {"audience": audience, **context, "answers": answers}, content)
+
+
+def _coded_value(link: str, coding: Any, decode: dict, problems: list[str]) -> int | str | None:
+    """One answer's valueCoding to the answer-file value (a whole number, or DONT_KNOW)."""
+    if not isinstance(coding, dict):
+        problems.append(f"item {describe(link)}: answer must be a valueCoding")
+        return None
+    key = (coding.get("system", ANSWER_SYSTEM), coding.get("code"))
+    if key in decode:
+        return decode[key]
+    offered = sorted(code for system, code in decode if system == key[0] and (system != ANSWER_SYSTEM or ":" in code))
+    if not offered:  # another system altogether: name the ones this question uses
+        systems = sorted({s for s, c in decode if s != ANSWER_SYSTEM or ":" in c})
+        problems.append(f"item {describe(link)}: answer system {describe(key[0])} is not this question's "
+                        f"({' or '.join(systems)})")
+    else:
+        problems.append(f"item {describe(link)}: answer code {describe(key[1])} is not one of this question's "
+                        f"({', '.join(offered)})")
+    return None

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from ketacheck.loader import Content
+from ketacheck.model import SEX_LABELS
 from ketacheck.ui import state as app_state
 
 AUDIENCES = [
@@ -18,7 +19,7 @@ PRESCRIBED = [
     (False, "No, it is not prescribed"),
     (True, "Yes, it is prescribed as treatment"),
 ]
-SEXES = [("female", "Female"), ("male", "Male"), ("unspecified", "Prefer not to say")]
+SEXES = list(SEX_LABELS.items())
 
 
 def _set(state: dict[str, Any], key: str, value: Any, content: Content) -> None:
