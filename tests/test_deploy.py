@@ -131,7 +131,8 @@ def test_haproxys_log_holds_status_and_timing_only(cluster: ClusterProcess):
     assert marker not in log
     # when, replica, status, wait/connect/response/active ms, bytes, how it ended: nothing else.
     line = re.compile(r"\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d\.\d{3} (r\d+|<NOSRV>) -?\d+ (-?\d+/){3}-?\d+ \d+ \S\S")
-    requests = [entry for entry in log.splitlines() if not entry.startswith(("Server ketacheck/", "Proxy "))]
+    events = ("Server ketacheck/", "Proxy ", "backend ", "[ALERT]", "[WARNING]", "[NOTICE]")  # HAProxy's own news
+    requests = [entry for entry in log.splitlines() if not entry.startswith(events)]
     assert len(requests) >= 4
     for entry in requests:
         assert line.fullmatch(entry), entry
@@ -172,6 +173,25 @@ def test_a_replica_killed_mid_traffic_loses_no_request_and_comes_back(cluster: C
     deadline = time.monotonic() + 20
     while cluster.server_stats()["r1"]["status"] != "UP":
         assert time.monotonic() < deadline, cluster.server_stats()["r1"]["status"]
+        time.sleep(0.2)
+
+
+def test_haproxys_own_error_page_carries_the_same_refusals(cluster: ClusterProcess):
+    names = [r["name"] for r in cluster.state()["replicas"]]
+    for name in names:
+        cluster.haproxy(f"set server ketacheck/{name} state maint")
+    try:
+        status, headers, _ = get(cluster.url, "/", {"Host": "localhost"})
+        assert status == 503  # HAProxy's page: no replica in service
+        assert headers["referrer-policy"] == ["no-referrer"]
+        assert "default-src 'none'" in headers["content-security-policy"][0]
+        assert headers["x-content-type-options"] == ["nosniff"] and headers["x-frame-options"] == ["DENY"]
+    finally:
+        for name in names:
+            cluster.haproxy(f"set server ketacheck/{name} state ready")
+    deadline = time.monotonic() + 20
+    while any(s["status"] != "UP" for s in cluster.server_stats().values()):
+        assert time.monotonic() < deadline, cluster.server_stats()
         time.sleep(0.2)
 
 
