@@ -42,7 +42,7 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev chromium haproxy .venv-policy/.ready node_modules/.package-lock.json
 	$(PY) -m pytest
 
-# Speed, load and memory against a bare Streamlit page (about 40 minutes; BENCH=--quick for ~8).
+# Speed, load, memory and the cluster against a bare Streamlit page (about 45 minutes; BENCH=--quick for ~12).
 bench: $(VENV)/.dev chromium
 	$(PY) -m benchmarks $(BENCH)
 

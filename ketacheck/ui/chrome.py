@@ -90,7 +90,7 @@ def begin() -> tuple[Content, dict[str, Any], Result]:
     state = app_state.get(content)
     header(content, state)
     tab_copy.keep(state, content)
-    if tab_copy.said_restored():
+    if tab_copy.said_restored(state):
         with st.container(key="announce_restored"):  # read out by /assist.js
             st.success("We reconnected; your answers are still here.", icon=":material/restore:")
     # Scored once per run; pages use this result rather than scoring again.

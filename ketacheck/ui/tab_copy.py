@@ -27,7 +27,7 @@ from ketacheck.loader import Content
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # ketacheck/
 NAME = "ketacheck.tab_copy"
 FORGET = "_forget_tab_copy"  # set by Clear and Finish: the next run wipes the tab's copy
-RESTORED = "_restored"  # set when a copy came back: the page says so once
+RESTORED = "_restored"  # set when a copy came back: the page says so until the check moves on
 FIELDS = ("audience", "prescribed", "region", "sex", "answers", "modules", "current", "finished")
 MAX_BYTES = 64 * 1024  # a whole check is about 2 KB
 
@@ -99,8 +99,8 @@ def keep(state: dict[str, Any], content: Content) -> None:
         if restored is None:
             st.session_state[FORGET] = True  # a copy that does not check out is dropped, not used:
             st.rerun()  # the next run tells the tab to forget it
-        st.session_state[RESTORED] = True
         state.update(restored)
+        st.session_state[RESTORED] = _where(state)
         st.rerun()
 
 
@@ -112,6 +112,16 @@ def update(state: dict[str, Any]) -> None:
                       "offer": False}, key="tab_copy_answers")
 
 
-def said_restored() -> bool:
-    return bool(st.session_state.pop(RESTORED, False))
+def _where(state: dict[str, Any]) -> str:
+    return repr((state["answers"], state.get("current")))
+
+
+def said_restored(state: dict[str, Any]) -> bool:
+    """True while the check is where the restored copy left it. Not just once: the run after a
+    restore is often followed at once by another (a component reporting back), which would take
+    the message away within 100 ms, before anyone could read it."""
+    if RESTORED in st.session_state and st.session_state[RESTORED] == _where(state):
+        return True
+    st.session_state.pop(RESTORED, None)
+    return False
 

@@ -65,7 +65,7 @@ def test_a_crash_mid_check_brings_the_same_tab_back_with_its_answers(
         assert page.locator('[role="dialog"]').count() == 0
 
         second = ServerProcess(first.stdout_path.parent, port=first.port, name="restarted").start()
-        page.get_by_text("We reconnected; your answers are still here.").wait_for(timeout=60_000)
+        page.get_by_text("We reconnected; your answers are still here.").first.wait_for(timeout=60_000)
         wait_for_app(page)
         assert banner.count() == 0
         assert current_question(page, content).id == question.id
@@ -103,9 +103,11 @@ def test_a_reload_keeps_the_answers(page: Page, server: str, content: Content):
         answer(page, item, mixed_answers(item))
     question = current_question(page, content).id
     page.reload()
-    page.get_by_text("We reconnected; your answers are still here.").wait_for()
+    page.get_by_text("We reconnected; your answers are still here.").first.wait_for()
     wait_for_app(page)
     assert current_question(page, content).id == question
+    page.wait_for_timeout(1500)  # long enough to read: it stays until the check moves on
+    assert page.locator(".st-key-announce_restored").get_by_text("We reconnected").is_visible()
 
 
 # ------------------------------------------------------------------ leaving leaves nothing
