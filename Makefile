@@ -46,15 +46,21 @@ test: $(VENV)/.dev chromium haproxy .venv-policy/.ready node_modules/.package-lo
 bench: $(VENV)/.dev chromium
 	$(PY) -m benchmarks $(BENCH)
 
+# $(call from_debian,COMMAND,PACKAGES,NAME,WHO needs): install PACKAGES with apt-get when COMMAND is
+# missing and we are root; otherwise say how, and stop. (Debian puts some commands in /usr/sbin.)
+define from_debian
+	@command -v $(1) >/dev/null 2>&1 || test -x /usr/sbin/$(1) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing $(3) from Debian..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	  else \
+	    echo "$(4) $(3): run 'sudo apt-get install $(2)' and then try again." >&2; exit 1; \
+	  fi; }
+endef
+
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not possible here).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium from Debian for the browser tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium' and then 'make test' again." >&2; exit 1; \
-	  fi; }
+	$(call from_debian,chromium,chromium,Chromium,The browser tests need)
 
 # The policy checker (checkov) for deploy/, in a venv of its own: its pins conflict with the app's.
 .venv-policy/.ready: requirements-policy.lock
@@ -70,13 +76,7 @@ cluster: $(VENV)/.runtime haproxy
 
 # `make cluster` and its tests run Debian's HAProxy.
 haproxy:
-	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing HAProxy from Debian for make cluster..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
-	  else \
-	    echo "make cluster needs HAProxy: run 'sudo apt-get install haproxy' and then try again." >&2; exit 1; \
-	  fi; }
+	$(call from_debian,haproxy,haproxy,HAProxy,make cluster needs)
 
 # The FHIR tests check our exports with tools nobody here wrote: LHC-Forms (npm `lforms`) renders
 # them in Chromium and the HL7 R4 JSON schema validates them. `npm ci` installs exactly
@@ -85,13 +85,7 @@ node_modules/.package-lock.json: package-lock.json | nodejs
 	npm ci --silent
 
 nodejs:
-	@command -v npm >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Node.js and npm from Debian for the FHIR tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
-	  else \
-	    echo "The FHIR tests need Node.js and npm: run 'sudo apt-get install nodejs npm' and then 'make test' again." >&2; exit 1; \
-	  fi; }
+	$(call from_debian,npm,nodejs npm,Node.js and npm,The FHIR tests need)
 
 validate: $(VENV)/.runtime
 	$(PY) -m ketacheck validate assessments
