@@ -16,7 +16,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from typing import Any, Self
 
 from benchmarks import loadgen
 from benchmarks.servers import ROOT, ServerProcess, free_port
+from deploy.cluster import backend_stats, runtime_command
 
 START_TIMEOUT_S = 120.0
 READY_LINE = "KetaCheck is running at"
@@ -81,21 +81,10 @@ class ClusterProcess:
 
     def haproxy(self, command: str) -> str:
         """One command on HAProxy's runtime API."""
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(5)
-            s.connect(self.state()["socket"])
-            s.sendall(command.encode() + b"\n")
-            chunks = []
-            while chunk := s.recv(65536):
-                chunks.append(chunk)
-        return b"".join(chunks).decode()
+        return runtime_command(self.state()["socket"], command)
 
     def server_stats(self) -> dict[str, dict[str, str]]:
-        text = self.haproxy("show stat").lstrip("# ")
-        lines = [line for line in text.splitlines() if line]
-        header = lines[0].split(",")
-        rows = (dict(zip(header, line.split(","))) for line in lines[1:])
-        return {r["svname"]: r for r in rows if r["pxname"] == "ketacheck" and r["svname"] not in ("BACKEND", "FRONTEND")}
+        return backend_stats(self.state()["socket"])
 
     def haproxy_log(self) -> str:
         return (self.run_dir / "haproxy.log").read_text(errors="replace")

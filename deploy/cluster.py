@@ -113,6 +113,27 @@ class Replica:
             self.proc.wait(timeout=10)
 
 
+def runtime_command(sock: str | Path, line: str) -> str:
+    """One command on HAProxy's runtime API (the stats socket)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect(str(sock))
+        s.sendall(line.encode() + b"\n")
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
+def backend_stats(sock: str | Path) -> dict[str, dict[str, str]]:
+    """`show stat` for the backend's servers, by server name (status, scur = open connections, ...)."""
+    text = runtime_command(sock, "show stat").lstrip("# ")
+    lines = [line for line in text.splitlines() if line]
+    header = lines[0].split(",")
+    rows = (dict(zip(header, line.split(","))) for line in lines[1:])
+    return {r["svname"]: r for r in rows if r["pxname"] == BACKEND and r["svname"] not in ("BACKEND", "FRONTEND")}
+
+
 class HAProxy:
     def __init__(self, run_dir: Path, bind: str, replicas: list[Replica]) -> None:
         self.run_dir = run_dir
@@ -151,23 +172,10 @@ class HAProxy:
         raise RuntimeError("HAProxy's runtime socket did not open within 20 s")
 
     def command(self, line: str) -> str:
-        """One command on the runtime API (the stats socket)."""
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(5)
-            s.connect(str(self.socket))
-            s.sendall(line.encode() + b"\n")
-            chunks = []
-            while chunk := s.recv(65536):
-                chunks.append(chunk)
-        return b"".join(chunks).decode()
+        return runtime_command(self.socket, line)
 
     def stats(self) -> dict[str, dict[str, str]]:
-        """`show stat` for the backend's servers, by server name (status, scur = open connections, ...)."""
-        text = self.command("show stat").lstrip("# ")
-        lines = [line for line in text.splitlines() if line]
-        header = lines[0].split(",")
-        rows = (dict(zip(header, line.split(","))) for line in lines[1:])
-        return {r["svname"]: r for r in rows if r["pxname"] == BACKEND and r["svname"] not in ("BACKEND", "FRONTEND")}
+        return backend_stats(self.socket)
 
     def wait_status(self, name: str, wanted: str, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
