@@ -117,7 +117,7 @@ def test_each_option_carries_its_score_where_sdc_tools_read_it(content, question
         assert re.fullmatch(r"\d+\.", node.get("prefix", "1.")), node["prefix"]
         if node["type"] != "choice" or node["linkId"].startswith("context-"):
             continue
-        item = content.items[fhir._item_of(node["linkId"], content)[0]]
+        item = content.items[fhir.item_of(node["linkId"], content)[0]]
         options = node["answerOption"]
         for option, expected in zip(options, item.options, strict=False):
             weight = [e["valueDecimal"] for e in option["extension"] if e["url"] == export.ORDINAL_VALUE]
@@ -213,7 +213,7 @@ def test_context_is_asked_as_questions(content, questionnaires, audience):
     # The region KetaCheck assumes when none is given is the form's starting answer.
     assert [o["valueCoding"]["code"] for o in region["answerOption"] if o.get("initialSelected")] == ["INTL"]
     wanted = {i.id for p in (False, True) for i in content.flow(audience, p)}
-    asked = {fhir._item_of(n["linkId"], content)[0] for n in q_items(data) if n["type"] == "choice"}
+    asked = {fhir.item_of(n["linkId"], content)[0] for n in q_items(data) if n["type"] == "choice"}
     assert asked - {fhir.REGION_LINK_ID, fhir.SEX_LINK_ID} == wanted
 
 

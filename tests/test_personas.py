@@ -58,7 +58,7 @@ def answers_of(persona: dict, content: Content) -> dict:
     return answers
 
 
-def result_of(persona: dict, content: Content) -> scoring.Result:
+def submission_of(persona: dict, content: Content) -> submission.Submission:
     doc = {
         "audience": persona["audience"],
         "prescribed": persona.get("prescribed", False),
@@ -66,7 +66,11 @@ def result_of(persona: dict, content: Content) -> scoring.Result:
         "sex": persona.get("sex", "unspecified"),
         "answers": answers_of(persona, content),
     }
-    return scoring.score(submission.parse(doc, content), content)
+    return submission.parse(doc, content)
+
+
+def result_of(persona: dict, content: Content) -> scoring.Result:
+    return scoring.score(submission_of(persona, content), content)
 
 
 def test_the_table_is_written_for_people():

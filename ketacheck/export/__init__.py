@@ -1,7 +1,8 @@
 """Exports a person asks for, and the guarded import that reads a file back. One module per format:
 
 - `answers_json`: KetaCheck's own answer file (`to_json` / `from_json`), versioned.
-- `fhir`: FHIR R4 Questionnaires (SDC scoring, LOINC for AUDIT-C) and QuestionnaireResponses.
+- `fhir`: FHIR R4 Questionnaires (SDC scoring, LOINC for AUDIT-C) and QuestionnaireResponses;
+  `fhir_import` reads a response back.
 - `summary`: the printable summary's content, worked out once; `html` and `pdf` draw it.
 - `import_guard`: `load_import`, the one entry point for an uploaded file.
 
@@ -17,9 +18,9 @@ from .fhir import (
     QUESTIONNAIRE_IDS,
     fhir_questionnaire,
     fhir_questionnaire_response,
-    from_fhir,
     questionnaire_url,
 )
+from .fhir_import import from_fhir
 from .html import summary_html
 from .import_guard import MAX_DEPTH, MAX_NUMBER, MAX_PROBLEMS, load_import
 from .pdf import summary_pdf

@@ -1,6 +1,6 @@
-"""FHIR R4: a Questionnaire per audience and per instrument, a QuestionnaireResponse for a check,
-and `from_fhir`, which reads a response back (KetaCheck's own, or one filled in another tool such
-as LHC-Forms).
+"""FHIR R4: a Questionnaire per audience and per instrument, and a QuestionnaireResponse for a
+check. Reading a response back (KetaCheck's own, or one filled in another tool such as LHC-Forms)
+is fhir_import.py.
 
 What other tools need, and where it is (tests/browser/test_lforms.py renders every Questionnaire
 in LHC-Forms and checks each point):
@@ -15,9 +15,7 @@ in LHC-Forms and checks each point):
 - Context as questions: region, sex (where AUDIT-C is asked) and prescribed are items, so a
   renderer asks them and a filled-in response carries them back. A region whose wording differs
   (UK units) gets its own items (`<id>-UK`), shown by enableWhen on the region question.
-Only standard extensions are written (ordinalValue, itemControl, optionExclusive, SDC). Files from
-earlier KetaCheck versions (the `.../StructureDefinition/context` extension, answer codes "0".."4")
-are still read.
+Only standard extensions are written (ordinalValue, itemControl, optionExclusive, SDC).
 """
 
 from __future__ import annotations
@@ -27,11 +25,11 @@ import re
 from typing import Any
 
 from ..loader import Content
-from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Item
+from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Item, Option
 from ..scoring import Result, visible
-from ..submission import InputError, Submission, describe
+from ..submission import Submission
 from ..wording import NOT_A_DIAGNOSIS
-from .answers_json import SCHEMA_VERSION, parse_after
+from .answers_json import SCHEMA_VERSION
 from .summary import AUDIENCE_WORDS
 
 FHIR_BASE = "https://ketacheck.example/fhir"
@@ -65,12 +63,12 @@ QUESTIONNAIRE_IDS = (*AUDIENCE_QUESTIONNAIRES, *INSTRUMENT_IDS)
 INSTRUMENT_AUDIENCE = "self"
 
 
-def _resource_id(questionnaire_id: str) -> str:
+def resource_id(questionnaire_id: str) -> str:
     return questionnaire_id.replace("_", "-")  # FHIR ids allow letters, digits, '-' and '.'
 
 
 def questionnaire_url(questionnaire_id: str) -> str:
-    return QUESTIONNAIRE_BASE + _resource_id(questionnaire_id)
+    return QUESTIONNAIRE_BASE + resource_id(questionnaire_id)
 
 
 def variant_link_id(item_id: str, region: str) -> str:
@@ -84,6 +82,14 @@ def answer_code(link_id: str, value: int | str) -> str:
 
 def _coding(system: str, code: str, display: str) -> dict:
     return {"system": system, "code": code, "display": display}
+
+
+def _option_coding(link_id: str, option: Option, label: str, published: bool = True) -> dict:
+    """One answer's coding: its published code (LOINC) where the content gives one and the question
+    is the published one, else KetaCheck's own code for this question."""
+    if published and option.code:
+        return option.code.model_dump()
+    return _coding(ANSWER_SYSTEM, answer_code(link_id, option.value), label)
 
 
 def _control(code: str) -> dict:
@@ -156,10 +162,7 @@ class _Builder:
         published = region is None  # a regional variant is not the published question
         options = []
         for option, label in zip(item.options, labels, strict=True):
-            if published and option.code:
-                coding = option.code.model_dump()
-            else:
-                coding = _coding(ANSWER_SYSTEM, answer_code(link, option.value), label)
+            coding = _option_coding(link, option, label, published)
             extensions = [{"url": ORDINAL_VALUE, "valueDecimal": option.level}]
             if option.exclusive:
                 extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
@@ -194,7 +197,7 @@ class _Builder:
         if item.show_if:
             gate = self.content.items[item.show_if.item]
             any_of = [
-                {"question": gate.id, "operator": "=", "answerCoding": self._coding_ref(gate, o.value)}
+                {"question": gate.id, "operator": "=", "answerCoding": _reference(_option_coding(gate.id, o, o.label))}
                 for o in gate.options
                 if o.level >= item.show_if.min_level
             ]
@@ -216,12 +219,6 @@ class _Builder:
             inner = [_when(q, all_of, "all") for q, all_of in questions]
             return [{"linkId": f"{item.id}-group", "type": "group", **_enable(any_of, "any"), "item": inner}]
         return [_when(q, all_of + any_of, "all" if all_of else "any") for q, all_of in questions]
-
-    def _coding_ref(self, item: Item, value: int) -> dict:
-        option = item.option(value)
-        if option and option.code:
-            return {"system": option.code.system, "code": option.code.code}
-        return {"system": ANSWER_SYSTEM, "code": answer_code(item.id, value)}
 
     def _region(self, region: str) -> dict:
         return {"system": REGION_SYSTEM, "code": region}
@@ -293,10 +290,16 @@ class _Builder:
             return None
         checks = []
         for item in self.content.flow(self.audience, True):
-            codes = [answer_code(item.id, o.value) for o in item.options if o.level > 0 and sign in item.option_signs(o)]
+            codes = [_option_coding(item.id, o, o.label)["code"] for o in item.options
+                     if o.level > 0 and sign in item.option_signs(o)]
             if codes:
                 checks.append(f"{_answers(item.id)}.value.where(code in ({' | '.join(_q(c) for c in codes)})).exists()")
         return "(" + " or ".join(checks) + ")" if checks else None
+
+
+def _reference(coding: dict) -> dict:
+    """A coding as enableWhen names an answer: system and code."""
+    return {"system": coding["system"], "code": coding["code"]}
 
 
 def _enable(conditions: list[dict], behavior: str) -> dict:
@@ -352,7 +355,7 @@ def fhir_questionnaire(content: Content, questionnaire_id: str) -> dict:
             done.add(inst_id)
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
-        "id": _resource_id(questionnaire_id),
+        "id": resource_id(questionnaire_id),
         "meta": {"profile": ["http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire"]},
         "url": questionnaire_url(questionnaire_id),
         "version": str(SCHEMA_VERSION),
@@ -400,7 +403,7 @@ def _response_items(q_items: list[dict], sub: Submission, result: Result, conten
             if inst is not None:
                 out.append({"linkId": link, "text": q["text"], "answer": [{"valueDecimal": inst.score}]})
         else:
-            item_id, region = _item_of(link, content)
+            item_id, region = item_of(link, content)
             item = content.items[item_id]
             if item_id not in sub.answers or region != (sub.region if sub.region in item.region_variants else None):
                 continue
@@ -414,7 +417,7 @@ def _response_items(q_items: list[dict], sub: Submission, result: Result, conten
     return out
 
 
-def _item_of(link: str, content: Content) -> tuple[str, str | None]:
+def item_of(link: str, content: Content) -> tuple[str, str | None]:
     """(item id, region) for a question's linkId: `audit_c.2` or its UK variant `audit_c.2-UK`."""
     base, _, region = link.rpartition("-")
     if base in content.items and region in content.items[base].region_variants:
@@ -445,196 +448,3 @@ def fhir_questionnaire_response(
         "authored": (today or dt.date.today()).isoformat(),
         "item": _response_items(questionnaire["item"], asked, result, content),
     }
-
-
-# ---------------------------------------------------------------- reading a response back
-
-
-def _questions(items: list[dict]) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    stack = list(items)
-    while stack:
-        node = stack.pop()
-        out[node["linkId"]] = node
-        stack.extend(node.get("item", []))
-    return out
-
-
-def _decoder(question: dict, content: Content) -> dict[tuple[str, str], int | str]:
-    """(system, code) -> answer value for one question: its own answerOption codes (LOINC or
-    KetaCheck's), "Don't know", and the plain numbers earlier KetaCheck versions wrote."""
-    item = content.items[_item_of(question["linkId"], content)[0]]
-    out: dict[tuple[str, str], int | str] = {}
-    for option, answer in zip(item.options, question["answerOption"], strict=False):
-        coding = answer["valueCoding"]
-        out[(coding["system"], coding["code"])] = option.value
-        out[(ANSWER_SYSTEM, str(option.value))] = option.value
-    # "Don't know" where the Questionnaire offers it; elsewhere it reaches parse(), which says who may use it.
-    out[(ANSWER_SYSTEM, DONT_KNOW)] = DONT_KNOW
-    return out
-
-
-_CONTEXT_FIELDS = {"region": "valueCode", "prescribed": "valueBoolean", "sex": "valueCode"}
-
-
-def _legacy_context(data: dict, problems: list[str]) -> dict[str, Any]:
-    """Region, prescribed and sex from the context extension files before v2.1 carried."""
-    context: dict[str, Any] = {}
-    extensions = data.get("extension", [])
-    if not isinstance(extensions, list):
-        problems.append("extension: must be a list")
-        return context
-    ours = [e for e in extensions if isinstance(e, dict) and e.get("url") == LEGACY_CONTEXT_EXTENSION]
-    if len(ours) > 1:
-        problems.append("extension: the KetaCheck context appears more than once")
-    for ext in ours[:1]:
-        parts = ext.get("extension", [])
-        if not isinstance(parts, list):
-            problems.append("extension context: must hold a list of extensions")
-            parts = []
-        for part in parts:
-            url = part.get("url") if isinstance(part, dict) else None
-            if url not in _CONTEXT_FIELDS:
-                problems.append(f"extension context.{describe(url)}: unknown (expected {', '.join(_CONTEXT_FIELDS)})")
-            elif url in context:
-                problems.append(f"extension context.{url}: appears more than once")
-            elif _CONTEXT_FIELDS[url] not in part:
-                problems.append(f"extension context.{url}: needs a {_CONTEXT_FIELDS[url]}")
-            else:
-                context[url] = part[_CONTEXT_FIELDS[url]]
-    return context
-
-
-def _context_answer(link: str, answer: dict, problems: list[str]) -> tuple[str, Any] | None:
-    """("region" | "sex" | "prescribed", value) from an answer to a context question."""
-    if link == PRESCRIBED_LINK_ID:
-        value = answer.get("valueBoolean")
-        if isinstance(value, bool):
-            return "prescribed", value
-        problems.append(f"item {link!r}: answer must be a valueBoolean")
-        return None
-    coding = answer.get("valueCoding")
-    system = REGION_SYSTEM if link == REGION_LINK_ID else SEX_SYSTEM
-    if not isinstance(coding, dict) or coding.get("system", system) != system:
-        problems.append(f"item {link!r}: answer must be a valueCoding from {system}")
-        return None
-    return ("region" if link == REGION_LINK_ID else "sex"), coding.get("code")
-
-
-def _questionnaire_id(data: dict) -> str:
-    ref = data.get("questionnaire")
-    canonical = ref.split("|", 1)[0] if isinstance(ref, str) else None
-    qid = canonical.removeprefix(QUESTIONNAIRE_BASE) if canonical and canonical.startswith(QUESTIONNAIRE_BASE) else None
-    by_resource_id = {_resource_id(q): q for q in QUESTIONNAIRE_IDS}
-    if qid not in by_resource_id:
-        got = "missing" if ref is None else describe(ref)
-        raise InputError([f"questionnaire: not a KetaCheck questionnaire (expected {QUESTIONNAIRE_BASE} followed by "
-                          f"{', '.join(by_resource_id)}; got {got})"])
-    return by_resource_id[qid]
-
-
-def from_fhir(data: Any, content: Content) -> Submission:
-    """A QuestionnaireResponse to one of KetaCheck's Questionnaires back to a Submission: a whole
-    check, or one instrument filled in on its own (read as the person's own answers).
-
-    The audience comes from the questionnaire reference, region / sex / prescribed from the context
-    questions (or the extension earlier versions wrote), answers from each item's valueCoding.
-    Totals are ignored: the answers are scored again."""
-    if not isinstance(data, dict):
-        raise InputError([f"input must be a JSON object (a FHIR QuestionnaireResponse), not {type(data).__name__}"])
-    kind = data.get("resourceType")
-    if kind != "QuestionnaireResponse":
-        raise InputError([f"resourceType: must be QuestionnaireResponse (got {describe(kind)})"])
-    qid = _questionnaire_id(data)
-    audience = AUDIENCE_QUESTIONNAIRES.get(qid, INSTRUMENT_AUDIENCE)
-
-    problems: list[str] = []
-    status = data.get("status")
-    if status not in ("completed", "amended", "in-progress"):
-        problems.append(f"status: must be completed, amended or in-progress (got {describe(status)})")
-    if "modifierExtension" in data:
-        problems.append("modifierExtension: not understood, so the file cannot be read safely")
-    legacy = _legacy_context(data, problems)
-
-    questions = _questions(fhir_questionnaire(content, qid)["item"])
-    answers: dict[str, Any] = {}
-    context: dict[str, Any] = {}
-    seen: set[str] = set()
-    queue: list[tuple[Any, str]] = [(data.get("item", []), "item")]
-    index = 0
-    while index < len(queue):
-        nodes, path = queue[index]
-        index += 1
-        if not isinstance(nodes, list):
-            problems.append(f"{path}: must be a list")
-            continue
-        for n, node in enumerate(nodes):
-            where = f"{path}[{n}]"
-            if not isinstance(node, dict):
-                problems.append(f"{where}: must be an object")
-                continue
-            link = node.get("linkId")
-            if not isinstance(link, str):
-                problems.append(f"{where}.linkId: required (got {describe(link)})")
-                continue
-            if "modifierExtension" in node:
-                problems.append(
-                    f"item {describe(link)}: modifierExtension not understood, so the file cannot be read safely"
-                )
-            if "item" in node:
-                queue.append((node["item"], f"item {link}.item"))
-            question = questions.get(link)
-            if question is None:
-                what = (
-                    f"not a question in {qid}" if link in content.items else "unknown linkId (not a KetaCheck question)"
-                )
-                problems.append(f"item {describe(link)}: {what}")
-                continue
-            item_id = _item_of(link, content)[0]
-            if item_id in seen:
-                problems.append(f"item {describe(link)}: appears more than once")
-                continue
-            seen.add(item_id)
-            if "answer" not in node or question["type"] in ("group", "display") or link.endswith(TOTAL_SUFFIX):
-                continue  # a total is scored again from the answers
-            answer = node["answer"]
-            many = question.get("repeats", False)
-            if not (isinstance(answer, list) and answer and all(isinstance(a, dict) for a in answer)
-                    and (many or len(answer) == 1)):
-                problems.append(f"item {describe(link)}: answer must be a list with {'at least ' if many else ''}one answer")
-                continue
-            if link in (REGION_LINK_ID, SEX_LINK_ID, PRESCRIBED_LINK_ID):
-                found = _context_answer(link, answer[0], problems)
-                if found:
-                    context[found[0]] = found[1]
-                continue
-            decode = _decoder(question, content)
-            values = [_coded_value(link, a.get("valueCoding"), decode, problems) for a in answer]
-            if all(v is not None for v in values):
-                answers[item_id] = values if many and values != [DONT_KNOW] else values[0]
-
-    for key, value in legacy.items():
-        if key in context and context[key] != value:
-            problems.append(f"{key}: the answer ({describe(context[key])}) disagrees with the context extension "
-                            f"({describe(value)})")
-        context.setdefault(key, value)
-    return parse_after(problems, {"audience": audience, **context, "answers": answers}, content)
-
-
-def _coded_value(link: str, coding: Any, decode: dict, problems: list[str]) -> int | str | None:
-    """One answer's valueCoding to the answer-file value (a whole number, or DONT_KNOW)."""
-    if not isinstance(coding, dict):
-        problems.append(f"item {describe(link)}: answer must be a valueCoding")
-        return None
-    key = (coding.get("system", ANSWER_SYSTEM), coding.get("code"))
-    if key in decode:
-        return decode[key]
-    offered = sorted(code for system, code in decode if system == key[0] and (system != ANSWER_SYSTEM or ":" in code))
-    if not offered:  # another system altogether: name the ones this question uses
-        systems = sorted({s for s, c in decode if s != ANSWER_SYSTEM or ":" in c})
-        problems.append(f"item {describe(link)}: answer system {describe(key[0])} is not this question's "
-                        f"({' or '.join(systems)})")
-    else:
-        problems.append(f"item {describe(link)}: answer code {describe(key[1])} is not one of this question's "
-                        f"({', '.join(offered)})")
-    return None

@@ -13,7 +13,6 @@ from ..submission import Submission
 from ..wording import NOT_A_DIAGNOSIS, resource_facts
 from .summary import PRIVACY_LINE, Bar, build, contact_parts
 
-
 _CSS = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }

@@ -11,7 +11,7 @@ from typing import Any
 from ..loader import Content
 from ..submission import MAX_INPUT_BYTES, InputError, Submission, describe, parse_json
 from .answers_json import from_json
-from .fhir import from_fhir
+from .fhir_import import from_fhir
 
 # Limits for imported files (the byte limit is submission.MAX_INPUT_BYTES).
 MAX_DEPTH = 20

@@ -12,7 +12,6 @@ from ..submission import Submission
 from ..wording import NOT_A_DIAGNOSIS, resource_facts
 from .summary import PRIVACY_LINE, Bar, InstrumentRow, SignRow, build, contact_parts
 
-
 _LATIN1 = str.maketrans(
     {
         "\u2018": "'",

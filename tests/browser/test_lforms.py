@@ -18,10 +18,9 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 from test_export import CONTEXTS, TODAY, essence, make
 from test_fhir import q_items, r4_problems
-from test_personas import PERSONAS
-from test_personas import answers_of as persona_answers
+from test_personas import PERSONAS, submission_of
 
-from ketacheck import export, scoring, submission
+from ketacheck import export, scoring
 from ketacheck.export import fhir
 from ketacheck.model import DONT_KNOW
 
@@ -71,7 +70,6 @@ def render(page: Page, questionnaire: dict, response: dict | None = None) -> Non
     """Show a Questionnaire (with a response's answers) as LHC-Forms does; wait for its expressions."""
     page.evaluate(
         """async ([q, qr]) => {
-             window.expressionsRan = false;
              await LForms.Util.addFormToPage(q, "form", {fhirVersion: "R4", ...(qr ? {questionnaireResponse: qr} : {})});
            }""",
         [questionnaire, response],
@@ -98,7 +96,7 @@ def test_lforms_loads_a_score_for_every_option(lforms, content, questionnaire_id
     expected = {}
     for node in q_items(questionnaire):
         if node["type"] == "choice" and not node["linkId"].startswith("context-"):
-            item = content.items[fhir._item_of(node["linkId"], content)[0]]
+            item = content.items[fhir.item_of(node["linkId"], content)[0]]
             expected[node["linkId"]] = [o.level for o in item.options] + (
                 [None] if questionnaire_id == "ketacheck-other" else [])  # "Don't know" scores nothing
     loaded = {}
@@ -132,11 +130,7 @@ ANSWER_SETS = (
 
 def _answer_set(content, spec):
     if spec[0] == "persona":
-        persona = next(p for p in PERSONAS if p["id"] == spec[1])
-        doc = {"audience": persona["audience"], "prescribed": persona.get("prescribed", False),
-               "region": persona.get("region", "UK"), "sex": persona.get("sex", "unspecified"),
-               "answers": persona_answers(persona, content)}
-        sub = submission.parse(doc, content)
+        sub = submission_of(next(p for p in PERSONAS if p["id"] == spec[1]), content)
         return sub, scoring.score(sub, content)
     if spec[0] == "made":
         _, audience, prescribed, kind = spec

@@ -1,0 +1,221 @@
+"""Reading a FHIR QuestionnaireResponse back into a Submission (`from_fhir`): KetaCheck's own, or
+one filled in another tool (LHC-Forms), to any of the six Questionnaires in fhir.py. Answers are
+decoded through the Questionnaire's own answer codes (LOINC or KetaCheck's); files from earlier
+KetaCheck versions (the `.../StructureDefinition/context` extension, answer codes "0".."4") are
+still read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..loader import Content
+from ..model import DONT_KNOW
+from ..submission import InputError, Submission, describe
+from .answers_json import parse_after
+from .fhir import (
+    ANSWER_SYSTEM,
+    AUDIENCE_QUESTIONNAIRES,
+    INSTRUMENT_AUDIENCE,
+    LEGACY_CONTEXT_EXTENSION,
+    PRESCRIBED_LINK_ID,
+    QUESTIONNAIRE_BASE,
+    QUESTIONNAIRE_IDS,
+    REGION_LINK_ID,
+    REGION_SYSTEM,
+    SEX_LINK_ID,
+    SEX_SYSTEM,
+    TOTAL_SUFFIX,
+    fhir_questionnaire,
+    item_of,
+    resource_id,
+)
+
+
+def _questions(items: list[dict]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    stack = list(items)
+    while stack:
+        node = stack.pop()
+        out[node["linkId"]] = node
+        stack.extend(node.get("item", []))
+    return out
+
+
+def _decoder(question: dict, content: Content) -> dict[tuple[str, str], int | str]:
+    """(system, code) -> answer value for one question: its own answerOption codes (LOINC or
+    KetaCheck's), "Don't know", and the plain numbers earlier KetaCheck versions wrote."""
+    item = content.items[item_of(question["linkId"], content)[0]]
+    out: dict[tuple[str, str], int | str] = {}
+    for option, answer in zip(item.options, question["answerOption"], strict=False):
+        coding = answer["valueCoding"]
+        out[(coding["system"], coding["code"])] = option.value
+        out[(ANSWER_SYSTEM, str(option.value))] = option.value
+    # "Don't know" where the Questionnaire offers it; elsewhere it reaches parse(), which says who may use it.
+    out[(ANSWER_SYSTEM, DONT_KNOW)] = DONT_KNOW
+    return out
+
+
+_CONTEXT_FIELDS = {"region": "valueCode", "prescribed": "valueBoolean", "sex": "valueCode"}
+
+
+def _legacy_context(data: dict, problems: list[str]) -> dict[str, Any]:
+    """Region, prescribed and sex from the context extension files before v2.1 carried."""
+    context: dict[str, Any] = {}
+    extensions = data.get("extension", [])
+    if not isinstance(extensions, list):
+        problems.append("extension: must be a list")
+        return context
+    ours = [e for e in extensions if isinstance(e, dict) and e.get("url") == LEGACY_CONTEXT_EXTENSION]
+    if len(ours) > 1:
+        problems.append("extension: the KetaCheck context appears more than once")
+    for ext in ours[:1]:
+        parts = ext.get("extension", [])
+        if not isinstance(parts, list):
+            problems.append("extension context: must hold a list of extensions")
+            parts = []
+        for part in parts:
+            url = part.get("url") if isinstance(part, dict) else None
+            if url not in _CONTEXT_FIELDS:
+                problems.append(f"extension context.{describe(url)}: unknown (expected {', '.join(_CONTEXT_FIELDS)})")
+            elif url in context:
+                problems.append(f"extension context.{url}: appears more than once")
+            elif _CONTEXT_FIELDS[url] not in part:
+                problems.append(f"extension context.{url}: needs a {_CONTEXT_FIELDS[url]}")
+            else:
+                context[url] = part[_CONTEXT_FIELDS[url]]
+    return context
+
+
+def _context_answer(link: str, answer: dict, problems: list[str]) -> tuple[str, Any] | None:
+    """("region" | "sex" | "prescribed", value) from an answer to a context question."""
+    if link == PRESCRIBED_LINK_ID:
+        value = answer.get("valueBoolean")
+        if isinstance(value, bool):
+            return "prescribed", value
+        problems.append(f"item {link!r}: answer must be a valueBoolean")
+        return None
+    coding = answer.get("valueCoding")
+    system = REGION_SYSTEM if link == REGION_LINK_ID else SEX_SYSTEM
+    if not isinstance(coding, dict) or coding.get("system", system) != system:
+        problems.append(f"item {link!r}: answer must be a valueCoding from {system}")
+        return None
+    return ("region" if link == REGION_LINK_ID else "sex"), coding.get("code")
+
+
+def _questionnaire_id(data: dict) -> str:
+    ref = data.get("questionnaire")
+    canonical = ref.split("|", 1)[0] if isinstance(ref, str) else None
+    qid = canonical.removeprefix(QUESTIONNAIRE_BASE) if canonical and canonical.startswith(QUESTIONNAIRE_BASE) else None
+    by_resource_id = {resource_id(q): q for q in QUESTIONNAIRE_IDS}
+    if qid not in by_resource_id:
+        got = "missing" if ref is None else describe(ref)
+        raise InputError([f"questionnaire: not a KetaCheck questionnaire (expected {QUESTIONNAIRE_BASE} followed by "
+                          f"{', '.join(by_resource_id)}; got {got})"])
+    return by_resource_id[qid]
+
+
+def from_fhir(data: Any, content: Content) -> Submission:
+    """A QuestionnaireResponse to one of KetaCheck's Questionnaires back to a Submission: a whole
+    check, or one instrument filled in on its own (read as the person's own answers).
+
+    The audience comes from the questionnaire reference, region / sex / prescribed from the context
+    questions (or the extension earlier versions wrote), answers from each item's valueCoding.
+    Totals are ignored: the answers are scored again."""
+    if not isinstance(data, dict):
+        raise InputError([f"input must be a JSON object (a FHIR QuestionnaireResponse), not {type(data).__name__}"])
+    kind = data.get("resourceType")
+    if kind != "QuestionnaireResponse":
+        raise InputError([f"resourceType: must be QuestionnaireResponse (got {describe(kind)})"])
+    qid = _questionnaire_id(data)
+    audience = AUDIENCE_QUESTIONNAIRES.get(qid, INSTRUMENT_AUDIENCE)
+
+    problems: list[str] = []
+    status = data.get("status")
+    if status not in ("completed", "amended", "in-progress"):
+        problems.append(f"status: must be completed, amended or in-progress (got {describe(status)})")
+    if "modifierExtension" in data:
+        problems.append("modifierExtension: not understood, so the file cannot be read safely")
+    legacy = _legacy_context(data, problems)
+
+    questions = _questions(fhir_questionnaire(content, qid)["item"])
+    answers: dict[str, Any] = {}
+    context: dict[str, Any] = {}
+    seen: set[str] = set()
+    queue: list[tuple[Any, str]] = [(data.get("item", []), "item")]
+    index = 0
+    while index < len(queue):
+        nodes, path = queue[index]
+        index += 1
+        if not isinstance(nodes, list):
+            problems.append(f"{path}: must be a list")
+            continue
+        for n, node in enumerate(nodes):
+            where = f"{path}[{n}]"
+            if not isinstance(node, dict):
+                problems.append(f"{where}: must be an object")
+                continue
+            link = node.get("linkId")
+            if not isinstance(link, str):
+                problems.append(f"{where}.linkId: required (got {describe(link)})")
+                continue
+            if "modifierExtension" in node:
+                problems.append(
+                    f"item {describe(link)}: modifierExtension not understood, so the file cannot be read safely"
+                )
+            if "item" in node:
+                queue.append((node["item"], f"item {link}.item"))
+            question = questions.get(link)
+            if question is None:
+                what = (
+                    f"not a question in {qid}" if link in content.items else "unknown linkId (not a KetaCheck question)"
+                )
+                problems.append(f"item {describe(link)}: {what}")
+                continue
+            item_id = item_of(link, content)[0]
+            if item_id in seen:
+                problems.append(f"item {describe(link)}: appears more than once")
+                continue
+            seen.add(item_id)
+            if "answer" not in node or question["type"] in ("group", "display") or link.endswith(TOTAL_SUFFIX):
+                continue  # a total is scored again from the answers
+            answer = node["answer"]
+            many = question.get("repeats", False)
+            if not (isinstance(answer, list) and answer and all(isinstance(a, dict) for a in answer)
+                    and (many or len(answer) == 1)):
+                problems.append(f"item {describe(link)}: answer must be a list with {'at least ' if many else ''}one answer")
+                continue
+            if link in (REGION_LINK_ID, SEX_LINK_ID, PRESCRIBED_LINK_ID):
+                found = _context_answer(link, answer[0], problems)
+                if found:
+                    context[found[0]] = found[1]
+                continue
+            decode = _decoder(question, content)
+            values = [_coded_value(link, a.get("valueCoding"), decode, problems) for a in answer]
+            if all(v is not None for v in values):
+                answers[item_id] = values if many and values != [DONT_KNOW] else values[0]
+
+    for key, value in legacy.items():
+        if key in context and context[key] != value:
+            problems.append(f"{key}: the answer ({describe(context[key])}) disagrees with the context extension "
+                            f"({describe(value)})")
+        context.setdefault(key, value)
+    return parse_after(problems, {"audience": audience, **context, "answers": answers}, content)
+
+
+def _coded_value(link: str, coding: Any, decode: dict, problems: list[str]) -> int | str | None:
+    """One answer's valueCoding to the answer-file value (a whole number, or DONT_KNOW)."""
+    if not isinstance(coding, dict):
+        problems.append(f"item {describe(link)}: answer must be a valueCoding")
+        return None
+    key = (coding.get("system", ANSWER_SYSTEM), coding.get("code"))
+    if key in decode:
+        return decode[key]
+    offered = sorted(code for system, code in decode if system == key[0] and (system != ANSWER_SYSTEM or ":" in code))
+    if not offered:  # another system altogether: name the ones this question uses
+        systems = sorted({s for s, c in decode if s != ANSWER_SYSTEM or ":" in c})
+        problems.append(f"item {describe(link)}: answer system {describe(key[0])} is not this question's "
+                        f"({' or '.join(systems)})")
+    else:
+        problems.append(f"item {describe(link)}: answer code {describe(key[1])} is not one of this question's "
+                        f"({', '.join(offered)})")
+    return None
