@@ -103,14 +103,19 @@ class Replica:
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM: uvicorn closes its connections and exits; SIGKILL after `timeout`."""
-        if not self.alive():
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+        stop_process(self.proc, timeout)
+
+
+def stop_process(proc: subprocess.Popen | None, timeout: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `timeout` (nothing if it is not running)."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 def runtime_command(sock: str | Path, line: str) -> str:
@@ -186,13 +191,7 @@ class HAProxy:
         raise RuntimeError(f"HAProxy did not see replica {name} {wanted} within {timeout:.0f} s")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_process(self.proc)
 
 
 # Debian installs it in /usr/sbin, which is not on every user's PATH.
