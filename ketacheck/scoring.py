@@ -1,21 +1,30 @@
-"""Answers -> an explained result: red flags, warning signs, domains, instruments, tier, help.
+"""Answers -> an explained result: red flags, criteria, warning signs, feedback, instruments, level.
 
-Built so that the properties the product promises hold by construction:
+The level rests on the DSM-5 criteria for ketamine's class (criteria.py), by the rule in tiers.yaml:
+"many" needs 4 criteria or a harm that is happening while use goes on; "some" needs 2 criteria, a
+warning sign showing clearly, or an answer that needs a doctor. Built so that the promises hold by
+construction:
 - a red-flag answer makes the tier `urgent`, counted even if its question was hidden;
-- every contribution is a non-negative function of answer levels and gates open as levels rise,
-  so moving any answer toward more concern never lowers the tier;
+- every test in the rule is "an answer at this level or more", and show_if gates open as levels
+  rise, so moving any answer toward more concern never lowers the tier;
 - unanswered and "Don't know" are never "no": with too few core areas answered (or any area
   missing where the answers would say "few warning signs") the tier is `incomplete`;
-- scores are bounded by their scales (domains 0-100, strengths 0-1, instruments 0-max).
+- a dangerous mix changes the advice (feedback) and its urgency, never the level by itself.
+Every sentence comes from the content (phrases.yaml and the other files); none is written here.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
+from . import criteria as criteria_mod
+from . import feedback as feedback_mod
+from .criteria import Criteria
+from .feedback import FeedbackItem, sources_of
+from .instrument_scores import InstrumentScore, score_all
 from .loader import Content
-from .model import DONT_KNOW, SCORED_DOMAINS, TIERS, Answer, Instrument, Item, Resource, TierText
+from .model import DONT_KNOW, SCORED_DOMAINS, TIERS, Answer, Item, Resource, TierText
+from .phrases import join, say
 from .referral import HelpItem, contacts_for, resources_for
 from .submission import Submission
 
@@ -32,9 +41,7 @@ class SignMatch:
     id: str
     name: str
     strength: float  # 0-1: the most concerning answer on this sign's questions, relative to its scale
-    weight: float
-    points: float
-    clear: bool  # strength at or above the rule's `clear_at`: counts toward "many warning signs"
+    clear: bool  # strong enough (rule.some.clear_at) to count toward "some warning signs"
     risk_factor: bool
     because: list[str]  # item ids that triggered it
     triggers: list[Trigger]
@@ -79,6 +86,14 @@ class DomainScore:
 
 
 @dataclass(frozen=True)
+class MissingAnswer:
+    item: str
+    text: str  # the question as this person saw it
+    dont_know: bool  # answered "Don't know" (else skipped or not reached)
+    safety: bool  # a safety question: listed first
+
+
+@dataclass(frozen=True)
 class Coverage:
     """How much of the core check has answers; a level needs `enough`."""
 
@@ -88,39 +103,10 @@ class Coverage:
     enough: bool
     missing: list[str]  # core areas (domain ids) with no answer
     missing_labels: list[str]
+    missing_items: list[MissingAnswer] = field(default_factory=list)  # every open core question, safety first
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class InstrumentScore:
-    id: str
-    name: str
-    short_name: str
-    score: int
-    max: int
-    complete: bool
-    answered: int
-    asked: int
-    validation: dict
-    timeframe: str
-    cutoff: int | None = None
-    positive: bool | None = None
-    criteria_met: int | None = None
-    severity: str | None = None
-    severity_label: str | None = None
-    not_counted: list[str] = field(default_factory=list)
-    # Items answered by a core question that asks the same thing (`answered_by` in the content).
-    from_core: list[str] = field(default_factory=list)
-    reference_cutoffs: list[dict] = field(default_factory=list)
-    lift: dict | None = None
-    advice: str | None = None
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        # Keep each instrument's JSON to the fields that mean something for it.
-        return {k: v for k, v in data.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -128,58 +114,49 @@ class Result:
     audience: str
     region: str
     prescribed: bool
+    prescribed_known: bool
     solely_prescribed: bool
     tier: str
     tier_label: str
     tier_summary: str
     tier_explanation: str
     tier_so_far: str  # what the answers given show (low/some/high), before coverage and red flags
-    signs_tier: str  # the part of that from warning-sign points and breadth alone (before questionnaires)
-    clear_signs: int  # signs showing clearly, each in a different answer (breadth for "many")
     urgency: str | None  # emergency | same_day when urgent
+    in_danger_now: bool  # a red flag happening now: help first, nothing else above it
     reasons: list[str]  # plain-words "why am I seeing this?"
-    points: float
-    some_at: float
-    high_at: float
+    criteria: Criteria
+    feedback: list[FeedbackItem]  # one practical line per warning sign shown, important first
     red_flags: list[RedFlagHit]
     signs: list[SignMatch]
     domains: dict[str, DomainScore]
     instruments: dict[str, InstrumentScore]
     coverage: Coverage
-    advice: list[str]  # separate from the ketamine level (e.g. alcohol on its own)
-    see_a_doctor: list[str]  # harm answers that need a doctor, each in its own words
+    help_heading: str
+    help_intro: str
     resources: list[HelpItem]
     answered: int
     ignored: list[str]  # answers to questions hidden by an earlier answer; kept, not scored
 
+    @property
+    def needs_doctor(self) -> list[FeedbackItem]:
+        return [f for f in self.feedback if f.doctor]
+
     def to_dict(self) -> dict:
-        return {
-            "audience": self.audience,
-            "region": self.region,
-            "prescribed": self.prescribed,
-            "solely_prescribed": self.solely_prescribed,
-            "tier": self.tier,
-            "tier_label": self.tier_label,
-            "tier_summary": self.tier_summary,
-            "tier_explanation": self.tier_explanation,
-            "tier_so_far": self.tier_so_far,
-            "signs_tier": self.signs_tier,
-            "clear_signs": self.clear_signs,
-            "urgency": self.urgency,
-            "reasons": self.reasons,
-            "points": self.points,
-            "thresholds": {"some": self.some_at, "high": self.high_at},
-            "coverage": self.coverage.to_dict(),
-            "red_flags": [r.to_dict() for r in self.red_flags],
-            "signs": [asdict(s) for s in self.signs],
-            "domains": {k: asdict(v) for k, v in self.domains.items()},
-            "instruments": {k: v.to_dict() for k, v in self.instruments.items()},
-            "advice": self.advice,
-            "see_a_doctor": self.see_a_doctor,
-            "resources": [h.to_dict() for h in self.resources],
-            "answered": self.answered,
-            "ignored": self.ignored,
-        }
+        data = {name: getattr(self, name) for name in (
+            "audience", "region", "prescribed", "prescribed_known", "solely_prescribed", "tier", "tier_label",
+            "tier_summary", "tier_explanation", "tier_so_far", "urgency", "in_danger_now", "reasons",
+            "help_heading", "help_intro", "answered", "ignored")}
+        data.update(
+            criteria=self.criteria.to_dict(),
+            feedback=[f.to_dict() for f in self.feedback],
+            coverage=self.coverage.to_dict(),
+            red_flags=[r.to_dict() for r in self.red_flags],
+            signs=[asdict(s) for s in self.signs],
+            domains={k: asdict(v) for k, v in self.domains.items()},
+            instruments={k: v.to_dict() for k, v in self.instruments.items()},
+            resources=[h.to_dict() for h in self.resources],
+        )
+        return data
 
 
 def visible(item: Item, answers: dict[str, Answer], content: Content) -> bool:
@@ -192,12 +169,23 @@ def visible(item: Item, answers: dict[str, Answer], content: Content) -> bool:
     return level is not None and level >= gate.min_level and visible(parent, answers, content)
 
 
-def points_for_people(points: float) -> str:
-    """Rounded down to one decimal, so a shown number never crosses a threshold the level did not."""
-    return f"{math.floor(points * 10 + 1e-9) / 10:g}"
+def _sources(content: Content, ids: list[str]) -> list[dict]:
+    return [{"id": s, "title": content.sources[s].title, "publisher": content.sources[s].publisher} for s in ids]
+
+
+def emergency_number(content: Content, region: str) -> str:
+    return next(r.phone for r in content.regions[region].resources if r.type == "emergency")
 
 
 # ---------------------------------------------------------------- red flags
+
+
+def reach_words(content: Content, contacts: list[Resource]) -> str:
+    """How these contacts' crisis lines can be reached: "call or text" only if one takes texts."""
+    crisis = [c for c in contacts if c.type == "crisis"]
+    phone, sms = any(c.phone for c in crisis), any(c.sms for c in crisis)
+    words = content.reach_words
+    return words.phone_and_sms if phone and sms else words.phone if phone else words.sms if sms else words.other
 
 
 def _red_flags(content: Content, sub: Submission) -> list[RedFlagHit]:
@@ -212,14 +200,16 @@ def _red_flags(content: Content, sub: Submission) -> list[RedFlagHit]:
             if item.flag_when(option) == "now":
                 when = "now"
             found[option.red_flag] = (when, [*because, item_id] if item_id not in because else because)
-    emergency = next(r for r in content.regions[sub.region].resources if r.type == "emergency")
     hits = []
     for flag in content.red_flags.values():  # content order keeps output stable
         if flag.id not in found:
             continue
         when, because = found[flag.id]
         advice = flag.advice(when) or flag.advice("recent" if when == "now" else "now")
-        fill = {"emergency": emergency.phone}
+        contacts = contacts_for(content, advice.contacts, sub.region)
+        reach = reach_words(content, contacts)
+        fill = {"emergency": emergency_number(content, sub.region), "reach_crisis": reach,
+                "Reach_crisis": reach[:1].upper() + reach[1:]}
         hits.append(
             RedFlagHit(
                 id=flag.id,
@@ -229,16 +219,12 @@ def _red_flags(content: Content, sub: Submission) -> list[RedFlagHit]:
                 message=advice.message.get(sub.audience).format(**fill),
                 steps_title=advice.steps_title,
                 steps=[step.format(**fill) for step in advice.steps.get(sub.audience)],
-                contacts=contacts_for(content, advice.contacts, sub.region),
+                contacts=contacts,
                 because=because,
                 sources=_sources(content, flag.sources),
             )
         )
     return sorted(hits, key=lambda h: h.urgency != "emergency")
-
-
-def _sources(content: Content, ids: list[str]) -> list[dict]:
-    return [{"id": s, "title": content.sources[s].title, "publisher": content.sources[s].publisher} for s in ids]
 
 
 # ---------------------------------------------------------------- warning signs
@@ -275,7 +261,7 @@ def _signs(content: Content, scored: dict[str, Answer], region: str, audience: s
         for option in chosen:
             for sign in item.option_signs(option):
                 add(sign, option.level / item.max_level, _trigger(item, [option], region, audience), option.note)
-    rule = content.tiers.rule
+    rule = content.tiers.rule.some
     matches = []
     for sign_id in content.signs:  # content order keeps output stable
         if sign_id not in best:
@@ -287,22 +273,21 @@ def _signs(content: Content, scored: dict[str, Answer], region: str, audience: s
                 id=sign_id,
                 name=sign.name,
                 strength=strength,
-                weight=rule.weights[sign_id],
-                points=round(rule.weights[sign_id] * strength, 4),
-                clear=strength >= rule.clear_at and rule.weights[sign_id] > 0,
+                clear=strength >= rule.clear_at and sign_id not in rule.not_signs and not sign.risk_factor,
                 risk_factor=sign.risk_factor,
                 because=list(dict.fromkeys(t.item for t in triggers[sign_id])),
                 triggers=triggers[sign_id],
                 sources=_sources(content, sign.sources),
-                notes=[f"{_and(answers)}: {note}" for note, answers in notes.get(sign_id, {}).items()],
+                notes=[say(content, "reason.mix", what=_lower_join(content, answers), why=note)
+                       for note, answers in notes.get(sign_id, {}).items()],
             )
         )
-    return sorted(matches, key=lambda m: -m.points)
+    return sorted(matches, key=lambda m: -m.strength)
 
 
-def _and(labels: list[str]) -> str:
-    words = [label[0].lower() + label[1:] if not label[:2].isupper() else label for label in labels]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _lower_join(content: Content, labels: list[str]) -> str:
+    """Answer labels inside a sentence: "alcohol and cocaine" (acronyms such as MDMA keep their case)."""
+    return join(content, [label[0].lower() + label[1:] if not label[:2].isupper() else label for label in labels])
 
 
 def _domains(content: Content, scored: dict[str, Answer]) -> dict[str, DomainScore]:
@@ -325,91 +310,6 @@ def _domains(content: Content, scored: dict[str, Answer]) -> dict[str, DomainSco
     return out
 
 
-# ---------------------------------------------------------------- instruments
-
-
-def _solely_prescribed(sub: Submission, signs: list[SignMatch], inst: Instrument) -> bool:
-    if not sub.prescribed:
-        return False
-    drift = inst.solely_prescribed_unless_sign
-    return not any(s.id == drift for s in signs) if drift else True
-
-
-def _instrument_answers(content: Content, inst: Instrument, sub: Submission) -> tuple[dict[str, int], list[str]]:
-    """The instrument's answers: given directly, or read from the core question that asks the same
-    thing (a direct answer wins). Returns (answers, ids read from core)."""
-    out: dict[str, int] = {}
-    from_core: list[str] = []
-    for item in inst.items:
-        direct = item.level_of(sub.answers.get(item.id))
-        if direct is not None:
-            out[item.id] = direct
-            continue
-        source = content.answered_by(item, sub.audience, sub.prescribed)
-        level = content.items[source.item].level_of(sub.answers.get(source.item)) if source else None
-        if level is not None:
-            out[item.id] = int(level >= source.from_level)
-            from_core.append(item.id)
-    return out, from_core
-
-
-def _lift_applies(lift, sub: Submission, content: Content) -> bool:
-    if lift is None:
-        return False
-    if lift.requires is None:
-        return True
-    chosen = content.items[lift.requires.item].chosen(sub.answers.get(lift.requires.item))
-    return any(o.value in lift.requires.any_of for o in chosen)
-
-
-def _instrument(content: Content, inst: Instrument, sub: Submission, solely_prescribed: bool) -> InstrumentScore | None:
-    answers, from_core = _instrument_answers(content, inst, sub)
-    # Shown once the person answers it, or once a core answer already meets one of its criteria.
-    if not any(k not in from_core or v for k, v in answers.items()):
-        return None
-    asked = [i for i in inst.items if visible(i, {**sub.answers, **answers}, content)]
-    answered = [i for i in asked if i.id in answers]
-    not_counted = [f"{inst.id}.{n}" for n in inst.not_counted_when_solely_prescribed] if solely_prescribed else []
-    score = sum(answers[i.id] for i in answered if i.id not in not_counted)
-    common = dict(
-        id=inst.id,
-        name=inst.name,
-        short_name=inst.short_name,
-        max=inst.max_score,
-        complete=len(answered) == len(asked),
-        answered=len(answered),
-        asked=len(asked),
-        validation=inst.validation.model_dump(),
-        timeframe=inst.timeframe,
-        reference_cutoffs=[c.model_dump() for c in inst.reference_cutoffs],
-        not_counted=not_counted,
-        from_core=from_core,
-    )
-    if inst.cutoffs:
-        cutoff = inst.region_cutoffs.get(sub.region, inst.cutoffs)[sub.sex]
-        positive = score >= cutoff
-        lift = inst.lift_when_positive if positive and _lift_applies(inst.lift_when_positive, sub, content) else None
-        advice = inst.advice_when_positive if positive and lift is None else None
-        return InstrumentScore(
-            score=score, cutoff=cutoff, positive=positive, lift=lift.model_dump() if lift else None, advice=advice, **common
-        )
-    if inst.bands:
-        # A count of criteria met: unanswered criteria can only add, so a partial count is a floor
-        # and its band may lift the tier already.
-        band = [b for b in inst.bands if b.min <= score][-1]
-        lift = inst.lift_by_band.get(band.id)
-        lift = lift if _lift_applies(lift, sub, content) else None
-        return InstrumentScore(
-            score=score,
-            criteria_met=score,
-            severity=band.id,
-            severity_label=band.label,
-            lift=lift.model_dump() if lift else None,
-            **common,
-        )
-    return InstrumentScore(score=score, **common)
-
-
 # ---------------------------------------------------------------- coverage
 
 
@@ -425,6 +325,8 @@ def _coverage(content: Content, sub: Submission, tier_so_far: str) -> Coverage:
     # but "few warning signs" is a claim about every area, so it needs them all.
     enough = len(areas) - len(missing) >= min(rule.min_areas, len(areas)) and not (tier_so_far == "low" and missing)
     labels = {d.id: d.label for d in content.tiers.domains}
+    open_ = [MissingAnswer(i.id, i.wording(sub.audience, sub.region)[0], sub.answers.get(i.id) == DONT_KNOW,
+                           i.domain == "safety") for i in core if i not in answered]
     return Coverage(
         asked=len(core),
         answered=len(answered),
@@ -432,10 +334,85 @@ def _coverage(content: Content, sub: Submission, tier_so_far: str) -> Coverage:
         enough=enough,
         missing=missing,
         missing_labels=[labels.get(a, a) for a in missing],
+        missing_items=sorted(open_, key=lambda m: not m.safety),
     )
 
 
-# ---------------------------------------------------------------- the result
+# ---------------------------------------------------------------- the level
+
+
+def _holds(content: Content, cond, answers: dict[str, Answer]) -> bool:
+    return bool(cond and cond.item in answers and cond.holds(content.items[cond.item], answers[cond.item]))
+
+
+def _level(content: Content, scored: dict[str, Answer], counted: Criteria, signs: list[SignMatch],
+           feedback: list[FeedbackItem], region: str, audience: str) -> tuple[int, list[str]]:
+    """The level the answers show (0 low, 1 some, 2 high) and the reasons for it, by tiers.yaml's rule."""
+    rule = content.tiers.rule
+    reasons = []
+    if counted.met:
+        names = join(content, [n[0].lower() + n[1:] for n in counted.met_names])
+        reasons.append(say(content, "reason.criteria", n=counted.met, total=counted.total, names=names,
+                           meaning=counted.meaning))
+    else:
+        reasons.append(say(content, "reason.criteria.none", total=counted.total))
+    harms = [c for c in rule.many.harms if _holds(content, c, scored)]
+    ongoing = counted.met >= rule.many.harm_with_criteria or _holds(content, rule.many.harm_with_use, scored)
+    clear = [s for s in signs if s.clear]
+    doctor = [f for f in feedback if f.doctor]
+    level = 0
+    if counted.met >= rule.many.criteria:
+        level = 2
+    if harms and ongoing:
+        level = 2
+        reasons.append(say(content, "reason.many.harm", harms=join(content, [
+            _answer_words(content, c.item, scored[c.item], region, audience) for c in harms])))
+    if level < 1 and counted.met >= rule.some.criteria:
+        level = 1
+    if clear:
+        level = max(level, 1)
+        if level == 1 and counted.met < rule.some.criteria:
+            reasons.append(say(content, "reason.some.clear", signs=join(content, [
+                say(content, "reason.sign_answer", sign=s.name, answer=s.triggers[0].answer) for s in clear[:3]])))
+    if doctor:
+        level = max(level, 1)
+        reasons.append(say(content, "reason.some.doctor", what=join(content, [
+            _answer_words(content, f.because[0], scored[f.because[0]], region, audience) for f in doctor])))
+    return level, reasons
+
+
+def _answer_words(content: Content, item_id: str, answer: Answer, region: str, audience: str) -> str:
+    """"Bladder problems (Moderate)": the sign the question bears on, and the answer as seen."""
+    item = content.items[item_id]
+    _, labels = item.wording(audience, region)
+    said = "; ".join(labels[item.options.index(o)] for o in item.chosen(answer))
+    name = content.signs[item.signs[0]].name if item.signs else item.id
+    return say(content, "reason.sign_answer", sign=name, answer=said)
+
+
+def _alcohol_feedback(content: Content, instruments: dict[str, InstrumentScore], scored: dict[str, Answer],
+                      fill: dict[str, str]) -> list[FeedbackItem]:
+    """AUDIT-C's band advice, and the withdrawal warning where it applies: feedback like the rest."""
+    out = []
+    for inst_id, score in instruments.items():
+        inst = content.instruments[inst_id]
+        if score.band_advice is None:
+            continue
+        because = [i.id for i in inst.items if i.id in scored]
+        out.append(FeedbackItem(f"{inst_id}_band", because, score.band_advice, sources_of(content, inst.band_sources)))
+        if score.withdrawal and inst.withdrawal:
+            out.append(FeedbackItem(f"{inst_id}_withdrawal", because, inst.withdrawal.text.format(**fill),
+                                    sources_of(content, inst.withdrawal.sources), important=True))
+    return out
+
+
+def _solely_prescribed(content: Content, sub: Submission, signs: list[SignMatch]) -> bool:
+    """Used only as prescribed under medical supervision: prescribed, and no answer shows use
+    outside the plan. A loved one who does not know whether it is prescribed cannot say so."""
+    if not sub.prescribed or not sub.prescribed_known:
+        return False
+    drift = content.instruments[criteria_mod.CHECKLIST].solely_prescribed_unless_sign
+    return not any(s.id == drift for s in signs) if drift else True
 
 
 def score(sub: Submission, content: Content) -> Result:
@@ -444,40 +421,23 @@ def score(sub: Submission, content: Content) -> Result:
     scored = {k: v for k, v in answers.items() if visible(content.items[k], answers, content)}
     ignored = sorted(set(answers) - set(scored))
     red_flags = _red_flags(content, sub)
+    fill = {"emergency": emergency_number(content, sub.region)}
 
     signs = _signs(content, scored, sub.region, sub.audience)
-    rule = content.tiers.rule
-    points = round(sum(s.points for s in signs), 4)
-    clear = sum(1 for s in signs if s.clear)
-    # "Many" needs breadth: clear signs from as many different answers, so one answer that bears
-    # on three signs (an extra dose: drift, escalation, control) cannot count three times.
-    clear_answers = len({(t.item, t.answer) for s in signs if s.clear for t in s.triggers
-                         if t.level / content.items[t.item].max_level >= rule.clear_at})
-    broad = min(clear, clear_answers)
-    tier_index = 2 if points >= rule.high_at and broad >= rule.high_min_signs else 1 if points >= rule.some_at else 0
-    signs_tier = TIERS[tier_index]
-    reasons = [_points_reason(points, rule.some_at, rule.high_at, signs, broad, rule.high_min_signs)]
-    reasons += [f"Ketamine with {note}." if s.id == "mixing" else f"{s.name}, {note}." for s in signs for note in s.notes
-                if s.points > 0]
-
-    instruments: dict[str, InstrumentScore] = {}
-    advice: list[str] = []
-    solely = False
-    for inst in content.instruments.values():
-        if sub.audience not in inst.allowed_audiences:
-            continue
-        solely_here = _solely_prescribed(sub, signs, inst)
-        result = _instrument(content, inst, sub, solely_here)
-        if result is None:
-            continue
-        solely = solely or solely_here
-        instruments[inst.id] = result
-        if result.advice:
-            advice.append(result.advice)
-        if result.lift:
-            # Shown whenever it applies: it explains the level even where points already reach it.
-            tier_index = max(tier_index, TIERS.index(result.lift["to"]))
-            reasons.append(result.lift["because"])
+    solely = _solely_prescribed(content, sub, signs)
+    counted = criteria_mod.count(content, scored, sub.audience, sub.prescribed, solely)
+    instruments = score_all(content, sub, scored, counted, visible)
+    lines = feedback_mod.lines_for(content, scored, sub.audience, fill)
+    lines = feedback_mod.ordered(lines + _alcohol_feedback(content, instruments, scored, fill))
+    tier_index, reasons = _level(content, scored, counted, signs, lines, sub.region, sub.audience)
+    # One line for every mix: why each matters is its own line of feedback (and the sign's notes).
+    mixed = [t.answer for s in signs if s.id == "mixing" for t in s.triggers]
+    if mixed:
+        reasons.append(say(content, "reason.mixed", what=_lower_join(content, mixed)))
+    if not sub.prescribed_known:
+        reasons.append(say(content, "reason.prescribed_unknown"))
+    if counted.not_counted:
+        reasons.append(say(content, "reason.solely_prescribed"))
 
     tier_so_far = TIERS[tier_index]
     coverage = _coverage(content, sub, tier_so_far)
@@ -486,52 +446,42 @@ def score(sub: Submission, content: Content) -> Result:
         tier = "urgent"
         urgency = red_flags[0].urgency
         names = "; ".join(f.name.lower() for f in red_flags)
-        need = "needs help now" if urgency == "emergency" else "needs help today"
-        reasons.insert(0, f"You answered a safety question that {need} ({names}).")
+        reasons.insert(0, say(content, f"reason.red_flag.{urgency}", flags=names))
     elif not coverage.enough:
         tier = "incomplete"
         reasons = _incomplete_reasons(coverage, tier_so_far, reasons, content)
     else:
         tier = tier_so_far
     words = _tier_words(content, tier, sub, urgency)
+    plan = content.tiers.help[tier]
+    help_words = plan.same_day if urgency == "same_day" and plan.same_day else plan
     return Result(
         audience=sub.audience,
         region=sub.region,
         prescribed=sub.prescribed,
+        prescribed_known=sub.prescribed_known,
         solely_prescribed=solely,
         tier=tier,
         tier_label=words[0],
         tier_summary=words[1],
         tier_explanation=words[2],
         tier_so_far=tier_so_far,
-        signs_tier=signs_tier,
-        clear_signs=broad,
         urgency=urgency,
+        in_danger_now=any(f.when == "now" and f.urgency == "emergency" for f in red_flags),
         reasons=reasons,
-        points=points,
-        some_at=rule.some_at,
-        high_at=rule.high_at,
+        criteria=counted,
+        feedback=lines,
         red_flags=red_flags,
         signs=signs,
         domains=_domains(content, scored),
         instruments=instruments,
         coverage=coverage,
-        advice=advice,
-        see_a_doctor=_see_a_doctor(content, scored, sub.audience),
+        help_heading=help_words.heading,
+        help_intro=help_words.intro,
         resources=resources_for(content, tier, sub.audience, sub.region),
         answered=sum(1 for a in answers.values() if a != DONT_KNOW),
         ignored=ignored,
     )
-
-
-def _see_a_doctor(content: Content, scored: dict[str, Answer], audience: str) -> list[str]:
-    lines = []
-    for item in content.items.values():  # content order
-        rule = item.see_a_doctor
-        level = item.level_of(scored.get(item.id))
-        if rule and level is not None and level >= rule.from_level:
-            lines.append(rule.text.for_audience(audience) or rule.text.self_)
-    return lines
 
 
 def to_raise(result: Result, content: Content) -> list[tuple[str, str]]:
@@ -550,7 +500,7 @@ def to_raise(result: Result, content: Content) -> list[tuple[str, str]]:
 def _tier_words(content: Content, tier: str, sub: Submission, urgency: str | None) -> tuple[str, str, str]:
     """Label, summary and explanation for this audience, context and urgency."""
     text: TierText = next(t for t in content.tiers.tiers if t.id == tier)
-    variant = text.same_day if urgency == "same_day" else text.prescribed if sub.prescribed else None
+    variant = text.same_day if urgency == "same_day" else text.prescribed if sub.prescribed and sub.prescribed_known else None
     label = (variant and variant.label) or text.label
     summary = ((variant and variant.summary) or text.summary).for_audience(sub.audience) or text.summary.self_
     explanation = ((variant and variant.explanation) or text.explanation).for_audience(sub.audience)
@@ -559,32 +509,19 @@ def _tier_words(content: Content, tier: str, sub: Submission, urgency: str | Non
     return label, summary, explanation
 
 
+def tier_label(content: Content, tier: str) -> str:
+    return next(t.label for t in content.tiers.tiers if t.id == tier)
+
+
 def _incomplete_reasons(coverage: Coverage, so_far: str, reasons: list[str], content: Content) -> list[str]:
-    missing = ", ".join(label.lower() for label in coverage.missing_labels)
-    out = [f"Not enough answers to give a level: nothing yet about {missing}." if missing else
-           "Not enough answers to give a level."]
+    missing = join(content, [label.lower() for label in coverage.missing_labels])
+    out = [say(content, "reason.incomplete.missing", areas=missing) if missing else say(content, "reason.incomplete")]
     if so_far in ("some", "high"):
-        words = next(t.label for t in content.tiers.tiers if t.id == so_far).lower()
-        out.append(f"What was answered already shows {words}. {reasons[0]}")
-        out += reasons[1:]
-    return out
-
-
-def _points_reason(points: float, some_at: float, high_at: float, signs: list[SignMatch], clear: int, min_clear: int) -> str:
-    counted = [s for s in signs if s.points > 0]
-    if not counted:
-        return f"No warning signs added points (some warning signs start at {some_at:g} points)."
-    named = ", ".join(s.name.lower() for s in counted[:3]) + (" and others" if len(counted) > 3 else "")
-    return (
-        f"{len(counted)} warning sign{'s' if len(counted) != 1 else ''} added {points_for_people(points)} points, mostly "
-        f"{named}; {clear} showed clearly. Some warning signs start at {some_at:g} points; many at {high_at:g}, with "
-        f"{min_clear} showing clearly."
-    )
+        out.append(say(content, "reason.incomplete.so_far", level=tier_label(content, so_far).lower()))
+    return out + reasons
 
 
 def explain_rule(content: Content) -> str:
-    """The combination rule in plain words, thresholds filled in from the content."""
+    """The level rule in plain words, thresholds filled in from the content."""
     rule = content.tiers.rule
-    return rule.explanation.format(
-        some_at=f"{rule.some_at:g}", high_at=f"{rule.high_at:g}", high_min_signs=rule.high_min_signs
-    )
+    return rule.explanation.format(many_criteria=rule.many.criteria, some_criteria=rule.some.criteria)

@@ -14,7 +14,7 @@ from .loader import Content
 from .model import AUDIENCES, DONT_KNOW, SEXES, Answer, Item
 
 MAX_INPUT_BYTES = 256 * 1024
-ALLOWED_KEYS = ("audience", "region", "prescribed", "sex", "answers", "schema_version")
+ALLOWED_KEYS = ("audience", "region", "prescribed", "sex", "answers", "plan", "schema_version")
 
 
 MAX_PROBLEMS_SHOWN = 20  # a file with 26,000 unknown keys gets 20 lines and a count, not 26,000 lines
@@ -40,6 +40,16 @@ class Submission:
     sex: str = "unspecified"
     # An option's value; a tuple of values for a multiple-choice item; or DONT_KNOW.
     answers: dict[str, Answer] = field(default_factory=dict)
+    # False when a loved one answered "Don't know" to "is it prescribed?": asked as not prescribed,
+    # and tolerance counts (nothing says the use is only under medical supervision).
+    prescribed_known: bool = True
+    # The steps the person chose from the menu (feedback.yaml menu option ids), in their order.
+    plan: tuple[str, ...] = ()
+
+    @property
+    def prescribed_answer(self) -> bool | str:
+        """As an answer file writes it: true, false, or "dont_know"."""
+        return self.prescribed if self.prescribed_known else DONT_KNOW
 
 
 def describe(value: Any) -> str:
@@ -79,8 +89,12 @@ def parse(raw: Any, content: Content) -> Submission:
     if not isinstance(region, str) or region not in content.regions:
         problems.append(f"region: must be one of {', '.join(content.regions)} (got {describe(region)})")
     prescribed = raw.get("prescribed", False)
-    if not isinstance(prescribed, bool):
-        problems.append(f"prescribed: must be true or false (got {describe(prescribed)})")
+    known = prescribed != DONT_KNOW
+    if not known and audience in content.dont_know.audiences:
+        prescribed = False
+    elif not isinstance(prescribed, bool):
+        others = f' (or "{DONT_KNOW}" for a loved one\'s check)' if audience in content.dont_know.audiences or not known else ""
+        problems.append(f"prescribed: must be true or false{others} (got {describe(prescribed)})")
     sex = raw.get("sex", "unspecified")
     if sex not in SEXES:
         problems.append(f"sex: must be one of {', '.join(SEXES)} (got {describe(sex)})")
@@ -103,9 +117,28 @@ def parse(raw: Any, content: Content) -> Submission:
                 problems.append(f"answers.{item_id}: {problem}")
             else:
                 answers[item_id] = answer
+    plan = _plan(raw.get("plan", []), audience, content, problems)
     if problems:
         raise InputError(problems)
-    return Submission(audience=audience, region=region, prescribed=prescribed, sex=sex, answers=answers)
+    return Submission(audience=audience, region=region, prescribed=prescribed, sex=sex, answers=answers,
+                      prescribed_known=known, plan=plan)
+
+
+def _plan(raw: Any, audience: str, content: Content, problems: list[str]) -> tuple[str, ...]:
+    """The steps chosen from the menu: known option ids for this audience, at most max_plan."""
+    menu = content.feedback.menu
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        problems.append(f"plan: must be a list of option ids (got {describe(raw)})")
+        return ()
+    known = {o.id for o in menu.for_audience(audience)} if audience in AUDIENCES else set()
+    bad = [x for x in raw if x not in known]
+    if bad:
+        problems.append(f"plan: {describe(bad)} not an option for this check (options are {', '.join(sorted(known))})")
+    if len(set(raw)) != len(raw):
+        problems.append(f"plan: an option is repeated in {describe(raw)}")
+    if len(raw) > menu.max_plan:
+        problems.append(f"plan: at most {menu.max_plan} steps (got {len(raw)})")
+    return tuple(raw)
 
 
 def _is_whole(value: Any) -> bool:

@@ -1,51 +1,80 @@
-"""Plain-language lines shared by every way a result is shown (pages, printed summary, PDF)."""
+"""Plain-language lines shared by every way a result is shown (pages, printed summary, PDF, FHIR),
+put together from phrases.yaml."""
 
 from __future__ import annotations
 
+from .instrument_scores import InstrumentScore
+from .loader import Content
 from .model import Resource
-from .scoring import Coverage, InstrumentScore
-
-NOT_A_DIAGNOSIS = (
-    "This is not a diagnosis. It is a check against warning signs and standard questionnaires. "
-    "Only a clinician who talks with you can diagnose anything."
-)
-STATUS_WORDS = {
-    "validated": "Validated questionnaire, in its published wording",
-    "based_on": "Based on a published questionnaire; our wording has not been validated",
-    "derived": "Warning-sign check from our source documents, not validated",
-}
+from .phrases import say
+from .scoring import Result
 
 
-def instrument_verdict(inst: InstrumentScore) -> str:
-    """One line: the score against its cut-off, its band, or (SDS) the cut-offs used for other drugs."""
+def not_a_diagnosis(content: Content) -> str:
+    return say(content, "not_a_diagnosis")
+
+
+def status_words(content: Content, inst: InstrumentScore) -> str:
+    return say(content, f"status.{inst.validation['status']}")
+
+
+def instrument_verdict(content: Content, inst: InstrumentScore) -> str:
+    """One line: the score against its cut-off and band, the criteria count, or (SDS) the cut-offs
+    used for other drugs."""
     if inst.cutoff is not None:
-        side = "at or above" if inst.positive else "below"
-        return f"Score {inst.score} of {inst.max}: {side} the cut-off of {inst.cutoff}."
+        side = "above" if inst.positive else "below"
+        if inst.band_label:
+            return say(content, f"verdict.band.{side}", score=inst.score, max=inst.max, band=inst.band_label,
+                       cutoff=inst.cutoff)
+        return say(content, f"verdict.cutoff.{side}", score=inst.score, max=inst.max, cutoff=inst.cutoff)
     if inst.severity is not None:
         if inst.complete:
-            return f"{inst.criteria_met} of {inst.max} criteria met: {inst.severity_label}."
+            return say(content, "verdict.criteria", n=inst.criteria_met, total=inst.max, band=inst.severity_label)
         # Unanswered criteria can only add, so a partial count is a floor.
-        return (f"At least {inst.criteria_met} of {inst.max} criteria met ({inst.asked - inst.answered} not answered yet): "
-                f"{inst.severity_label} so far.")
-    others = "; ".join(f"{c['at']} for {c['population']}" for c in inst.reference_cutoffs)
-    text = f"Score {inst.score} of {inst.max}. No cut-off is validated for ketamine"
-    return text + (f" (cut-offs used for other drugs: {others})." if others else ".")
+        return say(content, "verdict.criteria.partial", n=inst.criteria_met, total=inst.max,
+                   open=inst.asked - inst.answered, band=inst.severity_label)
+    refs = say(content, "list.comma").join(
+        say(content, "verdict.ref_cutoff", at=c["at"], population=c["population"]) for c in inst.reference_cutoffs)
+    if refs:
+        return say(content, "verdict.no_cutoff.refs", score=inst.score, max=inst.max, refs=refs)
+    return say(content, "verdict.no_cutoff", score=inst.score, max=inst.max)
 
 
-def resource_facts(res: Resource, against: bool = True) -> str:
+def resource_facts(content: Content, res: Resource, against: bool = True) -> str:
     """Hours and cost where a source states them, and when (and, on screen, against what) the
     details were last checked. The printed summary leaves out "against what" to fit on two pages."""
-    parts = [f"Hours: {res.hours}" if res.hours else "", f"Cost: {res.cost}" if res.cost else ""]
-    checked = f"Details checked {res.verified.strftime('%-d %B %Y')}"
-    parts.append(f"{checked} against {res.checked_against}" if against else checked)
+    date = res.verified.strftime("%-d %B %Y")
+    parts = [say(content, "facts.hours", hours=res.hours) if res.hours else "",
+             say(content, "facts.cost", cost=res.cost) if res.cost else "",
+             say(content, "facts.checked_against", date=date, what=res.checked_against) if against
+             else say(content, "facts.checked", date=date)]
     return ". ".join(p for p in parts if p) + "."
 
 
-def coverage_line(coverage: Coverage) -> str:
+def coverage_line(content: Content, result: Result) -> str:
     """What a result is based on, in words: how many core questions, and what is missing."""
-    line = f"Based on {coverage.answered} of {coverage.asked} core questions"
-    if coverage.unknown:
-        line += f" ({coverage.unknown} answered \"Don't know\")"
-    if coverage.missing_labels:
-        line += "; nothing yet about " + ", ".join(label.lower() for label in coverage.missing_labels)
-    return line + "."
+    return _coverage_words(content, result) + "."
+
+
+def _coverage_words(content: Content, result: Result) -> str:
+    cov = result.coverage
+    line = say(content, "basis.questions", n=cov.answered, asked=cov.asked)
+    if cov.unknown:
+        line += say(content, "basis.dont_know", n=cov.unknown)
+    if cov.missing_labels:
+        line += say(content, "basis.missing", areas=say(content, "list.comma").join(m.lower() for m in cov.missing_labels))
+    return line
+
+
+def criteria_line(content: Content, result: Result) -> str:
+    """"2 of 10 signs of a use problem": the count the level rests on (a floor while some are open)."""
+    c = result.criteria
+    open_ = c.total - len(c.not_counted) - c.asked
+    if open_ > 0:
+        return say(content, "basis.criteria.open", n=c.met, total=c.total, open=open_)
+    return say(content, "basis.criteria", n=c.met, total=c.total)
+
+
+def basis_line(content: Content, result: Result) -> str:
+    """The first screen's one line: "Based on 14 of 15 core questions; 2 of 10 signs of a use problem."."""
+    return say(content, "basis.line", questions=_coverage_words(content, result), criteria=criteria_line(content, result))
