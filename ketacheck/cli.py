@@ -67,9 +67,13 @@ def _also_answers(content: Content, item: Item, audience: str, prescribed: bool)
     """Instrument items this question answers in this flow (one construct, asked once)."""
     out = []
     for inst_item in content.items.values():
-        source = content.answered_by(inst_item, audience, prescribed) if inst_item.answered_by else None
-        if source and source.item == item.id:
-            out.append({"item": inst_item.id, "yes_from_level": source.from_level})
+        for source in content.answered_by(inst_item, audience, prescribed):
+            if source.item == item.id:
+                out.append({"item": inst_item.id, "yes_from_level": source.from_level, "yes_if_any_of": source.any_of})
+    for inst in content.instruments.values():
+        for shared in inst.shared_answers:
+            if shared.answered_by.item == item.id:
+                out.append({"items": [f"{inst.id}.{n}" for n in shared.criteria], "one_yes_from_level": shared.answered_by.from_level})
     return out
 
 
@@ -111,14 +115,15 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
     p_validate.add_argument("directory", nargs="?", help="content directory (default: assessments/)")
     p_questions = sub.add_parser("questions", help="the items a flow asks, as JSON")
     p_questions.add_argument("--audience", choices=("self", "other", "intake"), required=True)
-    p_questions.add_argument("--prescribed", choices=("yes", "no"), default="no")
+    p_questions.add_argument("--prescribed", choices=("yes", "no", "dont_know"), default="no",
+                             help='"dont_know" (a loved one\'s check) asks as for any ketamine use')
     p_questions.add_argument("--region", help="wording for this region (e.g. UK units for AUDIT-C)")
     p_questions.add_argument("--stage", choices=STAGES,
                              help="core (the first result) or full (core and every module); default: full for intake, else core")
     p_score = sub.add_parser("score", help="score an answer file (or - for stdin); prints the result as JSON")
     p_score.add_argument("file")
-    p_export = sub.add_parser("export", help="write a summary (pdf, html), a KetaCheck JSON file or a FHIR response")
-    p_export.add_argument("--format", choices=("pdf", "html", "json", "fhir"), required=True)
+    p_export = sub.add_parser("export", help="write a summary (pdf, html, csv), a KetaCheck JSON file or a FHIR response")
+    p_export.add_argument("--format", choices=("pdf", "html", "csv", "json", "fhir"), required=True)
     p_export.add_argument("file", help="answers: a score-style answer file, a KetaCheck JSON export or a FHIR response")
     p_export.add_argument("-o", "--output", required=True, help="file to write (- for stdout, not for pdf)")
     p_fq = sub.add_parser("fhir-questionnaire", help="a FHIR R4 Questionnaire generated from the content")
@@ -178,6 +183,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         return _write(args.output, export.summary_pdf(sub_, result, content, today), out, err)
     if args.format == "html":
         text = export.summary_html(sub_, result, content, today)
+    elif args.format == "csv":
+        text = export.summary_csv(sub_, result, content, today)
     elif args.format == "json":
         text = json.dumps(export.to_json(sub_, result, content, today), indent=2, ensure_ascii=False) + "\n"
     else:

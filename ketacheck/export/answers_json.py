@@ -16,12 +16,13 @@ from ..submission import InputError, Submission, describe, parse
 # answers to questions that no longer exist, so they are refused with a plain reason.
 SCHEMA_VERSION = 2
 KIND = "ketacheck.answers"
-EXPORT_KEYS = ("schema_version", "kind", "created", "audience", "region", "prescribed", "sex", "answers", "result")
-_ANSWER_KEYS = ("audience", "region", "prescribed", "sex", "answers")
+EXPORT_KEYS = ("schema_version", "kind", "created", "audience", "region", "prescribed", "sex", "answers", "plan",
+               "result")
+_ANSWER_KEYS = ("audience", "region", "prescribed", "sex", "answers", "plan")
 
 
 def to_json(sub: Submission, result: Result, content: Content, today: dt.date | None = None) -> dict:
-    """The answer file: context, answers (in question order) and the result as it was shown.
+    """The answer file: context, answers (in question order), the chosen plan and the result as it was shown.
 
     `created` is a date only, no time of day: less to identify a person by."""
     order = [i for i in content.items if i in sub.answers] + [i for i in sub.answers if i not in content.items]
@@ -31,9 +32,10 @@ def to_json(sub: Submission, result: Result, content: Content, today: dt.date | 
         "created": (today or dt.date.today()).isoformat(),
         "audience": sub.audience,
         "region": sub.region,
-        "prescribed": sub.prescribed,
+        "prescribed": sub.prescribed_answer,  # true, false, or "dont_know" (a loved one who does not know)
         "sex": sub.sex,
         "answers": {k: list(sub.answers[k]) if isinstance(sub.answers[k], tuple) else sub.answers[k] for k in order},
+        "plan": list(sub.plan),  # the steps the person chose from the menu; only ever in this file
         "result": result.to_dict(),
     }
 

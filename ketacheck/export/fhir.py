@@ -20,6 +20,7 @@ Only standard extensions are written (ordinalValue, itemControl, optionExclusive
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -28,7 +29,7 @@ from ..loader import Content
 from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Item, Option
 from ..scoring import Result, visible
 from ..submission import Submission
-from ..wording import NOT_A_DIAGNOSIS
+from ..wording import not_a_diagnosis
 from .answers_json import SCHEMA_VERSION
 from .summary import AUDIENCE_WORDS
 
@@ -56,6 +57,8 @@ TOTAL_SUFFIX = "-total"
 REGION_TEXT = "Where are you? (for the right phone numbers)"
 SEX_TEXT = "Sex (only used to pick the right cut-off for the alcohol questions)"
 PRESCRIBED_TEXT = "Is the ketamine prescribed as treatment?"
+# A loved one may not know: their Questionnaire asks prescribed as a choice with "Don't know".
+PRESCRIBED_CHOICES = (("yes", "Yes"), ("no", "No"), (DONT_KNOW, None))
 DEFAULT_REGION = "INTL"  # what KetaCheck assumes when no region is given
 AUDIENCE_QUESTIONNAIRES = {f"ketacheck-{a}": a for a in AUDIENCES}
 QUESTIONNAIRE_IDS = (*AUDIENCE_QUESTIONNAIRES, *INSTRUMENT_IDS)
@@ -145,15 +148,21 @@ class _Builder:
                 }
             )
         if self.audience is not None:
-            out.append(
-                {
-                    "linkId": PRESCRIBED_LINK_ID,
-                    "code": [{"system": ITEM_SYSTEM, "code": PRESCRIBED_LINK_ID}],
-                    "text": PRESCRIBED_TEXT,
-                    "type": "boolean",
-                }
-            )
+            question = {"linkId": PRESCRIBED_LINK_ID, "code": [{"system": ITEM_SYSTEM, "code": PRESCRIBED_LINK_ID}],
+                        "text": PRESCRIBED_TEXT, "type": "boolean"}
+            if self.content.offers_dont_know(self.audience):
+                question.update(type="choice", extension=[_control("radio-button")], answerOption=[
+                    {"valueCoding": prescribed_coding(self.content, key)} for key, _ in PRESCRIBED_CHOICES])
+            out.append(question)
         return out
+
+    def _prescribed_is(self, prescribed: bool) -> dict:
+        """The enableWhen for one prescribed context: for a loved one, "not prescribed" also covers
+        "Don't know" (the questions are then about any ketamine use)."""
+        if not self.content.offers_dont_know(self.text_audience):
+            return {"question": PRESCRIBED_LINK_ID, "operator": "=", "answerBoolean": prescribed}
+        yes = _reference(prescribed_coding(self.content, "yes"))
+        return {"question": PRESCRIBED_LINK_ID, "operator": "=" if prescribed else "!=", "answerCoding": yes}
 
     def question(self, item: Item, region: str | None) -> dict:
         """One question as asked everywhere (region None) or in one region's wording."""
@@ -206,7 +215,7 @@ class _Builder:
         gate_contexts = self.contexts.get(item.show_if.item) if item.show_if else None
         # A gate asked in the same contexts already carries the condition (a disabled item has no answer).
         if len(contexts) == 1 and gate_contexts != contexts:
-            context.append({"question": PRESCRIBED_LINK_ID, "operator": "=", "answerBoolean": contexts[0]})
+            context.append(self._prescribed_is(contexts[0]))
         questions = []
         for region in (None, *item.region_variants):
             if region is None:
@@ -257,24 +266,28 @@ class _Builder:
         return f"iif({_answers(PRESCRIBED_LINK_ID)}.value = true, {prescribed}, {plain})"
 
     def _sum_in_context(self, inst_id: str, prescribed: bool | None) -> str:
-        """The total as scoring.py counts it in one context (None: the instrument on its own):
-        each question's points, a core answer standing in for a question this flow does not ask,
-        and questions left out when ketamine is used only as prescribed (unless the answers show
-        use outside the plan)."""
+        """The total as criteria.py and instrument_scores.py count it in one context (None: the
+        instrument on its own): each question's points; a core answer standing in for a question
+        this flow does not ask (yes when any of them holds); a shared core answer counting once for
+        a group of criteria not yet asked one by one; and questions left out when ketamine is used
+        only as prescribed (unless the answers show use outside the plan)."""
         content, inst = self.content, self.content.instruments[inst_id]
         flow = None if prescribed is None else {i.id for i in content.flow(self.audience, prescribed)}
         not_counted = {f"{inst_id}.{n}" for n in inst.not_counted_when_solely_prescribed} if prescribed else set()
+        grouped = {f"{inst_id}.{n}" for g in inst.shared_answers for n in g.criteria} if flow is not None else set()
         counted: list[str] = []  # linkIds whose points add up as they are
         terms = []
         for item in inst.items:
-            source = None if flow is None else content.answered_by(item, self.audience, prescribed)
+            sources = [] if flow is None else content.answered_by(item, self.audience, prescribed)
             links = [item.id, *(variant_link_id(item.id, r) for r in item.region_variants)]
             if flow is not None and item.id not in flow:
-                if source is None:
+                if not sources:
                     continue
-                term = f"iif({_points(source.item)} >= {source.from_level}, 1, 0)"
+                term = f"iif({' or '.join(_holds(src, content) for src in sources)}, 1, 0)"
             elif item.id in not_counted:
                 term = _points(*links)
+            elif item.id in grouped:
+                continue  # below, with its group
             else:
                 counted.extend(links)
                 continue
@@ -282,6 +295,14 @@ class _Builder:
                 drift = self._drift(inst.solely_prescribed_unless_sign)
                 term = f"iif({drift}, {term}, 0)" if drift else "0"
             terms.append(term)
+        for group in inst.shared_answers if flow is not None else []:
+            links = [f"{inst_id}.{n}" for n in group.criteria]
+            asked = [link for link in links if link in flow]
+            stand_in = _holds(group.answered_by, content) if group.answered_by.item in flow else "false"
+            # The one-by-one answers count as they are; the shared answer adds one while none of
+            # them is met and some are still open.
+            terms.append(f"{_points(*asked)} + iif({_points(*asked)} = 0 and {_answers(*asked)}.count() < {len(asked)}"
+                         f" and {stand_in}, 1, 0)" if asked else f"iif({stand_in}, 1, 0)")
         return " + ".join(([_points(*counted)] if counted else []) + terms) or "0"
 
     def _drift(self, sign: str | None) -> str | None:
@@ -320,6 +341,21 @@ def _points(*link_ids: str) -> str:
     """The points chosen on these questions, 0 when none is answered (FHIRPath's sum() of nothing
     is empty, and anything plus empty is empty)."""
     return f"{_answers(*link_ids)}.value.weight().aggregate($total + $this, 0)"
+
+
+def _holds(cond, content: Content) -> str:
+    """FHIRPath for an "answer counts" condition: the answer's points at `from_level` or more, or
+    one of `any_of` chosen."""
+    if cond.from_level is not None:
+        return f"{_points(cond.item)} >= {cond.from_level}"
+    item = content.items[cond.item]
+    codes = [_option_coding(item.id, o, o.label)["code"] for o in item.options if o.value in cond.any_of]
+    return f"{_answers(cond.item)}.value.where(code in ({' | '.join(_q(c) for c in codes)})).exists()"
+
+
+def prescribed_coding(content: Content, key: str) -> dict:
+    label = dict(PRESCRIBED_CHOICES)[key] or content.dont_know.label
+    return _coding(ANSWER_SYSTEM, f"{PRESCRIBED_LINK_ID}:{key}", label)
 
 
 def _answers(*link_ids: str) -> str:
@@ -365,7 +401,7 @@ def fhir_questionnaire(content: Content, questionnaire_id: str) -> dict:
         "status": "active",
         "subjectType": ["Patient"],
         "publisher": "KetaCheck",
-        "description": NOT_A_DIAGNOSIS,
+        "description": not_a_diagnosis(content),
     }
     notices = list(dict.fromkeys(content.instruments[i].copyright for i in done if content.instruments[i].copyright))
     if notices:
@@ -397,7 +433,12 @@ def _response_items(q_items: list[dict], sub: Submission, result: Result, conten
             out.append({"linkId": link, "text": q["text"],
                         "answer": [{"valueCoding": _coding(SEX_SYSTEM, sub.sex, SEX_LABELS[sub.sex])}]})
         elif link == PRESCRIBED_LINK_ID:
-            out.append({"linkId": link, "text": q["text"], "answer": [{"valueBoolean": sub.prescribed}]})
+            if q["type"] == "boolean":
+                answer = {"valueBoolean": sub.prescribed}
+            else:
+                key = "yes" if sub.prescribed else "no" if sub.prescribed_known else DONT_KNOW
+                answer = {"valueCoding": prescribed_coding(content, key)}
+            out.append({"linkId": link, "text": q["text"], "answer": [answer]})
         elif link.endswith(TOTAL_SUFFIX):  # an instrument total, as scored
             inst = result.instruments.get(link.removesuffix(TOTAL_SUFFIX))
             if inst is not None:
@@ -440,11 +481,12 @@ def fhir_questionnaire_response(
     shown = {
         k: v for k, v in sub.answers.items() if k in in_context and visible(content.items[k], sub.answers, content)
     }
-    asked = Submission(sub.audience, sub.region, sub.prescribed, sub.sex, shown)
+    asked = dataclasses.replace(sub, answers=shown)
     return {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": questionnaire_url(qid),
-        "status": "completed",
+        # An incomplete check is never passed on as finished (its level is "not enough answers").
+        "status": "in-progress" if result.tier == "incomplete" else "completed",
         "authored": (today or dt.date.today()).isoformat(),
         "item": _response_items(questionnaire["item"], asked, result, content),
     }

@@ -17,6 +17,7 @@ from .fhir import (
     AUDIENCE_QUESTIONNAIRES,
     INSTRUMENT_AUDIENCE,
     LEGACY_CONTEXT_EXTENSION,
+    PRESCRIBED_CHOICES,
     PRESCRIBED_LINK_ID,
     QUESTIONNAIRE_BASE,
     QUESTIONNAIRE_IDS,
@@ -92,7 +93,14 @@ def _context_answer(link: str, answer: dict, problems: list[str]) -> tuple[str, 
         value = answer.get("valueBoolean")
         if isinstance(value, bool):
             return "prescribed", value
-        problems.append(f"item {link!r}: answer must be a valueBoolean")
+        # A loved one's Questionnaire asks it as a choice: yes, no or "Don't know".
+        coding = answer.get("valueCoding")
+        code = coding.get("code") if isinstance(coding, dict) and coding.get("system") == ANSWER_SYSTEM else None
+        choices = {f"{PRESCRIBED_LINK_ID}:{key}": key for key, _ in PRESCRIBED_CHOICES}
+        if code in choices:
+            key = choices[code]
+            return "prescribed", True if key == "yes" else False if key == "no" else DONT_KNOW
+        problems.append(f"item {link!r}: answer must be a valueBoolean, or one of {', '.join(choices)}")
         return None
     coding = answer.get("valueCoding")
     system = REGION_SYSTEM if link == REGION_LINK_ID else SEX_SYSTEM

@@ -10,7 +10,7 @@ from ..loader import Content
 from ..model import Resource
 from ..scoring import Result
 from ..submission import Submission
-from ..wording import NOT_A_DIAGNOSIS, resource_facts
+from ..wording import not_a_diagnosis, resource_facts
 from .summary import PRIVACY_LINE, Bar, build, contact_parts
 
 _CSS = """
@@ -42,29 +42,32 @@ figure { margin: .3rem 0; }
 .rows span { font-size: .85rem; }
 svg.bar { width: 100%; height: 14px; display: block; }
 @media (max-width: 34rem) { .rows { grid-template-columns: 1fr; } .rows svg.bar { margin-bottom: .3rem; } }
-@page { size: auto; margin: 12mm; }
+@page { size: auto; margin: 10mm; }
 @media print {
-  body { font: 9.5pt/1.2 Helvetica, Arial, "Liberation Sans", sans-serif; max-width: none; padding: 0; }
+  body { font: 9pt/1.2 Helvetica, Arial, "Liberation Sans", sans-serif; max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h1 { font-size: 14pt; }
-  h2 { font-size: 10.5pt; margin: .4rem 0 .1rem; break-after: avoid; page-break-after: avoid; }
+  h2 { font-size: 10pt; margin: .3rem 0 .05rem; break-after: avoid; page-break-after: avoid; }
   h3 { font-size: 10pt; margin: .2rem 0 0; }
   p { margin: .1rem 0 .2rem; }
   ul, ol { margin: .05rem 0 .15rem; } li { margin: 0; }
   .meta, .small, figcaption, .rows span { font-size: 8.5pt; }
-  .box { padding: .15rem .5rem; margin: .3rem 0; }
+  .box { padding: .1rem .5rem; margin: .2rem 0; }
   .meaning, .desc, .referral .res .small { display: none; }
   .sign h3, .instrument h3 { font-size: 9pt; }
   ul.triggers { font-size: 8pt; line-height: 1.15; }
-  .instrument .small, #why .small { font-size: 8pt; }
+  .instrument .small, #why .small { font-size: 7pt; line-height: 1.15; }
   .rows { grid-template-columns: 16rem 1fr; gap: 0 .6rem; margin: .1rem 0; }
   .rows span { font-size: 8pt; }
   svg.bar { height: 8px; }
   .res { margin: .1rem 0; }
   .res > .small { display: inline; margin-left: .5em; }
-  #sources ol, footer .small { font-size: 6.5pt; line-height: 1.1; }
-  #sources ol { columns: 2; column-gap: 1.2rem; }
+  #sources p, footer .small { font-size: 6pt; line-height: 1.05; }
+  #feedback li { font-size: 8pt; line-height: 1.15; }
+  #feedback li .small, #signs li { font-size: 7.5pt; }
+  #why li { font-size: 8pt; line-height: 1.15; }
+  #signs p { font-size: 7pt; line-height: 1.15; }
 }
 """.strip()
 
@@ -99,14 +102,14 @@ def _svg_bar(bar: Bar) -> str:
     return "".join(parts)
 
 
-def _html_resource(res: Resource) -> str:
+def _html_resource(res: Resource, content: Content) -> str:
     contacts = " · ".join(
         f'<a href="{_e(link)}">{_e(text)}</a>' if link else _e(text) for text, link in contact_parts(res)
     )
     return (
         f'<div class="res block"><b>{_e(res.name)}</b>: {contacts}'
         f'<div class="small"><span class="desc">{_e(res.description)} </span>'
-        f"{_e(resource_facts(res, against=False))}</div></div>"
+        f"{_e(resource_facts(content, res, against=False))}</div></div>"
     )
 
 
@@ -130,11 +133,12 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
     w(
         f'<p class="meta">{_e(s.today.isoformat())} · Check for {_e(s.who)} · {_e(s.region)} · ketamine {_e(s.context)}</p>'
     )
-    w(f'<p class="nad">{_e(NOT_A_DIAGNOSIS)}</p>')
+    w(f'<p class="nad">{_e(not_a_diagnosis(content))}</p>')
+    w(f'<p class="meta">{_e(PRIVACY_LINE)}</p>')
     w(f'<p class="now"><a href="#crisis">{_e(s.now)}</a></p>')
     w("</header>")
 
-    crisis_html = "".join(_html_resource(r) for r in s.crisis)
+    crisis_html = "".join(_html_resource(r, content) for r in s.crisis)
     crisis_section = (
         '<section class="box crisis block" id="crisis"><h2>If you need help now</h2>'
         '<p class="small">Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.</p>'
@@ -155,25 +159,38 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
     w(f'<section class="box tier-{_e(s.tier)} block" id="tier"><h2>{_e(s.tier_label)}</h2>')
     w(f"<p>{_e(s.tier_summary)} {_e(s.tier_explanation)}</p>")
     w(f'<p class="small">{_e(s.coverage)}</p>')
-    w("".join(f"<p>{_e(line)}</p>" for line in s.advice))
+    if s.missing:
+        w('<p><b>Not answered yet</b> (never counted as "no"):</p><ul class="small">')
+        w("".join(f"<li>{_e(m)}</li>" for m in s.missing))
+        w("</ul>")
     w("</section>")
 
-    w('<section class="block" id="why"><h2>Why am I seeing this?</h2><ul>')
+    if s.feedback:
+        w('<section id="feedback"><h2>About your answers</h2><ul>')
+        for row in s.feedback:
+            refs = ", ".join(f"[{n}]" for n in row.refs)
+            text = f"<b>{_e(row.text)}</b>" if row.important else _e(row.text)
+            w(f'<li>{text} <span class="small">{_e(refs)}</span></li>')
+        w("</ul></section>")
+    w(f'<section class="block" id="choice"><p>{_e(s.responsibility)}</p>')
+    if s.plan:
+        w(f"<h2>{_e(s.plan_title)}</h2><ol>")
+        w("".join(f"<li><b>{_e(step.label)}</b>. {_e(step.detail)}</li>" for step in s.plan))
+        w("</ol>")
+    w(f"<p>{_e(s.self_efficacy)}</p></section>")
+
+    w('<section id="why"><h2>Why am I seeing this?</h2><ul>')
     w("".join(f"<li>{_e(reason)}</li>" for reason in s.reasons))
     w(f'</ul><p class="small">{_e(s.rule)}</p></section>')
 
     w('<section id="signs"><h2>Warning signs in the answers</h2>')
     if not s.signs:
         w("<p>None of the warning signs we ask about showed in the answers.</p>")
-    for row in s.signs:
-        refs = ", ".join(f"[{n}]" for n in row.refs)
-        w(
-            f'<div class="block sign"><h3>{_e(row.name)} <span class="small">({_e(row.detail)}; sources {_e(refs)})</span></h3>'
-        )
-        w(f'<p class="small meaning">{_e(row.meaning)}</p><ul class="triggers">')
-        w("".join(f"<li>{_e(q)} <b>{_e(a)}</b></li>" for q, a in row.triggers))
-        w("</ul></div>")
-    w("</section>")
+    # One running paragraph: the feedback above says what to do about each sign, and every answer is
+    # in the files; here each sign, its strength, the answers and their sources.
+    w('<p class="small">' + " ".join(
+        f"<b>{_e(row.name)}</b> ({_e(row.detail)}): {_e('; '.join(a for _, a in row.triggers))} "
+        f"{_e(', '.join(f'[{n}]' for n in row.refs))}." for row in s.signs) + "</p></section>")
 
     if s.instruments:
         w('<section id="instruments"><h2>Standard questionnaires</h2>')
@@ -183,18 +200,11 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
         w("</section>")
 
     w('<section id="charts"><h2>The answers in pictures</h2>')
-    w(f'<figure class="block" id="chart-domains"><figcaption>{_e(s.domain_legend)}</figcaption><div class="rows">')
-    for bar in s.domain_bars:
+    w('<figure class="block" id="chart-levels"><figcaption>Each on its own scale; shading marks its bands or '
+      'cut-off.</figcaption><div class="rows">')
+    for bar in [s.criteria_bar, *s.instrument_bars]:
         w(f"<span>{_e(bar.short)}</span>{_svg_bar(bar)}")
     w("</div></figure>")
-    if s.instrument_bars:
-        w(
-            '<figure class="block" id="chart-instruments"><figcaption>Each questionnaire on its own scale; '
-            'shading marks its cut-off or bands.</figcaption><div class="rows">'
-        )
-        for bar in s.instrument_bars:
-            w(f"<span>{_e(bar.short)}</span>{_svg_bar(bar)}")
-        w("</div></figure>")
     w("</section>")
 
     if not s.red_flags:
@@ -203,13 +213,13 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
         w(
             f'<section class="box referral" id="referral"><h2>{_e(s.help_heading)}</h2><p class="small">{_e(s.help_intro)}</p>'
         )
-        w("".join(_html_resource(r) for r in s.referral))
+        w("".join(_html_resource(r, content) for r in s.referral))
         w("</section>")
 
     if s.sources:
-        w('<section id="sources"><h2>Sources of the warning signs</h2><ol class="small">')
-        w("".join(f"<li>{_e(title)} ({_e(publisher)})</li>" for _, title, publisher in s.sources))
-        w("</ol></section>")
-    w(f'<footer><p class="small">{_e(PRIVACY_LINE)}</p></footer>')
+        # One running paragraph: a line per source left most of each printed line empty.
+        w('<section id="sources"><h2>Sources</h2><p class="small">')
+        w(" ".join(f"[{n}] {_e(title)} ({_e(publisher)})." for n, title, publisher in s.sources))
+        w("</p></section>")
     w("</body></html>")
     return "\n".join(out)

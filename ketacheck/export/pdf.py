@@ -9,8 +9,8 @@ from ..loader import Content
 from ..model import Resource
 from ..scoring import Result
 from ..submission import Submission
-from ..wording import NOT_A_DIAGNOSIS, resource_facts
-from .summary import PRIVACY_LINE, Bar, InstrumentRow, SignRow, build, contact_parts
+from ..wording import not_a_diagnosis, resource_facts
+from .summary import PRIVACY_LINE, Bar, InstrumentRow, build, contact_parts
 
 _LATIN1 = str.maketrans(
     {
@@ -65,7 +65,8 @@ class _PdfWriter:
     INK = (31, 31, 31)
     GREY = "#444444"
 
-    def __init__(self, pdf: Any):
+    def __init__(self, pdf: Any, content: Any):
+        self.content = content
         self.pdf = pdf  # the document, or the off-page copy while `keep` measures a block
         self.doc = pdf
         self.width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -121,7 +122,7 @@ class _PdfWriter:
         contacts = "  |  ".join(t for t, _ in contact_parts(res))
         self.text(f"{res.name}: {contacts}", 8.5, "B", h=4)
         if details:
-            self.text(resource_facts(res, against=False), 7.5, h=3.4, colour=self.GREY)
+            self.text(resource_facts(self.content, res, against=False), 7.5, h=3.4, colour=self.GREY)
 
     def bars(self, rows: list[Bar]) -> None:
         pdf = self.pdf
@@ -173,13 +174,13 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
     # A date without a time of day, as in the JSON export.
     doc.set_creation_date(dt.datetime(s.today.year, s.today.month, s.today.day, tzinfo=dt.UTC))
     doc.add_page()
-    out = _PdfWriter(doc)
+    out = _PdfWriter(doc, content)
     grey = out.GREY
 
     def header() -> None:
         out.text("KetaCheck summary", 14, "B", h=6)
         out.text(f"{s.today.isoformat()}  |  Check for {s.who}  |  {s.region}  |  ketamine {s.context}", 8, colour=grey)
-        out.text(NOT_A_DIAGNOSIS, 8.5, "B")
+        out.text(not_a_diagnosis(content), 8.5, "B")
         out.text(s.now, 8.5, "B", colour="#B0301F")
         out.pdf.ln(1.5)
 
@@ -204,40 +205,51 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         out.text(s.tier_label, 12, "B", h=5.5)
         out.text(f"{s.tier_summary} {s.tier_explanation}", 8.5, h=3.9)
         out.text(s.coverage, 7.5, colour=grey)
-        for line in s.advice:
-            out.text(line, 8.5, h=3.9)
+        if s.missing:
+            out.text('Not answered yet (never counted as "no"):', 8.5, "B", h=3.9)
+            for question in s.missing:
+                out.bullet(question, 7.5)
+
+    def feedback() -> None:
+        out.heading("About your answers")
+        for row in s.feedback:
+            refs = ", ".join(f"[{n}]" for n in row.refs)
+            out.text(f"{row.text}  {refs}", 7.5, "B" if row.important else "", h=3.3)
+        out.pdf.ln(0.8)
+        out.text(s.responsibility, 8.5, h=3.9)
+        if s.plan:
+            out.text(s.plan_title, 9.5, "B", h=4.5)
+            for n, step in enumerate(s.plan, start=1):
+                out.text(f"{n}. {step.label}. {step.detail}", 8.5, h=3.9)
+        out.text(s.self_efficacy, 8.5, h=3.9)
 
     def why() -> None:
         out.heading("Why am I seeing this?")
         for reason in s.reasons:
-            out.bullet(reason)
-        out.text(s.rule, 7.5, colour=grey)
+            out.bullet(reason, 7.5)
+        out.text(s.rule, 6.5, h=2.9, colour=grey)
 
-    def sign(row: SignRow) -> Any:
-        def draw() -> None:
-            refs = ", ".join(f"[{n}]" for n in row.refs)
-            out.text(f"{row.name} ({row.detail})  Sources: {refs}", 8.5, "B", h=4)
-            for question, answer in row.triggers:
-                out.bullet(f"{question} -> {answer}", 7.5)
-
-        return draw
+    def signs() -> None:
+        # One running paragraph: the feedback above says what to do about each sign, and every
+        # answer is in the files; here each sign, its strength, the answers and their sources.
+        if not s.signs:
+            out.text("None of the warning signs we ask about showed in the answers.")
+            return
+        out.text("  ".join(f"{row.name} ({row.detail}): {'; '.join(a for _, a in row.triggers)} "
+                           f"{', '.join(f'[{n}]' for n in row.refs)}." for row in s.signs), 7, h=3.1)
 
     def instrument(row: InstrumentRow) -> Any:
         def draw() -> None:
             out.text(f"{row.name}: {row.verdict}", 8.5, "B", h=4)
-            out.text(f"{row.status}. {row.statement} {' '.join(row.notes)}", 7.5, colour=grey)
+            out.text(f"{row.status}. {row.statement} {' '.join(row.notes)}", 6.5, h=2.9, colour=grey)
 
         return draw
 
     def charts() -> None:
         out.heading("The answers in pictures")
-        out.text(s.domain_legend, 7.5, colour=grey)
-        out.bars(s.domain_bars)
-        if s.instrument_bars:
-            out.pdf.ln(1)
-            out.text("Each questionnaire on its own scale; shading marks its cut-off or bands.", 7.5, colour=grey)
-            out.bars(s.instrument_bars)
-        out.pdf.ln(2)
+        out.bars([s.criteria_bar, *s.instrument_bars])
+        out.text("Each on its own scale; shading marks its bands or cut-off.", 7, colour=grey)
+        out.pdf.ln(1)
 
     def referral() -> None:
         out.text(s.help_heading, 10.5, "B", h=5)
@@ -246,9 +258,9 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
             out.resource(res, details=False)
 
     def sources() -> None:
-        out.heading("Sources of the warning signs")
-        for n, title, publisher in s.sources:
-            out.text(f"[{n}] {title} ({publisher})", 7, h=3.2, colour=grey)
+        out.heading("Sources")
+        # One running paragraph: a line per source left most of each line empty.
+        out.text("  ".join(f"[{n}] {title} ({publisher})." for n, title, publisher in s.sources), 6, h=2.6, colour=grey)
         out.pdf.ln(1)
         out.text(PRIVACY_LINE, 7, colour=grey)
 
@@ -257,7 +269,8 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         out.keep(alarm, frame="#B0301F", thick=0.8)
         out.keep(crisis, frame="#B0301F", thick=0.8)
     out.keep(tier, frame="#B0301F" if s.tier == "urgent" else "#1F1F1F", thick=0.5)
-    out.keep(why)
+    feedback()  # these two flow onto the next page line by line: kept whole, they left half pages empty
+    why()
 
     def titled(title: str, first: Any) -> Any:
         """A heading drawn with the block after it, so it never ends a page on its own."""
@@ -268,13 +281,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
 
         return draw
 
-    def nothing() -> None:
-        out.text("None of the warning signs we ask about showed in the answers.")
-
-    blocks = [sign(row) for row in s.signs] or [nothing]
-    out.keep(titled("Warning signs in the answers", blocks[0]))
-    for block in blocks[1:]:
-        out.keep(block)
+    out.keep(titled("Warning signs in the answers", signs))
     if s.instruments:
         blocks = [instrument(row) for row in s.instruments]
         out.keep(titled("Standard questionnaires", blocks[0]))
@@ -285,5 +292,5 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         out.keep(crisis, frame="#B0301F", thick=0.8)
     if s.referral:
         out.keep(referral, frame="#4C78A8", thick=0.3)
-    out.keep(sources if s.sources else lambda: out.text(PRIVACY_LINE, 7, colour=grey))
+    sources() if s.sources else out.text(PRIVACY_LINE, 7, colour=grey)  # may run onto the next page
     return bytes(doc.output())

@@ -9,9 +9,10 @@ from ..charts import BAND_BARS, BAND_SHADES, BAR, NEUTRAL, SHADE, instrument_ban
 from ..loader import Content
 from ..model import Resource
 from ..referral import sms_link, tel_link
-from ..scoring import InstrumentScore, Result, explain_rule, grouped_triggers
+from ..instrument_scores import InstrumentScore
+from ..scoring import Result, explain_rule, grouped_triggers
 from ..submission import Submission
-from ..wording import STATUS_WORDS, coverage_line, instrument_verdict
+from ..wording import basis_line, instrument_verdict, status_words
 
 AUDIENCE_WORDS = {"self": "yourself", "other": "a family member or friend", "intake": "a clinic intake"}
 PRIVACY_LINE = "Made on your device at your request. KetaCheck keeps no copy of your answers."
@@ -24,6 +25,19 @@ class SignRow:
     meaning: str
     triggers: list[tuple[str, str]]  # (question as this audience saw it, answer label)
     refs: list[int]
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    text: str
+    important: bool
+    refs: list[int]
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    label: str
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -59,16 +73,20 @@ class Summary:
     tier_label: str
     tier_summary: str
     tier_explanation: str
-    coverage: str  # what the result is based on
+    coverage: str  # what the result is based on: questions answered, and criteria met
+    missing: list[str]  # an incomplete check: every open question, safety first, never a low level
     reasons: list[str]
-    advice: list[str]  # apart from the ketamine level (alcohol)
+    feedback: list[FeedbackRow]  # one practical line per sign shown, important first
+    responsibility: str
+    self_efficacy: str
+    plan_title: str
+    plan: list[PlanStep]  # the steps the person chose from the menu
     rule: str
     red_flags: list[tuple[str, str]]  # (name, message)
     first_aid: list[tuple[str, list[str]]]  # (heading naming the flags, steps), steps shared by flags shown once
     signs: list[SignRow]
     instruments: list[InstrumentRow]
-    domain_bars: list[Bar]
-    domain_legend: str
+    criteria_bar: Bar  # the count the level rests on, in its bands
     instrument_bars: list[Bar]
     now: str  # one line with the emergency number and the first crisis line, near the top of every summary
     crisis: list[Resource]
@@ -87,6 +105,8 @@ def _num(x: float) -> str:
 
 
 def _instrument_bar(inst: InstrumentScore, content: Content) -> Bar:
+    if inst.band_label:
+        return _risk_band_bar(inst, content)
     top = inst.max
     so_far = "" if inst.complete else f", {inst.answered} of {inst.asked} answered"
     spans, index = instrument_bands(inst, content)
@@ -134,6 +154,29 @@ def _instrument_bar(inst: InstrumentScore, content: Content) -> Bar:
     )
 
 
+def _risk_band_bar(inst: InstrumentScore, content: Content) -> Bar:
+    """AUDIT-C on its risk bands (lower, increasing, higher, possible dependence)."""
+    spans, index = instrument_bands(inst, content)
+    shaded = [(label, lo, hi, _BAND_SHADES[min(i, len(_BAND_SHADES) - 1)]) for i, (label, lo, hi) in enumerate(spans)]
+    so_far = "" if inst.complete else f", {inst.answered} of {inst.asked} answered"
+    side = "at or above" if inst.positive else "below"
+    return Bar(inst.short_name, inst.score, inst.max, _BAND_BARS[min(index or 0, len(_BAND_BARS) - 1)], shaded, [],
+               f"{inst.short_name}: {inst.score} of {inst.max}, {inst.band_label}, {side} the cut-off of {inst.cutoff}{so_far}",
+               f"{inst.short_name}: {inst.score} of {inst.max} ({inst.band_label})")
+
+
+def _criteria_bar(result: Result, content: Content) -> Bar:
+    """The DSM-5-based criteria met on 0..10 with the checklist's bands (as the on-screen chart)."""
+    crit, bands = result.criteria, content.instruments["dsm5_k"].bands
+    shaded = [(b.label, max(0.0, b.min - 0.5), (bands[i + 1].min - 0.5) if i + 1 < len(bands) else crit.total,
+               _BAND_SHADES[min(i, len(_BAND_SHADES) - 1)]) for i, b in enumerate(bands)]
+    index = max(i for i, b in enumerate(bands) if b.min <= crit.met)
+    so_far = "" if crit.asked + len(crit.not_counted) >= crit.total else ", so far"
+    return Bar("Criteria met", crit.met, crit.total, _BAND_BARS[min(index, len(_BAND_BARS) - 1)], shaded, [],
+               f"DSM-5-based criteria met: {crit.met} of {crit.total} ({crit.band_label}{so_far})",
+               f"Criteria met: {crit.met} of {crit.total} ({crit.band_label}{so_far})")
+
+
 def build(sub: Submission, result: Result, content: Content, today: dt.date) -> Summary:
     region = content.regions[result.region]
 
@@ -145,11 +188,7 @@ def build(sub: Submission, result: Result, content: Content, today: dt.date) -> 
     signs = []
     for match in result.signs:
         sign = content.signs[match.id]
-        detail = (
-            "a risk factor: shown, not counted"
-            if match.risk_factor
-            else f"strength {round(match.strength * 100)}%, {_num(match.points)} point{'' if match.points == 1 else 's'}"
-        )
+        detail = "a risk factor: shown, not counted" if match.risk_factor else f"strength {round(match.strength * 100)}%"
         triggers = []
         for item_id, answers in grouped_triggers(match):
             text, _ = content.items[item_id].wording(result.audience, result.region)
@@ -169,30 +208,12 @@ def build(sub: Submission, result: Result, content: Content, today: dt.date) -> 
         instruments.append(
             InstrumentRow(
                 inst.name,
-                STATUS_WORDS[inst.validation["status"]],
-                instrument_verdict(inst),
+                status_words(content, inst),
+                instrument_verdict(content, inst),
                 inst.validation["statement"],
                 notes,
             )
         )
-
-    bands = content.tiers.domain_bands
-    domain_shades = [
-        ("low", 0, bands.some_at, _SHADE["low"]),
-        ("some", bands.some_at, bands.high_at, _SHADE["some"]),
-        ("high", bands.high_at, 100, _SHADE["high"]),
-    ]
-    order = [d.id for d in content.tiers.domains if d.id in result.domains]
-    order += [d for d in result.domains if d not in order]
-    domain_bars = []
-    for d in (result.domains[i] for i in order):
-        if d.answered:
-            caption = f"{d.label}: {d.score} ({d.band})"
-            domain_bars.append(Bar(d.label, d.score, 100, _BAR[d.band], domain_shades, [], caption, caption))
-        else:
-            caption = f"{d.label}: not answered"
-            domain_bars.append(Bar(d.label, 0, 100, _NEUTRAL, domain_shades, [], caption, caption))
-    legend = f"Score out of 100 for each area: low under {bands.some_at}, some from {bands.some_at}, high from {bands.high_at}."
 
     red_flags = [(f.name, f.message) for f in result.red_flags]
     first_aid: list[tuple[str, list[str]]] = []
@@ -204,7 +225,11 @@ def build(sub: Submission, result: Result, content: Content, today: dt.date) -> 
         else:
             first_aid.append((f"{flag.steps_title} ({flag.name.lower()})", list(flag.steps)))
 
-    plan = content.tiers.help[result.tier]
+    feedback = [FeedbackRow(f.text, f.important, [ref(src["id"]) for src in f.source]) for f in result.feedback]
+    frames = content.feedback.frames
+    options = {o.id: o for o in content.feedback.menu.options}
+    fill = {"emergency": next(r.phone for r in region.resources if r.type == "emergency")}
+    steps = [PlanStep(options[i].label, options[i].detail.format(**fill)) for i in sub.plan if i in options]
     sources = [(n, content.sources[s].title, content.sources[s].publisher) for s, n in source_numbers.items()]
     return Summary(
         today=today,
@@ -215,21 +240,26 @@ def build(sub: Submission, result: Result, content: Content, today: dt.date) -> 
         tier_label=result.tier_label,
         tier_summary=result.tier_summary,
         tier_explanation=result.tier_explanation,
-        coverage=coverage_line(result.coverage),
+        coverage=basis_line(content, result),
+        missing=[m.text + (f" ({content.dont_know.label})" if m.dont_know else "")
+                 for m in result.coverage.missing_items] if result.tier == "incomplete" else [],
         reasons=list(result.reasons),
-        advice=list(result.advice),
+        feedback=feedback,
+        responsibility=frames.responsibility.for_audience(result.audience) or frames.responsibility.self_,
+        self_efficacy=frames.self_efficacy.text.for_audience(result.audience) or frames.self_efficacy.text.self_,
+        plan_title=content.feedback.menu.plan_title,
+        plan=steps,
         rule=explain_rule(content),
         red_flags=red_flags,
         first_aid=first_aid,
         signs=signs,
         instruments=instruments,
-        domain_bars=domain_bars,
-        domain_legend=legend,
-        instrument_bars=[_instrument_bar(i, content) for i in result.instruments.values()],
+        criteria_bar=_criteria_bar(result, content),
+        instrument_bars=[_instrument_bar(i, content) for i in result.instruments.values() if i.id != "dsm5_k"],
         now=help_now(content, result.region),
         crisis=[h.resource for h in result.resources if h.group == "crisis"],
-        help_heading=plan.heading,
-        help_intro=plan.intro,
+        help_heading=result.help_heading,
+        help_intro=result.help_intro,
         referral=[h.resource for h in result.resources if h.group == "referral"],
         sources=sources,
     )
@@ -253,8 +283,8 @@ def contact_parts(res: Resource) -> list[tuple[str, str | None]]:
     if res.phone:
         parts.append((f"Call {res.phone}", tel_link(res.phone)))
     if res.sms:
-        text = f"Text {res.sms.body} to {res.sms.number}" if res.sms.body else f"Text {res.sms.number}"
-        parts.append((text, sms_link(res.sms.number, res.sms.body)))
+        text = f"Text {res.sms.keyword} to {res.sms.number}" if res.sms.keyword else f"Text {res.sms.number}"
+        parts.append((text, sms_link(res.sms.number, res.sms.keyword)))
     if res.url:
         parts.append((res.url.removeprefix("https://").rstrip("/"), res.url))
     return parts

@@ -31,8 +31,8 @@ def _contact(res: Resource) -> str:
     if res.phone:
         parts.append(f'call <a href="{escape(referral.tel_link(res.phone))}">{escape(res.phone)}</a>')
     if res.sms:
-        body = f" (text {escape(res.sms.body)})" if res.sms.body else ""
-        parts.append(f'text <a href="{escape(referral.sms_link(res.sms.number, res.sms.body))}">{escape(res.sms.number)}</a>{body}')
+        body = f" (text {escape(res.sms.keyword)})" if res.sms.keyword else ""
+        parts.append(f'text <a href="{escape(referral.sms_link(res.sms.number, res.sms.keyword))}">{escape(res.sms.number)}</a>{body}')
     if not parts and res.url:
         parts.append(escape(res.url))
     hours = f' <span class="muted">({escape(res.hours)})</span>' if res.hours else ""
