@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from .loader import Content
-from .scoring import InstrumentScore, Result, points_for_people
+from .criteria import MET, NOT_COUNTED, NOT_MET, UNKNOWN
+from .instrument_scores import InstrumentScore
+from .scoring import Result
 
 # Colour-blind-safe family (blue / orange / dark red); light versions shade the bands behind bars.
 BAR = {"low": "#4C78A8", "some": "#F58518", "high": "#B0301F"}
@@ -28,7 +30,7 @@ SHADE = {"low": "#DCE6F1", "some": "#FDE5CC", "high": "#F2D4D0"}
 # Instrument bands in order of concern (2 for a cut-off, 4 for the DSM-5-based checklist).
 BAND_BARS = ["#4C78A8", "#F58518", "#D45A1A", "#B0301F"]
 BAND_SHADES = ["#DCE6F1", "#FDE5CC", "#F9D3BC", "#F2D4D0"]
-NEUTRAL = "#55606E"  # bars that carry no band verdict (warning-sign points, SDS)
+NEUTRAL = "#55606E"  # bars that carry no band verdict (area scores, SDS)
 UNANSWERED = "#9AA0A6"
 OUTLINE = "#1F1F1F"
 INK = "#1F1F1F"
@@ -44,7 +46,7 @@ DOMAIN_AXIS_END = 104
 
 @dataclass(frozen=True)
 class Chart:
-    id: str  # "domains" | "drivers" | "instrument:<id>"
+    id: str  # "criteria" | "domains" | "instrument:<id>"
     title: str
     figure: go.Figure
     text: str  # plain-language text equivalent
@@ -228,7 +230,9 @@ def _empty(message: str) -> go.Figure:
 
 
 def domain_profile(result: Result, content: Content) -> Chart:
-    """Each scored domain on 0-100, against the low / some / high bands from tiers.yaml."""
+    """Each scored domain on 0-100, shaded by the bands in tiers.yaml. The bars carry numbers, not
+    verdicts: the level comes from the criteria and the rule, and an area's words must never read
+    as a level (an incomplete check is never "low")."""
     bands = content.tiers.domain_bands
     order = [d.id for d in content.tiers.domains if d.id in result.domains]
     order += [d for d in result.domains if d not in order]
@@ -237,16 +241,15 @@ def domain_profile(result: Result, content: Content) -> Chart:
     labels, values, colours, hover, annotations = [], [], [], [], []
     for row, d in enumerate(domains):
         answered = d.answered > 0
-        label = f"{d.label}: {d.score} ({d.band})" if answered else f"{d.label}: not answered"
+        label = f"{d.label}: {d.score} of 100" if answered else f"{d.label}: not answered"
         labels.append(d.label)
         values.append(d.score)
-        colours.append(BAR[d.band] if answered else UNANSWERED)
-        hover.append(f"{d.label}: {d.score} of 100, {d.band}" if answered else f"{d.label}: no answers yet")
+        colours.append(NEUTRAL if answered else UNANSWERED)
+        hover.append(label)
         annotations.append(_bar_label(row, label))
 
     edges = [("low", 0, bands.some_at), ("some", bands.some_at, bands.high_at), ("high", bands.high_at, 100)]
     shapes = [_band(x0, x1, SHADE[name]) for name, x0, x1 in edges]
-    annotations += [_top_label((x0 + x1) / 2, name) for name, x0, x1 in edges]
 
     figure = _figure(
         [_bars(labels, values, colours, hover, "domains")],
@@ -259,14 +262,10 @@ def domain_profile(result: Result, content: Content) -> Chart:
 
     scored = [d for d in domains if d.answered > 0]
     missing = [d for d in domains if d.answered == 0]
-    parts = [
-        (
-            f"Score out of 100 for each area of your answers (low under {bands.some_at}, "
-            f"some from {bands.some_at}, high from {bands.high_at})."
-        )
-    ]
+    parts = ["How far the answers in each area went toward the most concerning answer, out of 100 (shaded at "
+             f"{bands.some_at} and {bands.high_at})."]
     if scored:
-        parts.append("; ".join(f"{d.label} {d.score}, {d.band}" for d in scored) + ".")
+        parts.append("; ".join(f"{d.label} {d.score}" for d in scored) + ".")
     if missing and scored:
         parts.append("Not answered: " + ", ".join(d.label for d in missing) + ".")
     elif missing:
@@ -274,77 +273,36 @@ def domain_profile(result: Result, content: Content) -> Chart:
     return Chart("domains", "Your answers by area", figure, " ".join(parts))
 
 
-# ---------------------------------------------------------------- tier drivers
+# ---------------------------------------------------------------- the criteria the level rests on
 
 
-def tier_drivers(result: Result, content: Content) -> Chart:
-    """Which warning signs add the points behind the level, against the some / many thresholds."""
-    title = "What adds to your level"
-    counted = sorted((s for s in result.signs if s.points > 0 and not s.risk_factor), key=lambda s: -s.points)
-    noted = [s for s in result.signs if s not in counted]
-    tier_labels = {t.id: t.label for t in content.tiers.tiers}
-    some_at, high_at = result.some_at, result.high_at
-    by_points = result.signs_tier
-    need = content.tiers.rule.high_min_signs
+def criteria_chart(result: Result, content: Content) -> Chart:
+    """The DSM-5-based criteria met, on 0..10 with the mild / moderate / severe bands, and in the text
+    every criterion: met, not met, not counted or not known yet (the same count as the level's)."""
+    crit = result.criteria
+    bands = content.instruments["dsm5_k"].bands
+    spans = [(b.label, max(0.0, b.min - 0.5), (bands[i + 1].min - 0.5) if i + 1 < len(bands) else crit.total)
+             for i, b in enumerate(bands)]
+    index = max(i for i, b in enumerate(bands) if b.min <= crit.met)
+    shapes = [_band(x0, x1, BAND_SHADES[min(i, len(BAND_SHADES) - 1)]) for i, (_, x0, x1) in enumerate(spans)]
+    annotations = [_top_label((x0 + x1) / 2, b.id if b.id != "none" else f"under {bands[1].min}")
+                   for b, (_, x0, x1) in zip(bands, spans, strict=True)]
+    label = "Criteria met"
+    so_far = "" if crit.asked + len(crit.not_counted) >= crit.total else ", so far"
+    bar = f"{label}: {crit.met} of {crit.total} ({crit.band_label}{so_far})"
+    annotations.append(_bar_label(0, bar))
+    trace = _bars([label], [crit.met], [BAND_BARS[min(index, len(BAND_BARS) - 1)]], [bar], "criteria")
+    figure = _figure([trace], [label], [0, crit.total], shapes, annotations, tickvals=_ticks(crit.total))
 
-    if by_points == "high":
-        where = f"in the range for many warning signs ({number(high_at)} or more, with {result.clear_signs} signs clear)"
-    elif result.points >= high_at:
-        where = (f"past {number(high_at)} points, but many warning signs also needs {need} signs showing clearly "
-                 f"in different answers ({result.clear_signs} did)")
-    elif by_points == "some":
-        where = f"in the range for some warning signs ({number(some_at)} to under {number(high_at)})"
-    else:
-        where = f"under the {number(some_at)} points where some warning signs start"
-    notes = []
-    if noted:
-        notes.append("Noted but not counted: " + ", ".join(s.name for s in noted) + ".")
-    if result.tier != by_points:
-        notes.append(
-            f'Your overall level, "{tier_labels.get(result.tier, result.tier)}", comes from other answers; the reasons explain why.'
-        )
-
-    if not counted:
-        text = f"No warning signs matched, so no points were added ({where})."
-        return Chart("drivers", title, _empty("No warning signs matched"), " ".join([text, *notes]))
-
-    total_label = "Total"
-    total = go.Bar(
-        name="total",
-        orientation="h",
-        x=[result.points],
-        y=[total_label],
-        width=BAR_WIDTH,
-        offset=0.0,
-        marker={"color": [BAR[by_points]], "line": {"color": OUTLINE, "width": 1}},
-        hovertext=[f"Total: {points_for_people(result.points)} points"],
-        hoverinfo="text",
-        showlegend=False,
-    )
-    labels = [s.name for s in counted]
-    signs = _bars(
-        labels,
-        [s.points for s in counted],
-        [NEUTRAL] * len(counted),
-        [
-            f"{s.name}: {number(s.points)} points (weight {number(s.weight)} x strength {number(s.strength)})"
-            for s in counted
-        ],
-        "signs",
-    )
-    top = max(high_at * 1.15, result.points * 1.08)
-    annotations = [_bar_label(0, f"Total: {points_for_people(result.points)} points ({by_points})")]
-    annotations += [_bar_label(row, f"{s.name}: {number(s.points)}") for row, s in enumerate(counted, start=1)]
-    shapes = [_vline(some_at), _vline(high_at)]
-    annotations += [
-        _top_label(some_at, f"some from {number(some_at)}", _anchor(some_at, 0, top), row=0),
-        _top_label(high_at, f"many from {number(high_at)}", _anchor(high_at, 0, top), row=1),
-    ]
-    figure = _figure([total, signs], [total_label, *labels], [0, top], shapes, annotations)
-
-    listed = "; ".join(f"{s.name} {number(s.points)}" for s in counted)
-    text = f"Total: {points_for_people(result.points)} points, {where}. Points by warning sign, largest first: {listed}."
-    return Chart("drivers", title, figure, " ".join([text, *notes]))
+    groups = {MET: [], NOT_MET: [], NOT_COUNTED: [], UNKNOWN: []}
+    for row in crit.rows:
+        groups[row.state].append(row.name)
+    parts = [f"{crit.met} of the {crit.total} DSM-5-based criteria met{so_far}: {crit.meaning}."]
+    words = {MET: "Met", NOT_MET: "Not met", NOT_COUNTED: "Not counted (used only as prescribed)",
+             UNKNOWN: "Not known yet"}
+    parts += [f"{words[state]}: {'; '.join(names)}." for state, names in groups.items() if names]
+    parts.append("Only a clinician can diagnose.")
+    return Chart("criteria", "Signs of a use problem (DSM-5-based criteria)", figure, " ".join(parts))
 
 
 # ---------------------------------------------------------------- instruments
@@ -352,6 +310,9 @@ def tier_drivers(result: Result, content: Content) -> Chart:
 
 def _cutoff_bands(inst: InstrumentScore, content: Content) -> list[tuple[str, str, int]]:
     """(short label, long label, minimum score) for each band of this instrument, in order."""
+    definition = content.instruments.get(inst.id)
+    if inst.cutoff is not None and definition is not None and definition.risk_bands:
+        return [(b.label, b.label, inst.cutoff if b.from_ == "cutoff" else b.from_) for b in definition.risk_bands]
     if inst.cutoff is not None:
         return [
             (f"under {inst.cutoff}", "below the cut-off", 0),
@@ -404,6 +365,8 @@ def instrument_scale(inst: InstrumentScore, content: Content) -> Chart:
     figure = _figure([trace], [label], [0, top], shapes, annotations, tickvals=_ticks(top))
 
     parts = [f"{inst.short_name}: {inst.score} out of {top} ({inst.timeframe})."]
+    if inst.band_label:
+        parts.append(f"Band: {inst.band_label}.")
     if inst.cutoff is not None:
         if inst.positive:
             parts.append(f"That is at or above the cut-off of {inst.cutoff}.")
@@ -437,7 +400,8 @@ def _ticks(top: int) -> list[int]:
 
 
 def all_charts(result: Result, content: Content) -> list[Chart]:
-    """Domains, then drivers, then one chart per questionnaire in the result (in content order)."""
-    charts = [domain_profile(result, content), tier_drivers(result, content)]
-    charts += [instrument_scale(inst, content) for inst in result.instruments.values()]
+    """The criteria the level rests on, the areas, then one chart per other questionnaire in the
+    result (the checklist's count is the criteria chart)."""
+    charts = [criteria_chart(result, content), domain_profile(result, content)]
+    charts += [instrument_scale(inst, content) for inst in result.instruments.values() if inst.id != "dsm5_k"]
     return charts

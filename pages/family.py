@@ -17,5 +17,5 @@ family = [h for h in result.resources if h.resource.type == "family_support"]
 if family:
     st.header("Support for families and friends", anchor=False)
     for h in family:
-        views.resource_card(h, key=f"family_{h.resource.id}")
+        views.resource_card(h, key=f"family_{h.resource.id}", content=content)
 chrome.end()

@@ -1,5 +1,6 @@
-"""Result: the level in words and what it is based on, what to do next, deeper modules, then why,
-the signs and questionnaires, charts and files."""
+"""Result: the level and what it rests on, the first thing to do, feedback on the answers (FRAMES),
+deeper modules; then, folded away, why, the signs, questionnaires, charts and files. On a phone the
+first screen holds the level, its basis and the first step."""
 
 import streamlit as st
 
@@ -16,12 +17,15 @@ if not state["answers"]:
     chrome.end()
     st.stop()
 
-views.tier_heading(result)
+views.tier_heading(result, content)
 views.missing(result, state, content)
+views.first_step(result, state, content)
+views.feedback(result, state, content)
 views.next_steps(result, state, content)
 if state["audience"] == "intake" and st.button("Show clinician summary", width="stretch", key="to_clinician"):
     st.switch_page("pages/clinician.py")
-if app_state.core_done(state, content):
+# Someone in danger now is offered help, not more questions.
+if app_state.core_done(state, content) and not result.in_danger_now:
     views.modules_offer(state, content)
 views.why(result, content)
 views.signs(result, content)

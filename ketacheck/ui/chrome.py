@@ -73,6 +73,8 @@ html, [data-testid="stAppViewContainer"], [data-testid="stMain"] { scroll-paddin
 .st-key-crisis_line p { line-height: 46px; margin: 0; }
 .st-key-crisis_line a[href^="tel:"] { display: inline-block; line-height: 22px; padding: 12px 11px; margin: -12px -11px;
   position: relative; z-index: 1; }
+/* The plan's checkboxes: a 44 px row each (Streamlit's are 21 px). */
+.st-key-plan [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
 /* The file uploader's remove and add buttons (14 and 20 px in Streamlit). */
 [data-testid="stFileUploader"] button { min-width: 44px; min-height: 44px; }
 </style>
@@ -88,14 +90,13 @@ def begin() -> tuple[Content, dict[str, Any], Result]:
     """
     content = loader.load()
     state = app_state.get(content)
-    header(content, state)
+    # Scored once per run; pages use this result rather than scoring again.
+    result = app_state.result(state, content)
+    header(content, state, result)
     tab_copy.keep(state, content)
     if tab_copy.said_restored(state):
         with st.container(key="announce_restored"):  # read out by /assist.js
             st.success("We reconnected; your answers are still here.", icon=":material/restore:")
-    # Scored once per run; pages use this result rather than scoring again.
-    result = app_state.result(state, content)
-    emergency_panel(result)
     return content, state, result
 
 
@@ -110,8 +111,10 @@ def _clear_answers() -> None:
     st.toast("Your answers are cleared.")
 
 
-def header(content: Content, state: dict[str, Any]) -> None:
-    """Top of every page: quick exit first, then the crisis line, then the page links."""
+def header(content: Content, state: dict[str, Any], result: Result) -> None:
+    """Top of every page: quick exit first; then, once a red flag is answered, the help it needs
+    (nothing else above it, so the first contact is the flag's own), else the crisis line; then the
+    page links."""
     st.html(CSS)
     if st.session_state.get(LEAVING):
         leave()
@@ -123,6 +126,15 @@ def header(content: Content, state: dict[str, Any]) -> None:
         width="stretch",
         help="Clears your answers and opens a weather page. Pressing Shift three times does the same.",
     )
+    if result.red_flags:
+        emergency_panel(result)
+    else:
+        crisis_line(content, state)
+    page_links(state)
+
+
+def crisis_line(content: Content, state: dict[str, Any]) -> None:
+    """The region's emergency number and first crisis line, on every page without a red flag."""
     region = content.regions[state["region"]]
     emergency = next((r for r in region.resources if r.type == "emergency"), None)
     crisis = next((r for r in region.resources if r.type == "crisis"), None)
@@ -135,7 +147,6 @@ def header(content: Content, state: dict[str, Any]) -> None:
         parts.append(f"To talk now: {crisis.name}{how}.")
     with st.container(key="crisis_line"):
         st.caption(" ".join(parts))
-    page_links(state)
 
 
 def page_links(state: dict[str, Any]) -> None:
@@ -219,8 +230,9 @@ def contact_buttons(flags: list[RedFlagHit], key: str) -> None:
             st.link_button(label, referral.tel_link(res.phone), type="primary" if n == 0 else "secondary",
                            width="stretch", key=f"{key}_call_{res.id}")
         if res.sms:
-            st.link_button(f"Text {res.sms.number}: {res.name}", referral.sms_link(res.sms.number, res.sms.body),
+            word = f" {res.sms.keyword} to" if res.sms.keyword else ""
+            st.link_button(f"Text{word} {res.sms.number}: {res.name}", referral.sms_link(res.sms.number, res.sms.keyword),
                            width="stretch", key=f"{key}_sms_{res.id}")
         if not res.phone and not res.sms and res.url:
-            st.link_button(label, res.url, type="primary" if n == 0 else "secondary", width="stretch",
+            st.link_button(f"Open: {res.name}", res.url, type="primary" if n == 0 else "secondary", width="stretch",
                            key=f"{key}_url_{res.id}")

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from ketacheck.loader import Content
-from ketacheck.model import SEX_LABELS
+from ketacheck.model import DONT_KNOW, SEX_LABELS
 from ketacheck.ui import state as app_state
 
 AUDIENCES = [
@@ -27,6 +27,8 @@ def _set(state: dict[str, Any], key: str, value: Any, content: Content) -> None:
         state[key] = value
         state["finished"] = False  # a new context can add questions
         if key == "audience":
+            if state["prescribed"] == DONT_KNOW and not content.offers_dont_know(value):
+                state["prescribed"] = None  # only a loved one may not know: ask again
             # Intake runs the core and every module by default; the others start with the core.
             audience, prescribed = app_state.context(state)
             state["modules"] = [m.id for m in content.modules_for(audience, prescribed)] if value == "intake" else []
@@ -55,14 +57,13 @@ def audience(state: dict[str, Any], content: Content) -> None:
 
 def prescribed(state: dict[str, Any], content: Content) -> None:
     who = "their" if state["audience"] == "other" else "the"
-    _choice(
-        f"Is {who} ketamine prescribed as treatment?",
-        state,
-        "prescribed",
-        PRESCRIBED,
-        content,
-        help="For example clinic infusions, nasal esketamine, or lozenges at home under a prescriber.",
-    )
+    options = list(PRESCRIBED)
+    help_ = "For example clinic infusions, nasal esketamine, or lozenges at home under a prescriber."
+    if content.offers_dont_know(state["audience"]):
+        # A loved one may not know; the check then asks about any ketamine use, and says so.
+        options.append((DONT_KNOW, content.dont_know.label))
+        help_ += " If you don't know, the questions are about any ketamine use."
+    _choice(f"Is {who} ketamine prescribed as treatment?", state, "prescribed", options, content, help=help_)
 
 
 def sex(state: dict[str, Any], content: Content) -> None:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ketacheck import scoring
 from ketacheck.loader import Content
-from ketacheck.model import Item
+from ketacheck.model import DONT_KNOW, Item
 from ketacheck.submission import Submission
 
 KEY = "kc"
@@ -21,10 +21,11 @@ KEY = "kc"
 def fresh(region: str = "INTL") -> dict[str, Any]:
     return {
         "audience": None,  # None until the person chooses on the start page
-        "prescribed": None,  # None until chosen: the flow depends on it, so it is never assumed
+        "prescribed": None,  # None until chosen (True, False, or "dont_know" for a loved one): never assumed
         "region": region,
         "sex": "unspecified",
         "answers": {},  # item id -> value, tuple of values (multiple choice) or "dont_know"
+        "plan": [],  # up to two steps chosen from the result's menu (feedback.yaml option ids)
         "modules": [],  # modules after the core that this person chose (intake: all, by default)
         "current": None,  # id of the question on screen
         "finished": False,  # the last question of the current pass has been answered
@@ -44,7 +45,8 @@ def clear() -> None:
 
 
 def context(state: dict[str, Any]) -> tuple[str, bool]:
-    return state["audience"] or "self", bool(state["prescribed"])
+    """(audience, prescribed flow): a loved one's "Don't know" is asked as for any ketamine use."""
+    return state["audience"] or "self", state["prescribed"] is True
 
 
 def submission(state: dict[str, Any], content: Content) -> Submission:
@@ -53,12 +55,15 @@ def submission(state: dict[str, Any], content: Content) -> Submission:
     scored."""
     audience, prescribed = context(state)
     asked = {i.id for i in content.flow(audience, prescribed)}
+    options = {o.id for o in content.feedback.menu.for_audience(audience)}
     return Submission(
         audience=audience,
         region=state["region"],
         prescribed=prescribed,
         sex=state["sex"],
         answers={k: v for k, v in state["answers"].items() if k in asked},
+        prescribed_known=state["prescribed"] != DONT_KNOW,
+        plan=tuple(o for o in state["plan"] if o in options),
     )
 
 

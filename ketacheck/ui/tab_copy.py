@@ -28,7 +28,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # ketacheck/
 NAME = "ketacheck.tab_copy"
 FORGET = "_forget_tab_copy"  # set by Clear and Finish: the next run wipes the tab's copy
 RESTORED = "_restored"  # set when a copy came back: the page says so until the check moves on
-FIELDS = ("audience", "prescribed", "region", "sex", "answers", "modules", "current", "finished")
+FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished")
 MAX_BYTES = 64 * 1024  # a whole check is about 2 KB
 
 
@@ -63,10 +63,11 @@ def from_json(text: Any, content: Content) -> dict[str, Any] | None:
         return None
     if not isinstance(raw, dict) or set(raw) != set(FIELDS) or raw["audience"] not in ("self", "other", "intake"):
         return None
-    if not isinstance(raw["prescribed"], bool) or not isinstance(raw["finished"], bool):
+    if not isinstance(raw["finished"], bool):
         return None
     try:
-        sub = submission.parse({k: raw[k] for k in ("audience", "prescribed", "region", "sex", "answers")}, content)
+        sub = submission.parse({k: raw[k] for k in ("audience", "prescribed", "region", "sex", "answers", "plan")},
+                               content)
     except submission.InputError:
         return None
     modules = raw["modules"]
@@ -76,8 +77,8 @@ def from_json(text: Any, content: Content) -> dict[str, Any] | None:
     if current is not None and current not in content.items:
         return None
     return {
-        "audience": sub.audience, "prescribed": sub.prescribed, "region": sub.region, "sex": sub.sex,
-        "answers": dict(sub.answers), "modules": list(dict.fromkeys(modules)), "current": current,
+        "audience": sub.audience, "prescribed": sub.prescribed_answer, "region": sub.region, "sex": sub.sex,
+        "answers": dict(sub.answers), "plan": list(sub.plan), "modules": list(dict.fromkeys(modules)), "current": current,
         "finished": raw["finished"],
     }
 

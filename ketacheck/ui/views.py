@@ -19,55 +19,120 @@ from ketacheck.model import DONT_KNOW, Resource
 from ketacheck.referral import HelpItem
 from ketacheck.submission import InputError, Submission
 from ketacheck.ui import state as app_state
-from ketacheck.wording import NOT_A_DIAGNOSIS, STATUS_WORDS, coverage_line, instrument_verdict, resource_facts
+from ketacheck.wording import basis_line, instrument_verdict, not_a_diagnosis, resource_facts, status_words
 
 
 # ---------------------------------------------------------------- the first result
 
 
-def tier_heading(result: scoring.Result) -> None:
-    """The level in words, what it is based on, and that it is not a diagnosis."""
-    st.title(result.tier_label, anchor=False)
-    st.markdown(result.tier_summary)
-    st.markdown(coverage_line(result.coverage))
-    first, rest = NOT_A_DIAGNOSIS.split(". ", 1)
-    st.caption(f"{first}. {rest}")
+def tier_heading(result: scoring.Result, content: Content) -> None:
+    """The level in words, what it rests on, and that it is not a diagnosis: the first screen."""
+    with st.container(key="result_level"):
+        st.title(result.tier_label, anchor=False)
+        st.markdown(result.tier_summary)
+        st.markdown(f"**{basis_line(content, result)}**")
+        st.caption(not_a_diagnosis(content).split(". ", 1)[0] + ".")
 
 
 def missing(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
-    """For an incomplete result: what is missing, and one tap to the first unanswered question."""
+    """For an incomplete result: every open question (safety first), what the answers so far show,
+    and one tap to the first of them. Never a level, never reassurance."""
     if result.tier != "incomplete":
         return
-    labels = ", ".join(label.lower() for label in result.coverage.missing_labels)
-    if labels:
-        st.markdown(f"**Not answered yet:** {labels}.")
     if result.tier_so_far in ("some", "high"):
-        so_far = next(t.label for t in content.tiers.tiers if t.id == result.tier_so_far).lower()
-        st.markdown(f"What was answered already shows **{so_far}**.")
+        st.markdown(f"What was answered already shows **{scoring.tier_label(content, result.tier_so_far).lower()}**.")
     first = app_state.first_unanswered_core(state, content)
     if first and st.button("Answer the missing questions", type="primary", width="stretch", key="to_missing"):
         app_state.go_to(state, first)
         st.switch_page("pages/check.py")
+    with st.expander(f"Not answered yet ({len(result.coverage.missing_items)}), never counted as \"no\""):
+        st.markdown("\n".join(f"- {m.text}" + (f" ({content.dont_know.label})" if m.dont_know else "")
+                               for m in result.coverage.missing_items))
 
 
-def next_steps(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
-    """What to do next for this level, audience and context: the level's explanation, a next step
-    sized to it, harm answers that need a doctor, and for prescribed patients what to raise."""
-    st.header("What to do next", anchor=False)
-    st.markdown(result.tier_explanation)
-    for line in result.see_a_doctor:
-        st.warning(line, icon=":material/stethoscope:")
-    for line in result.advice:
-        st.info(line, icon=":material/local_bar:")
-    if result.prescribed and result.tier not in ("low", "incomplete"):
-        raise_with_prescriber(result, content)
+def first_step(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
+    """Right under the level: the most urgent line of feedback, the advice of the level, and the one
+    thing to do first (a call, or for a loved one the page on how to talk with them)."""
+    important = [f for f in result.feedback if f.important]
+    if important:
+        _feedback_line(important[0], key="first")
+    if result.tier != "urgent":
+        st.markdown(result.tier_explanation)
     step = _first_referral(result)
     if step is not None and result.tier in ("some", "high", "incomplete"):
         _call_button(step, key="next_step", primary=True)
-    if result.audience == "other":
+    if result.audience == "other" and not result.in_danger_now:
         if st.button("How to talk with them, and support for you", type="primary" if step is None else "secondary",
                      width="stretch", key="to_family"):
             st.switch_page("pages/family.py")
+
+
+def _feedback_line(line, key: str) -> None:
+    with st.container(key=f"feedback_{key}_{line.id}"):
+        if line.important:
+            st.warning(line.text, icon=":material/warning:")
+        elif line.doctor:
+            st.info(line.text, icon=":material/stethoscope:")
+        else:
+            st.markdown(line.text)
+        st.caption("Source: " + "; ".join(f"{s['title']} ({s['publisher']})" for s in line.source))
+
+
+SHOWN_FEEDBACK = 3  # lines in view after the first; the rest one tap away (the page stays short)
+
+
+def feedback(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
+    """FRAMES: feedback on the person's own answers, whose choice it is, a menu of options with an
+    optional plan, and that change is common and treatment works."""
+    lines = [f for f in result.feedback]
+    important = [f for f in lines if f.important]
+    rest = [f for f in lines if f is not (important[0] if important else None)]
+    if rest:
+        st.header("About your answers", anchor=False)
+        for line in rest[:SHOWN_FEEDBACK]:
+            _feedback_line(line, key="shown")
+        if rest[SHOWN_FEEDBACK:]:
+            with st.expander(f"More about your answers ({len(rest) - SHOWN_FEEDBACK})"):
+                for line in rest[SHOWN_FEEDBACK:]:
+                    _feedback_line(line, key="more")
+    frames = content.feedback.frames
+    audience = result.audience
+    st.markdown(frames.responsibility.for_audience(audience) or frames.responsibility.self_)
+    menu(result, state, content)
+    st.caption(frames.self_efficacy.text.for_audience(audience) or frames.self_efficacy.text.self_)
+
+
+def menu(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
+    """The menu of options, and up to two of them as the person's own plan (kept in this session and
+    tab only; it goes into the printout and the answer file)."""
+    spec = content.feedback.menu
+    audience = result.audience
+    options = spec.for_audience(audience)
+    emergency = scoring.emergency_number(content, result.region)
+    chosen = [o for o in state["plan"] if o in {x.id for x in options}]
+    title = spec.title.for_audience(audience) or spec.title.self_
+    with st.expander(f"{title}" + (f" · {spec.plan_title}: {len(chosen)}" if chosen else ""), expanded=bool(chosen)):
+        st.caption(spec.intro.for_audience(audience) or spec.intro.self_)
+        st.caption(spec.plan_intro.for_audience(audience) or spec.plan_intro.self_)
+        with st.container(key="plan"):
+            for option in options:
+                on = option.id in chosen
+                st.checkbox(f"**{option.label}**. {option.detail.format(emergency=emergency)}", value=on,
+                            key=f"plan_{option.id}", disabled=not on and len(chosen) >= spec.max_plan,
+                            on_change=_toggle_plan, args=(state, option.id, spec.max_plan))
+
+
+def _toggle_plan(state: dict[str, Any], option_id: str, most: int) -> None:
+    plan = [o for o in state["plan"] if o != option_id]
+    if option_id not in state["plan"] and len(plan) < most:
+        plan.append(option_id)
+    state["plan"] = plan
+
+
+def next_steps(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
+    """After the feedback: for prescribed patients what to raise, and all help one tap away."""
+    if result.prescribed and result.tier not in ("low", "incomplete"):
+        raise_with_prescriber(result, content)
     if st.button("See all help for this result", width="stretch", key="to_help"):
         st.switch_page("pages/help.py")
 
@@ -77,8 +142,8 @@ def raise_with_prescriber(result: scoring.Result, content: Content) -> None:
     if not rows:
         return
     who = "their" if result.audience == "other" else "your"
-    st.subheader(f"To raise with {who} prescriber", anchor=False)
-    st.markdown("\n".join(f"- {question} **{answer}**" for question, answer in rows))
+    with st.expander(f"To raise with {who} prescriber ({len(rows)})", expanded=True):
+        st.markdown("\n".join(f"- {question} **{answer}**" for question, answer in rows))
 
 
 def _first_referral(result: scoring.Result) -> Resource | None:
@@ -95,8 +160,8 @@ def _call_button(res: Resource, key: str, primary: bool = False) -> None:
 
 
 def modules_offer(state: dict[str, Any], content: Content) -> None:
-    """Deeper modules after the first result, each with its length and what it adds; answering one
-    brings the person back here with the result updated."""
+    """Deeper modules after the first result, one compact button each with its length and what it
+    adds; answering one brings the person back here with the result updated."""
     audience, prescribed = app_state.context(state)
     offered = content.modules_for(audience, prescribed)
     if not offered:
@@ -105,54 +170,53 @@ def modules_offer(state: dict[str, Any], content: Content) -> None:
     st.caption("Optional. Each adds to the result above; nothing is lost if you stop.")
     for module in offered:
         answered, asked, done = app_state.module_progress(state, content, module.id)
-        with st.container(border=True):
-            st.markdown(f"**{module.title}** · {asked} question{'s' if asked != 1 else ''}, "
-                        f"about {content.minutes(asked)} minute{'s' if content.minutes(asked) != 1 else ''}")
-            st.caption(module.adds)
-            if done:
-                st.markdown("Done: included in the result above.")
-                continue
-            label = f"Continue ({answered} answered)" if answered else f"Answer these {asked} questions"
-            if st.button(label, width="stretch", key=f"module_{module.id}"):
-                app_state.add_module(state, content, module.id)
-                st.switch_page("pages/check.py")
+        minutes = content.minutes(asked)
+        length = f"{asked} question{'s' if asked != 1 else ''}, about {minutes} minute{'s' if minutes != 1 else ''}"
+        if done:
+            st.markdown(f"**{module.title}**: done, included above.")
+            continue
+        label = f"{module.title}: continue ({answered} of {asked} answered)" if answered else f"{module.title} · {length}"
+        if st.button(label, width="stretch", key=f"module_{module.id}", help=module.adds):
+            app_state.add_module(state, content, module.id)
+            st.switch_page("pages/check.py")
 
 
 # ---------------------------------------------------------------- why, signs, questionnaires, charts
 
 
 def why(result: scoring.Result, content: Content) -> None:
-    st.header("Why am I seeing this?", anchor=False)
-    st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
-    with st.expander("How the level is worked out"):
-        st.markdown(scoring.explain_rule(content))
+    with st.expander("Why am I seeing this?"):
+        st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
+        st.caption(scoring.explain_rule(content))
 
 
 def signs(result: scoring.Result, content: Content) -> None:
-    st.header("Warning signs in the answers", anchor=False)
-    if not result.signs:
-        st.markdown("None of the warning signs we ask about showed in the answers so far.")
-        return
-    for match in result.signs:
-        sign = content.signs[match.id]
-        extra = " (a risk factor: shown, not counted)" if match.risk_factor else f" · {scoring.points_for_people(match.points)} points"
-        with st.expander(f"{match.name}: strength {round(match.strength * 100)}%{extra}"):
-            st.markdown(sign.meaning)
-            st.markdown(f"*Why it matters:* {sign.why_it_matters}")
-            st.markdown("**Answers that showed it**")
+    with st.expander(f"Warning signs in the answers ({len(result.signs)})"):
+        if not result.signs:
+            st.markdown("None of the warning signs we ask about showed in the answers so far.")
+        for match in result.signs:
+            sign = content.signs[match.id]
+            extra = " (a risk factor: shown, not counted)" if match.risk_factor else ""
+            st.markdown(f"**{match.name}**: strength {round(match.strength * 100)}%{extra}")
+            st.markdown(f"{sign.meaning} *Why it matters:* {sign.why_it_matters}")
             for item_id, answers in scoring.grouped_triggers(match):
                 text, _ = content.items[item_id].wording(result.audience, result.region)
                 st.markdown(f"- {text} — **{answers}**")
             st.caption("Source: " + "; ".join(f"{s['title']} ({s['publisher']})" for s in match.sources))
 
 
-def instruments(result: scoring.Result, content: Content) -> None:
+def instruments(result: scoring.Result, content: Content, folded: bool = True) -> None:
     if not result.instruments:
         return
-    st.header("Standard questionnaires", anchor=False)
+    box = st.expander(f"Standard questionnaires ({len(result.instruments)})") if folded else st.container()
+    with box:
+        _instrument_rows(result, content)
+
+
+def _instrument_rows(result: scoring.Result, content: Content) -> None:
     for inst in result.instruments.values():
-        st.markdown(f"**{inst.name}** — {STATUS_WORDS[inst.validation['status']]}")
-        st.markdown(instrument_verdict(inst))
+        st.markdown(f"**{inst.name}** — {status_words(content, inst)}")
+        st.markdown(instrument_verdict(content, inst))
         st.caption(inst.validation["statement"])
         if inst.from_core:
             numbers = ", ".join(i.rsplit(".", 1)[1] for i in inst.from_core)
@@ -162,7 +226,11 @@ def instruments(result: scoring.Result, content: Content) -> None:
 
 
 def chart_section(result: scoring.Result, content: Content) -> None:
-    st.header("The answers in pictures", anchor=False)
+    with st.expander("The answers in pictures"):
+        _charts(result, content)
+
+
+def _charts(result: scoring.Result, content: Content) -> None:
     for chart in charts.all_charts(result, content):
         # One figure: /assist.js names the drawing by the title and describes it with the text.
         with st.container(key=f"figure_{chart.id}"):
@@ -175,7 +243,7 @@ def chart_section(result: scoring.Result, content: Content) -> None:
 # ---------------------------------------------------------------- help
 
 
-def resource_card(item: HelpItem | Resource, key: str) -> None:
+def resource_card(item: HelpItem | Resource, key: str, content: Content) -> None:
     res = item.resource if isinstance(item, HelpItem) else item
     with st.container(border=True):
         st.markdown(f"**{res.name}**")
@@ -183,29 +251,28 @@ def resource_card(item: HelpItem | Resource, key: str) -> None:
         if res.phone:
             st.link_button(f"Call {res.phone}", referral.tel_link(res.phone), width="stretch", key=f"{key}_tel")
         if res.sms:
-            body = f" with the word {res.sms.body}" if res.sms.body else ""
-            st.link_button(f"Text {res.sms.number}{body}", referral.sms_link(res.sms.number, res.sms.body),
+            word = f" with the word {res.sms.keyword}" if res.sms.keyword else ""
+            st.link_button(f"Text {res.sms.number}{word}", referral.sms_link(res.sms.number, res.sms.keyword),
                            width="stretch", key=f"{key}_sms")
         if res.url:
             st.link_button("Open website", res.url, width="stretch", key=f"{key}_url")
         if res.what_happens:
             st.caption(f"What happens: {res.what_happens}")
-        st.caption(f"Languages: {', '.join(res.languages)}. {resource_facts(res)}")
+        st.caption(f"Languages: {', '.join(res.languages)}. {resource_facts(content, res)}")
 
 
 def help_lists(result: scoring.Result, content: Content) -> None:
     """Crisis contacts and referral lines, visibly separate."""
-    plan = content.tiers.help[result.tier]
     crisis = [h for h in result.resources if h.group == "crisis"]
     support = [h for h in result.resources if h.group == "referral"]
     st.header("If you need help now", anchor=False)
     st.caption("Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.")
     for h in crisis:
-        resource_card(h, key=f"crisis_{h.resource.id}")
-    st.header(plan.heading, anchor=False)
-    st.markdown(plan.intro)
+        resource_card(h, key=f"crisis_{h.resource.id}", content=content)
+    st.header(result.help_heading, anchor=False)
+    st.markdown(result.help_intro)
     for h in support:
-        resource_card(h, key=f"support_{h.resource.id}")
+        resource_card(h, key=f"support_{h.resource.id}", content=content)
 
 
 def education(content: Content, section_ids: list[str], audience: str, expanded: bool = False) -> None:
@@ -225,7 +292,11 @@ def education(content: Content, section_ids: list[str], audience: str, expanded:
 
 def downloads(sub: Submission, result: scoring.Result, content: Content) -> None:
     """Files are made only when a button is pressed, on this device's request; nothing is kept."""
-    st.header("Take it with you", anchor=False)
+    with st.expander("Take it with you: printout and files"):
+        _download_buttons(sub, result, content)
+
+
+def _download_buttons(sub: Submission, result: scoring.Result, content: Content) -> None:
     st.caption("To show a doctor or counsellor. Made when you press a button; KetaCheck keeps no copy. "
                "The file names say nothing about you.")
     today = dt.date.today()
@@ -234,6 +305,8 @@ def downloads(sub: Submission, result: scoring.Result, content: Content) -> None
         ("Printable summary (web page)", "html", "text/html", lambda: export.summary_html(sub, result, content, today)),
         ("Answers for KetaCheck (JSON)", "json", "application/json",
          lambda: json.dumps(export.to_json(sub, result, content, today), indent=2, ensure_ascii=False)),
+        ("One row for a spreadsheet (CSV)", "csv", "text/csv",
+         lambda: export.summary_csv(sub, result, content, today)),
         ("Answers for health records (FHIR)", "fhir.json", "application/fhir+json",
          lambda: json.dumps(export.fhir_questionnaire_response(sub, result, content, today), indent=2, ensure_ascii=False)),
     ]
@@ -259,16 +332,21 @@ def read_import(data: bytes, content: Content) -> Submission | None:
 def clinician_summary(sub: Submission, result: scoring.Result, content: Content) -> None:
     st.markdown(f"**Level:** {result.tier_label} · **Context:** {'prescribed' if result.prescribed else 'not prescribed'}, "
                 f"region {result.region}")
-    st.markdown(coverage_line(result.coverage))
-    plan = content.tiers.help[result.tier]
-    st.markdown(f"**Suggested next step:** {plan.heading}. {plan.intro}")
+    st.markdown(basis_line(content, result))
     if result.red_flags:
         st.error("Red flags: " + "; ".join(f"{f.name} ({'now' if f.when == 'now' else 'past 4 weeks'}, "
                                           f"{f.urgency.replace('_', '-')})" for f in result.red_flags))
-    for line in result.see_a_doctor + result.advice:
-        st.markdown(f"- {line}")
+    # The urgency's own words: a same-day flag is "see a doctor today", not "once the danger has passed".
+    st.markdown(f"**Suggested next step:** {result.help_heading}. {result.help_intro}")
+    st.markdown("\n".join(f"- {line.text}" for line in result.feedback if line.important or line.doctor))
+    if result.tier == "incomplete":
+        st.markdown("**Not answered:** " + "; ".join(m.text + (f" ({content.dont_know.label})" if m.dont_know else "")
+                                                     for m in result.coverage.missing_items))
     st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
-    instruments(result, content)
+    if sub.plan:
+        names = {o.id: o.label for o in content.feedback.menu.options}
+        st.markdown("**The person's plan:** " + "; ".join(names[p] for p in sub.plan))
+    instruments(result, content, folded=False)
     if result.signs:
         st.header("Warning signs", anchor=False)
         st.markdown("\n".join(f"- {s.name}: strength {round(s.strength * 100)}% ({', '.join(s.because)})"
