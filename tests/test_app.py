@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from ketacheck import scoring, submission
 from ketacheck.model import AUDIENCES, DONT_KNOW
-from ketacheck.wording import coverage_line
+from ketacheck.wording import basis_line
 from conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -73,7 +73,7 @@ def answer_core(at: AppTest, content, level_for) -> None:
 
 def engine_result(at: AppTest, content) -> scoring.Result:
     state = kc(at)
-    doc = {k: state[k] for k in ("audience", "region", "prescribed", "sex")} | {"answers": dict(state["answers"])}
+    doc = {k: state[k] for k in ("audience", "region", "prescribed", "sex", "plan")} | {"answers": dict(state["answers"])}
     doc["answers"] = {k: list(v) if isinstance(v, tuple) else v for k, v in doc["answers"].items()}
     return scoring.score(submission.parse(doc, content), content)
 
@@ -107,12 +107,17 @@ def test_each_audience_answers_the_core_then_sees_a_first_result_equal_to_the_en
     stage = content.flow(audience, prescribed) if audience == "intake" else content.core(audience, prescribed)
     assert asked == {i.id for i in stage if scoring.visible(i, kc(at)["answers"], content)}
     page = texts(at)
-    assert coverage_line(expected.coverage) in page and "not a diagnosis" in page
-    assert expected.tier_explanation in page and "What to do next" in page
-    for reason in expected.reasons:
+    # The first screen: the level, what it rests on, that it is not a diagnosis, the first step.
+    assert f"**{basis_line(content, expected)}**" in page and "This is not a diagnosis." in page
+    assert expected.tier_explanation in page
+    for line in expected.feedback:  # every line of feedback, the most urgent first, as a warning
+        assert line.text in page
+    assert at.warning[0].value == next(f.text for f in expected.feedback if f.important)
+    for reason in expected.reasons:  # folded away under "Why am I seeing this?"
         assert reason in page
+    assert "Why am I seeing this?" in [e.label for e in at.expander]
     for sign in expected.signs:
-        assert any(e.label.startswith(sign.name) for e in at.expander)
+        assert f"**{sign.name}**" in page
     # Modules come after the first result (intake has answered them already).
     offered = {b.key for b in at.button if b.key and b.key.startswith("module_")}
     if audience == "intake":
@@ -142,7 +147,10 @@ def test_two_answers_then_stop_is_incomplete_names_what_is_missing_and_goes_back
     at.button(key="result_so_far").click().run()
     assert titles(at) == ["Not enough answers yet"]
     page = texts(at)
-    assert "Not answered yet:" in page and "tolerance, cravings, mixing, control and daily life, harms" in page
+    assert "nothing yet about tolerance, cravings, mixing, control and daily life, harms" in page
+    expected = engine_result(at, content)
+    assert f'Not answered yet ({len(expected.coverage.missing_items)}), never counted as "no"' in [e.label for e in at.expander]
+    assert all(m.text in page for m in expected.coverage.missing_items)
     assert "already shows **some warning signs**" in page
     assert "Few warning signs" not in page and "few of the warning signs" not in page
     at.button(key="to_missing").click().run()
@@ -164,7 +172,7 @@ def test_prescribed_drift_lists_what_to_raise_with_the_prescriber(content):
     answer(at, [1, 4])  # extra dose, ketamine not prescribed to me
     answer_core(at, content, lambda item: 0)
     assert engine_result(at, content).tier == "some"
-    assert [s.value for s in at.subheader if "prescriber" in s.value] == ["To raise with your prescriber"]
+    assert [e.label for e in at.expander if "prescriber" in e.label] == ["To raise with your prescriber (1)"]
     assert "Taken an extra dose, or a dose earlier than planned; Used ketamine that was not prescribed to me" in texts(at)
 
 
@@ -181,16 +189,17 @@ def test_a_module_after_the_first_result_updates_it_in_place(content):
     # Back on the result: the alcohol result is there, as advice apart from ketamine.
     result = engine_result(at, content)
     assert titles(at) == ["Few warning signs"] and result.instruments["audit_c"].positive
-    assert "Score 8 of 12: at or above the cut-off of 5." in texts(at)
-    assert content.instruments["audit_c"].advice_when_positive in texts(at)
-    assert "Done: included in the result above." in texts(at)
+    assert "Score 8 of 12, higher risk: at or above the cut-off of 5." in texts(at)
+    band = next(b for b in content.instruments["audit_c"].risk_bands if b.id == "higher")
+    assert band.advice in texts(at) and "do not stop suddenly without medical advice" in texts(at)
+    assert "**Alcohol (AUDIT-C)**: done, included above." in texts(at)
 
 
 def test_a_harm_answer_brings_its_own_see_a_doctor_line(content):
     at = start("self", region="UK")
     answer_core(at, content, lambda item: 1 if item.id == "harm.bladder" else 0)
-    assert [w.value for w in at.warning] == engine_result(at, content).see_a_doctor
-    assert "Bladder symptoms can be an early sign" in at.warning[0].value
+    assert [i.value for i in at.info] == [f.text for f in engine_result(at, content).needs_doctor]
+    assert "Bladder symptoms can be an early sign" in at.info[0].value
 
 
 # ------------------------------------------------------------------ a loved one
@@ -345,10 +354,10 @@ def test_intake_runs_every_module_by_default_and_can_switch_one_off(content):
     at.button(key="pick_audience_intake").click().run()
     at.button(key="pick_prescribed_False").click().run()
     assert kc(at)["modules"] == ["audit_c", "sds", "dsm5_k", "detail"]
-    assert at.button(key="start_check").label == "Start: 34 questions, about 7 minutes"
+    assert at.button(key="start_check").label == "Start: 35 questions, about 7 minutes"  # with "using alone"
     at.toggle(key="module_on_sds").set_value(False).run()
     assert kc(at)["modules"] == ["audit_c", "dsm5_k", "detail"]
-    assert at.button(key="start_check").label == "Start: 29 questions, about 6 minutes"
+    assert at.button(key="start_check").label == "Start: 30 questions, about 6 minutes"
     at.button(key="start_check").click().run()
     answer_core(at, content, lambda item: 0)
     assert not any(k.startswith("sds.") for k in kc(at)["answers"])

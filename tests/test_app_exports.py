@@ -13,11 +13,11 @@ from test_app import answer_core, kc, start, texts
 from test_fhir import audit_c_response
 
 
-def test_result_offers_four_downloads_named_without_personal_details(content):
+def test_result_offers_five_downloads_named_without_personal_details(content):
     at = start("self", region="UK")
     answer_core(at, content, lambda item: 1)
     buttons = {b.proto.label: b.proto for b in at.get("download_button")}
-    assert set(buttons) == {"Printable summary (PDF)", "Printable summary (web page)",
+    assert set(buttons) == {"Printable summary (PDF)", "Printable summary (web page)", "One row for a spreadsheet (CSV)",
                             "Answers for KetaCheck (JSON)", "Answers for health records (FHIR)"}
 
 
@@ -54,7 +54,7 @@ def test_an_audit_c_filled_in_another_tool_shows_its_score_and_cut_off(content):
     assert not at.exception and not at.error
     page = texts(at)
     assert "**Level:** Not enough answers yet · **Context:** not prescribed, region UK" in page
-    assert "Score 4 of 12: below the cut-off of 5." in page  # a man's cut-off is 4 elsewhere
+    assert "Score 4 of 12, lower risk: below the cut-off of 5." in page  # a man's cut-off is 4 elsewhere
 
 
 HOSTILE = [

@@ -11,8 +11,7 @@ from helpers import at_level, lowest, score, top, yes_to
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ketacheck import charts, loader, scoring
-from ketacheck.charts import number
+from ketacheck import charts, loader
 from ketacheck.model import SEXES
 
 CONTENT = loader.load(ASSESSMENTS)
@@ -75,18 +74,16 @@ def test_domain_bands_are_shaded_and_named_from_the_content(content, busy):
     bands = content.tiers.domain_bands
     rects = sorted((s.x0, s.x1) for s in fig.layout.shapes if s.type == "rect")
     assert rects == [(0, bands.some_at), (bands.some_at, bands.high_at), (bands.high_at, 100)]
-    assert {"low", "some", "high"} <= set(annotation_texts(fig))
 
 
-def test_domain_colour_is_never_the_only_carrier_of_the_band(content, busy):
+def test_domain_bars_carry_numbers_never_a_verdict_that_reads_as_a_level(content, busy):
+    """An area's words must never read as a level: an incomplete check is never "low"."""
     fig = charts.domain_profile(busy, content).figure
     texts = annotation_texts(fig)
     for d in busy.domains.values():
-        if d.answered:
-            assert f"{d.label}: {d.score} ({d.band})" in texts
-            assert bars(fig, "domains").marker.color[list(bars(fig, "domains").y).index(d.label)] == charts.BAR[d.band]
-        else:
-            assert f"{d.label}: not answered" in texts
+        assert (f"{d.label}: {d.score} of 100" if d.answered else f"{d.label}: not answered") in texts
+    words = " ".join(texts + [charts.domain_profile(busy, content).text])
+    assert not {"low", "some", "high"} & set(words.replace(",", " ").replace(".", " ").split())
 
 
 def test_domain_text_names_every_domain_and_its_score(content, busy):
@@ -94,7 +91,7 @@ def test_domain_text_names_every_domain_and_its_score(content, busy):
     for d in busy.domains.values():
         assert d.label in text
         if d.answered:
-            assert f"{d.label} {d.score}, {d.band}" in text
+            assert f"{d.label} {d.score}" in text
 
 
 def test_unanswered_domains_are_not_reported_as_low(content):
@@ -103,77 +100,48 @@ def test_unanswered_domains_are_not_reported_as_low(content):
     text = charts.domain_profile(result, content).text
     assert "Cravings" in text and "Not answered:" in text
     unanswered = [d.label for d in result.domains.values() if not d.answered]
-    assert unanswered and all(f"{label} 0, low" not in text for label in unanswered)
+    assert unanswered and all(f"{label} 0" not in text for label in unanswered)
 
 
-# ---------------------------------------------------------------- drivers
+# ---------------------------------------------------------------- the criteria the level rests on
 
 
-def test_driver_bars_are_each_counted_signs_points_largest_first(content, busy):
-    fig = charts.tier_drivers(busy, content).figure
-    counted = [s for s in busy.signs if s.points > 0 and not s.risk_factor]
-    trace = bars(fig, "signs")
-    assert len(counted) >= 3
-    assert list(trace.x) == sorted(trace.x, reverse=True)
-    assert dict(zip(trace.y, trace.x)) == {s.name: s.points for s in counted}
-    assert list(bars(fig, "total").x) == [busy.points]
+def test_criteria_chart_shows_the_count_the_level_rests_on_in_its_bands(content, busy):
+    chart = charts.criteria_chart(busy, content)
+    (trace,) = chart.figure.data
+    assert list(trace.x) == [busy.criteria.met] and chart.id == "criteria"
+    assert tuple(chart.figure.layout.xaxis.range) == (0, 10)
+    bands = content.instruments["dsm5_k"].bands
+    assert len([s for s in chart.figure.layout.shapes if s.type == "rect"]) == len(bands)
+    # The chart and its text say the same whole number, with the band's words.
+    assert f"Criteria met: {busy.criteria.met} of 10" in annotation_texts(chart.figure)[-1]
+    assert chart.text.startswith(f"{busy.criteria.met} of the 10 DSM-5-based criteria met")
+    assert busy.criteria.meaning in chart.text and "may point to" in chart.text
+    for name in busy.criteria.met_names:
+        assert name in chart.text
 
 
-def test_driver_threshold_lines_sit_at_some_and_high(content, busy):
-    fig = charts.tier_drivers(busy, content).figure
-    assert vlines(fig) == [busy.some_at, busy.high_at]
-    assert fig.layout.xaxis.range[1] >= max(busy.high_at, busy.points)
-    texts = annotation_texts(fig)
-    assert f"some from {number(busy.some_at)}" in texts and f"many from {number(busy.high_at)}" in texts
+def test_criteria_chart_says_which_are_met_not_met_and_not_known_yet(content):
+    result = score(content, {**lowest(content), "crav.urges": 3})
+    text = charts.criteria_chart(result, content).text
+    assert "Met: Cravings." in text and "Not met:" in text and "Not known yet:" in text
+    assert "so far" in text  # three criteria are only in the checklist: the count is a floor
 
 
-def test_driver_text_names_every_bar_and_the_total(content, busy):
-    chart = charts.tier_drivers(busy, content)
-    assert f"Total: {scoring.points_for_people(busy.points)} points" in chart.text
-    for s in busy.signs:
-        if s.points > 0:
-            assert f"{s.name} {number(s.points)}" in chart.text
+def test_tolerance_under_medical_supervision_is_shown_as_not_counted(content):
+    result = score(content, {**lowest(content, prescribed=True), "tol.dose_weaker": 3}, prescribed=True)
+    text = charts.criteria_chart(result, content).text
+    assert "Not counted (used only as prescribed): Tolerance." in text and result.criteria.met == 0
 
 
-def test_risk_factors_are_in_the_text_but_not_bars(content):
-    risk = [s.id for s in content.signs.values() if s.risk_factor]
-    item = next(i for i in questionnaire_items(content) if set(content.items[i].signs) & set(risk))
-    other = next(i for i in questionnaire_items(content, "cravings"))
-    result = score(content, {item: top(content, item), other: top(content, other)})
-    flagged = [s for s in result.signs if s.risk_factor]
-    assert flagged
-    chart = charts.tier_drivers(result, content)
-    shown = [y for t in chart.figure.data for y in t.y]
-    for s in flagged:
-        assert s.name not in shown
-        assert s.name in chart.text
-    assert "not counted" in chart.text
-
-
-def test_empty_result_gives_valid_figures_that_say_nothing_matched(content):
+def test_empty_result_gives_valid_figures(content):
     result = score(content, {})
     out = charts.all_charts(result, content)
-    assert [c.id for c in out] == ["domains", "drivers"]
-    drivers = out[1]
-    assert "No warning signs matched" in annotation_texts(drivers.figure)
-    assert "No warning signs matched" in drivers.text
+    assert [c.id for c in out] == ["criteria", "domains"]
+    assert "0 of the 10 DSM-5-based criteria met, so far" in out[0].text
     for chart in out:
         go.Figure(chart.figure.to_dict())  # round-trips as a valid figure
         assert chart.text and no_http(chart.figure)
-
-
-def test_a_lifted_level_is_explained_in_the_drivers_text(content):
-    result = score(content, {**lowest(content), **yes_to(content, "dsm5_k", [1, 2, 3, 4])})
-    assert result.tier == "high" and result.points < result.high_at
-    assert "comes from other answers" in charts.tier_drivers(result, content).text
-
-
-def test_points_past_many_without_breadth_say_why_it_is_not_many(content):
-    answers = {**lowest(content, prescribed=True), "rx.beyond_plan": [1], "harm.bladder": 1}
-    result = score(content, answers, prescribed=True)
-    assert result.points >= result.high_at and result.signs_tier == "some"
-    text = charts.tier_drivers(result, content).text
-    assert "but many warning signs also needs 3 signs showing clearly in different answers (1 did)" in text
 
 
 # ---------------------------------------------------------------- instruments
@@ -182,12 +150,12 @@ def test_points_past_many_without_breadth_say_why_it_is_not_many(content):
 def test_instrument_charts_only_for_instruments_in_the_result(content):
     result = score(content, {"audit_c.1": 0})
     ids = [c.id for c in charts.all_charts(result, content)]
-    assert ids == ["domains", "drivers", "instrument:audit_c"]
+    assert ids == ["criteria", "domains", "instrument:audit_c"]
 
 
 def test_instrument_score_and_scale_match_the_result(content, busy):
     assert set(busy.instruments) == set(content.instruments)
-    for inst in busy.instruments.values():
+    for inst in busy.instruments.values():  # the checklist has a chart of its own too (criteria_chart)
         chart = charts.instrument_scale(inst, content)
         (trace,) = chart.figure.data
         assert list(trace.x) == [inst.score]
@@ -198,15 +166,16 @@ def test_instrument_score_and_scale_match_the_result(content, busy):
 
 @pytest.mark.parametrize("sex", SEXES)
 @pytest.mark.parametrize("region", ["US", "UK"])
-def test_audit_c_bands_split_at_the_cutoff_and_say_the_verdict(content, sex, region):
+def test_audit_c_risk_bands_start_at_the_cutoff_and_say_the_verdict(content, sex, region):
     answers = {f"audit_c.{n}": 2 for n in (1, 2, 3)}
     inst = score(content, answers, sex=sex, region=region).instruments["audit_c"]
     chart = charts.instrument_scale(inst, content)
     rects = sorted((s.x0, s.x1) for s in chart.figure.layout.shapes if s.type == "rect")
-    assert rects == [(0, inst.cutoff - 0.5), (inst.cutoff - 0.5, inst.max)]
-    assert {f"under {inst.cutoff}", f"{inst.cutoff} or more"} <= set(annotation_texts(chart.figure))
+    # none (0), lower risk, increasing from this region's and sex's cut-off, higher from 8, possible dependence from 11
+    assert rects == [(0, 0.5), (0.5, inst.cutoff - 0.5), (inst.cutoff - 0.5, 7.5), (7.5, 10.5), (10.5, inst.max)]
+    assert {"lower risk", "increasing risk", "higher risk", "possible dependence"} <= set(annotation_texts(chart.figure))
     verdict = "at or above the cut-off" if inst.positive else "below the cut-off"
-    assert f"{verdict} of {inst.cutoff}" in chart.text
+    assert f"{verdict} of {inst.cutoff}" in chart.text and f"Band: {inst.band_label}." in chart.text
 
 
 def test_dsm5_bands_come_from_the_content(content):
@@ -287,7 +256,7 @@ def test_any_answers_give_charts_with_text_and_no_remote_resources(case):
     answers, context = case
     result = score(CONTENT, answers, **context)
     out = charts.all_charts(result, CONTENT)
-    assert [c.id for c in out] == ["domains", "drivers", *[f"instrument:{i}" for i in result.instruments]]
+    assert [c.id for c in out] == ["criteria", "domains", *[f"instrument:{i}" for i in result.instruments if i != "dsm5_k"]]
     for chart in out:
         assert chart.text.strip() and chart.title
         assert no_http(chart.figure)

@@ -80,7 +80,9 @@ def test_every_item_option_has_a_level_and_bears_on_something(content):
     for item in content.items.values():
         assert all(o.level >= 0 for o in item.options)
         if item.domain != "context" and item.id not in content.instrument_of:
-            assert item.signs or item.red_flags, item.id
+            # A harm-reduction question (using alone) bears on a feedback line instead of a sign.
+            feedback = any(c.item == item.id for line in content.feedback.feedback for c in line.when)
+            assert item.signs or item.red_flags or feedback, item.id
 
 
 def test_prescribed_flow_asks_about_drift_from_the_plan(content):

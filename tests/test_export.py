@@ -66,7 +66,9 @@ def essence(result: scoring.Result) -> tuple:
     return (
         result.tier,
         result.reasons,
-        [(s.id, s.strength, s.points, [t.item for t in s.triggers]) for s in result.signs],
+        [(s.id, s.strength, s.clear, [t.item for t in s.triggers]) for s in result.signs],
+        result.criteria.to_dict(),
+        [(f.id, f.because, f.text) for f in result.feedback],
         {k: v.to_dict() for k, v in result.instruments.items()},
         {k: asdict(v) for k, v in result.domains.items()},
         [f.id for f in result.red_flags],
@@ -176,12 +178,17 @@ def test_html_summary_says_what_the_result_says(content, audience, region):
     words = page.words()
     assert result.tier_label in words and "2026-05-01" in words and "not a diagnosis" in words
     for sign in result.signs:
-        assert sign.name in page.words("signs")
-        for item_id, answers in scoring.grouped_triggers(sign):  # a multiple-choice question's answers on one line
-            text, _ = content.items[item_id].wording(audience, region)
-            assert " ".join(f"{text} {answers}".split()) in page.words("signs")
+        answers = "; ".join(a for _, a in scoring.grouped_triggers(sign))  # each sign on one line with its answers
+        assert " ".join(f"{sign.name} (".split()) in page.words("signs") and answers in page.words("signs")
         for src in sign.sources:
             assert f"{src['title']} ({src['publisher']})" in page.words("sources")
+    # Feedback: every line, with its sources numbered in the list; the choice is the person's.
+    for line in result.feedback:
+        assert " ".join(line.text.split()) in page.words("feedback")
+        for src in line.source:
+            assert f"{src['title']} ({src['publisher']})" in page.words("sources")
+    frames = content.feedback.frames
+    assert (frames.responsibility.for_audience(audience) or frames.responsibility.self_) in page.words("choice")
     for reason in result.reasons:
         assert " ".join(reason.split()) in page.words("why")
     for inst in result.instruments.values():
@@ -193,9 +200,9 @@ def test_html_summary_says_what_the_result_says(content, audience, region):
     referral_names = [h.resource.name for h in result.resources if h.group == "referral"]
     assert referral_names and all(n in page.words("referral") for n in referral_names)
     assert not any(n in page.words("crisis") for n in referral_names)
-    # Charts: one labelled SVG bar per area and per questionnaire.
+    # Charts: one labelled SVG bar for the criteria the level rests on and per other questionnaire.
     svgs = [a for t, a in page.tags if t == "svg"]
-    assert len(svgs) == len(result.domains) + len(result.instruments)
+    assert len(svgs) == 1 + len([i for i in result.instruments if i != "dsm5_k"])
     assert all(a.get("role") == "img" and a.get("aria-label") for a in svgs)
 
 
@@ -211,7 +218,7 @@ def test_html_summary_is_self_contained_and_printable(content):
         href = attrs.get("href")
         assert href is None or href.startswith(("tel:", "sms:", "https://", "#")), href
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
-    assert "@page { size: auto; margin: 12mm; }" in page.style and "break-inside: avoid" in page.style
+    assert "@page { size: auto; margin: 10mm; }" in page.style and "break-inside: avoid" in page.style
     assert "url(" not in page.style and "@import" not in page.style
     assert "http://" not in text
 
@@ -289,7 +296,7 @@ def test_pdf_says_what_the_result_says(content):
         for src in sign.sources:
             assert src["title"] in text
     for inst in result.instruments.values():
-        assert inst.short_name in text and instrument_verdict(inst) in text
+        assert inst.name in text and instrument_verdict(content, inst) in text
     for reason in result.reasons:
         assert " ".join(reason.split()) in text
     assert "999" in text and "116 123" in text

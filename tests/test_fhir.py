@@ -214,7 +214,13 @@ def test_context_is_asked_as_questions(content, questionnaires, audience):
     assert [o["valueCoding"]["code"] for o in region["answerOption"] if o.get("initialSelected")] == ["INTL"]
     wanted = {i.id for p in (False, True) for i in content.flow(audience, p)}
     asked = {fhir.item_of(n["linkId"], content)[0] for n in q_items(data) if n["type"] == "choice"}
-    assert asked - {fhir.REGION_LINK_ID, fhir.SEX_LINK_ID} == wanted
+    assert asked - {fhir.REGION_LINK_ID, fhir.SEX_LINK_ID, fhir.PRESCRIBED_LINK_ID} == wanted
+    # A loved one may not know whether it is prescribed: yes, no or "Don't know"; the others say yes or no.
+    prescribed = next(n for n in data["item"] if n["linkId"] == fhir.PRESCRIBED_LINK_ID)
+    if audience == "other":
+        assert [o["valueCoding"]["display"] for o in prescribed["answerOption"]] == ["Yes", "No", content.dont_know.label]
+    else:
+        assert prescribed["type"] == "boolean"
 
 
 # ---------------------------------------------------------------- responses and import

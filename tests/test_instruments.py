@@ -52,14 +52,71 @@ def test_audit_c_never_drinks_skips_the_follow_ups(content):
     assert result.ignored == ["audit_c.2", "audit_c.3"]
 
 
-def test_audit_c_positive_lifts_the_ketamine_level_only_with_drinking_alongside_ketamine(content):
+def test_audit_c_is_alcohol_advice_and_never_raises_the_ketamine_level(content):
     drinking = {"audit_c.1": 4, "audit_c.2": 0, "audit_c.3": 0}
     apart = score(content, {**lowest(content), **drinking}, sex="male")
     assert apart.instruments["audit_c"].positive and apart.tier == "low"
-    assert apart.advice == [content.instruments["audit_c"].advice_when_positive]
     together = score(content, {**lowest(content), **drinking, "mix.with": [1]}, sex="male")
-    assert together.tier == "some" and not together.advice
-    assert any("AUDIT-C" in r for r in together.reasons)
+    assert together.tier == "low"
+    assert together.feedback[0].id == "mix_alcohol" and together.feedback[0].important
+
+
+def _audit(content, score_parts, region, sex):
+    answers = {**lowest(content), **dict(zip(("audit_c.1", "audit_c.2", "audit_c.3"), score_parts, strict=True))}
+    return score(content, answers, region=region, sex=sex)
+
+
+# (answers, region, sex, band): the NHS bands of the UK units version (0-4, 5-7, 8-10, 11-12) and,
+# elsewhere, the sex-specific positive cut-off (4 for men, 3 for women or unspecified) then the same.
+AUDIT_BANDS = [
+    ((0, 0, 0), "UK", "male", "none"),
+    ((1, 0, 0), "UK", "male", "lower"),
+    ((2, 1, 1), "UK", "male", "lower"),  # 4
+    ((2, 2, 1), "UK", "female", "increasing"),  # 5
+    ((3, 2, 2), "UK", "male", "increasing"),  # 7
+    ((3, 3, 2), "UK", "male", "higher"),  # 8
+    ((4, 3, 3), "UK", "male", "higher"),  # 10
+    ((4, 4, 3), "UK", "male", "possible_dependence"),  # 11
+    ((2, 0, 1), "US", "female", "increasing"),  # 3: positive for women
+    ((2, 0, 1), "US", "male", "lower"),  # 3: below the men's cut-off of 4
+    ((2, 1, 1), "US", "male", "increasing"),  # 4
+    ((2, 0, 1), "US", "unspecified", "increasing"),  # 3
+    ((4, 2, 2), "US", "male", "higher"),  # 8
+    ((4, 4, 4), "US", "female", "possible_dependence"),  # 12
+]
+
+
+@pytest.mark.parametrize(("parts", "region", "sex", "band"), AUDIT_BANDS)
+def test_every_audit_c_score_has_a_band_with_its_advice_and_sources(content, parts, region, sex, band):
+    result = _audit(content, parts, region, sex)
+    audit = result.instruments["audit_c"]
+    assert (audit.score, audit.band) == (sum(parts), band)
+    lines = {f.id: f for f in result.feedback}
+    if band == "none":
+        assert "audit_c_band" not in lines  # a non-drinker is not given drinking advice
+        return
+    line = lines["audit_c_band"]
+    assert line.text == audit.band_advice and line.because == ["audit_c.1", "audit_c.2", "audit_c.3"]
+    assert {s["id"] for s in line.source} >= {"ref_nhs_nca_audit_c"}
+    assert audit.band_label in instrument_verdict(content, audit)
+
+
+@pytest.mark.parametrize(("parts", "withdrawal"), [
+    ((3, 3, 2), True),   # 8: higher risk
+    ((4, 4, 3), True),   # 11: possible dependence
+    ((4, 0, 0), True),   # 4: but drinking 4 or more days a week
+    ((3, 2, 2), False),  # 7: increasing risk, 2-3 days a week
+    ((1, 0, 0), False),
+])
+def test_heavy_or_near_daily_drinking_is_told_plainly_not_to_stop_suddenly(content, parts, withdrawal):
+    result = _audit(content, parts, "UK", "male")
+    line = next((f for f in result.feedback if f.id == "audit_c_withdrawal"), None)
+    assert (line is not None) == withdrawal
+    if line:
+        assert line.important and "do not stop suddenly without medical advice" in line.text
+        assert "fits" in line.text and "999" in line.text  # the region's emergency number
+        assert {s["id"] for s in line.source} == {"ref_drinkaware_withdrawal", "ref_alcohol_change_withdrawal"}
+        assert result.feedback[0].important  # warnings come first
 
 
 def test_audit_c_asks_the_published_loinc_questions(content):
@@ -119,7 +176,9 @@ def test_tolerance_not_counted_when_solely_prescribed(content):
 def test_partial_checklist_counts_are_a_floor_and_say_so(content):
     dsm = score(content, {"dsm5_k.1": 1, "dsm5_k.2": 1}).instruments["dsm5_k"]
     assert (dsm.criteria_met, dsm.severity, dsm.complete, dsm.answered) == (2, "mild", False, 2)
-    assert instrument_verdict(dsm).startswith("At least 2 of 10 criteria met (8 not answered yet)")
+    assert instrument_verdict(content, dsm).startswith("At least 2 of 10 criteria met (8 not answered yet)")
+    one = score(content, {"dsm5_k.3": 1}).instruments["dsm5_k"]
+    assert instrument_verdict(content, one).startswith("At least 1 of 10 criteria met")  # never "1 criteria"
 
 
 def test_tolerance_counts_again_when_use_drifts_from_the_plan(content):
