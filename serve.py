@@ -21,6 +21,7 @@ import argparse
 import sys
 import tomllib
 
+import h11
 import uvicorn
 from streamlit import config
 from streamlit.web import bootstrap
@@ -28,12 +29,29 @@ from streamlit.web import bootstrap
 # Private in 1.67 (pinned): the uvicorn settings `streamlit run` uses for an st.App. Using it keeps
 # this launcher identical to `streamlit run` except for who binds the socket.
 from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from ketacheck.web.headers import security_headers, streamlit_index_html
 
 # The largest WebSocket message a browser sends: a rerun with every widget's state, or the tab's
 # copy of the check coming back (at most 64 KB, ketacheck/ui/tab_copy.py); a few KB in practice.
 # Streamlit's default takes 200 MB messages into memory; uvicorn closes the connection (1009,
 # "message too big") past this, before it reads the message.
 MAX_CLIENT_MESSAGE_BYTES = 512 * 1024
+
+
+class H11WithHeaders(H11Protocol):
+    """uvicorn answers a request it cannot parse (400) itself, before any ASGI middleware sees it:
+    this gives that answer the security headers every other response carries."""
+
+    security = security_headers(streamlit_index_html())
+
+    def send_400_response(self, msg: str) -> None:
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close"), *self.security]
+        for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                      h11.Data(data=msg.encode("ascii")), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(event))
+        self.transport.close()
 
 
 def option(text: str) -> tuple[str, object]:
@@ -62,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     host = args.address or config.get_option("server.address") or "127.0.0.1"
     port = args.port if args.port is not None else int(config.get_option("server.port"))
     print(f"KetaCheck is running at http://{host}:{port} (Ctrl+C stops it)", flush=True)
-    settings = {**_get_uvicorn_config_kwargs(), "ws_max_size": MAX_CLIENT_MESSAGE_BYTES}
+    settings = {**_get_uvicorn_config_kwargs(), "ws_max_size": MAX_CLIENT_MESSAGE_BYTES, "http": H11WithHeaders}
     uvicorn.run(args.app, host=host, port=port, **settings)
     return 0
 

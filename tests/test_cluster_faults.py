@@ -122,3 +122,4 @@ def test_a_broken_configuration_is_refused_at_reload_and_a_good_one_loaded(clust
     assert "HAProxy reloaded its configuration" in cluster.output()
     status, headers = get(cluster, "/")
     assert status == 200 and headers.get("x-reloaded") == "yes"
+
