@@ -11,8 +11,8 @@ frames then wait for the browser's delayed ACK: 48 ms per answer instead of 6 ms
 Everything else is Streamlit's own: `.streamlit/config.toml` (read from the working directory, so
 run this from the project folder), options given with `--set` as `streamlit run` takes them as
 flags (`--set server.disconnectedSessionTTL=30`; values are TOML: true, 30, "text"), and the
-uvicorn settings `streamlit run` would use (WebSocket implementation, pings, message size, TLS,
-no access log).
+uvicorn settings `streamlit run` would use (WebSocket implementation, pings, TLS, no access log),
+except the largest message a client may send (MAX_CLIENT_MESSAGE_BYTES).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import argparse
 import sys
 import tomllib
 
+import h11
 import uvicorn
 from streamlit import config
 from streamlit.web import bootstrap
@@ -28,6 +29,29 @@ from streamlit.web import bootstrap
 # Private in 1.67 (pinned): the uvicorn settings `streamlit run` uses for an st.App. Using it keeps
 # this launcher identical to `streamlit run` except for who binds the socket.
 from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from ketacheck.web.headers import security_headers, streamlit_index_html
+
+# The largest WebSocket message a browser sends: a rerun with every widget's state, or the tab's
+# copy of the check coming back (at most 64 KB, ketacheck/ui/tab_copy.py); a few KB in practice.
+# Streamlit's default takes 200 MB messages into memory; uvicorn closes the connection (1009,
+# "message too big") past this, before it reads the message.
+MAX_CLIENT_MESSAGE_BYTES = 512 * 1024
+
+
+class H11WithHeaders(H11Protocol):
+    """uvicorn answers a request it cannot parse (400) itself, before any ASGI middleware sees it:
+    this gives that answer the security headers every other response carries."""
+
+    security = security_headers(streamlit_index_html())
+
+    def send_400_response(self, msg: str) -> None:
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close"), *self.security]
+        for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                      h11.Data(data=msg.encode("ascii")), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(event))
+        self.transport.close()
 
 
 def option(text: str) -> tuple[str, object]:
@@ -56,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     host = args.address or config.get_option("server.address") or "127.0.0.1"
     port = args.port if args.port is not None else int(config.get_option("server.port"))
     print(f"KetaCheck is running at http://{host}:{port} (Ctrl+C stops it)", flush=True)
-    uvicorn.run(args.app, host=host, port=port, **_get_uvicorn_config_kwargs())
+    settings = {**_get_uvicorn_config_kwargs(), "ws_max_size": MAX_CLIENT_MESSAGE_BYTES, "http": H11WithHeaders}
+    uvicorn.run(args.app, host=host, port=port, **settings)
     return 0
 
 

@@ -16,6 +16,7 @@ from ketacheck.web.compression import StaticGzipMiddleware
 from ketacheck.web.headers import SecurityHeadersMiddleware
 from ketacheck.web.html_shell import HtmlShellMiddleware
 from ketacheck.web.origin import OriginGuard
+from ketacheck.web.uploads import UploadGuard, lifespan
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,10 +31,12 @@ content = loader.load()
 app = st.App(
     str(HERE / "app.py"),
     routes=pwa.routes(content),
+    lifespan=lifespan,  # uploads only where a page asked for one (ketacheck/web/uploads.py)
     # Outermost first: headers go on everything (the guard's refusals and the rewritten HTML too).
     middleware=[
         Middleware(SecurityHeadersMiddleware),
         Middleware(OriginGuard, allowed_hosts=lambda: config.get_option("server.allowedHosts")),
+        Middleware(UploadGuard),
         Middleware(StaticGzipMiddleware),
         Middleware(HtmlShellMiddleware),
     ],

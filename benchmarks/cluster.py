@@ -35,7 +35,7 @@ class ClusterProcess:
     `log_dir` (cluster.json, haproxy.log, r<N>.log, the runtime socket)."""
 
     def __init__(self, log_dir: Path, *, replicas: int = 2, drain_timeout: float = 60.0, respawn: bool = True,
-                 name: str = "cluster") -> None:
+                 name: str = "cluster", haproxy_config: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.run_dir = log_dir / f"{name}-{self.port}"
@@ -44,6 +44,8 @@ class ClusterProcess:
                     "--run-dir", str(self.run_dir), "--drain-timeout", str(drain_timeout)]
         if not respawn:
             self.cmd.append("--no-respawn")
+        if haproxy_config is not None:
+            self.cmd += ["--haproxy-config", str(haproxy_config)]
         log_dir.mkdir(parents=True, exist_ok=True)
         self.proc: subprocess.Popen | None = None
 
@@ -90,7 +92,8 @@ class ClusterProcess:
         return (self.run_dir / "haproxy.log").read_text(errors="replace")
 
     def roll(self, timeout: float = 180.0) -> None:
-        """`kill -HUP`: restart every replica, one at a time, draining each first; returns when done."""
+        """`kill -HUP`: reload HAProxy's configuration, restart every replica one at a time (each
+        handed over to a new process); returns when done."""
         done = self.output().count("rolling restart done")
         os.kill(self.proc.pid, signal.SIGHUP)
         self.wait_for_output("rolling restart done", count=done + 1, timeout=timeout)

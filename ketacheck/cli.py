@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
     p_questions.add_argument("--region", help="wording for this region (e.g. UK units for AUDIT-C)")
     p_questions.add_argument("--stage", choices=STAGES,
                              help="core (the first result) or full (core and every module); default: full for intake, else core")
-    p_score = sub.add_parser("score", help="score an answer file (or - for stdin); prints the result as JSON")
+    p_score = sub.add_parser("score", help="score an answer file, a KetaCheck JSON export or a FHIR response (or - "
+                             "for stdin); prints the result as JSON")
     p_score.add_argument("file")
     p_export = sub.add_parser("export", help="write a summary (pdf, html, csv), a KetaCheck JSON file or a FHIR response")
     p_export.add_argument("--format", choices=("pdf", "html", "csv", "json", "fhir"), required=True)
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
 
     try:
         data = _read_input(args.file, stdin)
-        sub_ = _submission(data, content) if args.command == "export" else submission.parse_text(data, content)
+        sub_ = _submission(data, content)
     except submission.InputError as exc:
         for problem in exc.problems:
             print(safe(problem), file=err)
@@ -193,11 +194,14 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
 
 
 def _submission(data: bytes, content: Content) -> submission.Submission:
-    """A score-style answer file, or an exported one (KetaCheck JSON with schema_version, or FHIR)."""
-    raw = submission.parse_json(data)
-    if isinstance(raw, dict) and ("schema_version" in raw or "resourceType" in raw):
-        return export.load_import(data, content)
-    return submission.parse(raw, content)
+    """`score` and `export` read the same files, with the same checks as the import page: a
+    score-style answer file, a KetaCheck JSON export (schema_version) or a FHIR response."""
+    def read() -> submission.Submission:
+        raw = export.read_json(data)
+        if isinstance(raw, dict) and ("schema_version" in raw or "resourceType" in raw):
+            return export.from_data(raw, content)
+        return submission.parse(raw, content)
+    return export.guarded(read)
 
 
 def _write(path: str, data: str | bytes, out: TextIO, err: TextIO) -> int:

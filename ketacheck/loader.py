@@ -7,6 +7,7 @@ with file, path inside the file and what is wrong, then fix them in one pass.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,7 @@ class Content:
     modules: dict[str, Module]  # in the order they are offered; `core` first
     dont_know: model.DontKnow
     seconds_per_question: int
+    version: str = ""  # a short hash of the content files' bytes: a tab's copy says what it was made under
     instrument_of: dict[str, str] = field(default_factory=dict)  # item id -> instrument id
     module_of: dict[str, str] = field(default_factory=dict)  # item id -> module id
     _flows: dict[tuple, tuple[Item, ...]] = field(default_factory=dict, repr=False, compare=False)
@@ -305,4 +307,5 @@ def _load(directory: Path) -> Content:
         seconds_per_question=questionnaire.seconds_per_question,
         instrument_of={item.id: inst.id for inst in instruments.instruments for item in inst.items},
         module_of={i.id: m for m, i in ordered},
+        version=hashlib.sha256(b"".join(n.encode() + b"\0" + (directory / n).read_bytes() for n in FILES)).hexdigest()[:12],
     )

@@ -57,16 +57,45 @@ def describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+class DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different: with a key twice, which value is meant?"""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def decode_utf8(data: bytes) -> str:
+    """Bytes to text: UTF-8 only (a leading byte-order mark allowed), as the import page reads them."""
+    wide = " (it looks like UTF-16 or UTF-32: save it as UTF-8)"
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise InputError(["input is not UTF-8 text" + (wide if data[:2] in (b"\xff\xfe", b"\xfe\xff") or
+                                                       b"\0" in data[:4] else "")]) from None
+    if "\0" in text:  # valid UTF-8, but JSON never holds a raw NUL: UTF-16 or UTF-32 without a mark
+        raise InputError(["input is not UTF-8 text" + wide])
+    return text
+
+
 def parse_json(text: str | bytes) -> Any:
     """JSON text to Python, with one clear line for anything that is not a JSON document."""
     if len(text) > MAX_INPUT_BYTES:
         raise InputError([f"input is too large ({len(text)} bytes; the limit is {MAX_INPUT_BYTES})"])
+    if isinstance(text, bytes):
+        text = decode_utf8(text)  # json.loads would also take UTF-16 and UTF-32, which the page refuses
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicates)
     except RecursionError:
         raise InputError(["input is nested too deeply to be a KetaCheck answer file"]) from None
-    except UnicodeDecodeError:
-        raise InputError(["input is not UTF-8 text"]) from None
+    except DuplicateKey as exc:
+        raise InputError([f"the key {describe(str(exc))} appears twice in one object: which value is meant?"]) from None
     except ValueError as exc:  # JSONDecodeError, and over-long integers
         where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)

@@ -10,8 +10,9 @@ from ketacheck.ui import state as app_state
 from ketacheck.ui import tab_copy
 from ketacheck.ui import views
 
-content, state, result = chrome.begin()
+content, state, result = chrome.begin(uploads_here=True)
 if state["audience"] != "intake":
+    chrome.withdraw_upload()
     st.info("The clinician summary is part of the intake pre-screen. Choose it on the start page.")
     chrome.end()
     st.stop()
@@ -20,6 +21,7 @@ st.title("Clinician summary", anchor=False)
 st.caption("Pre-screen only; not a diagnosis. Answers were given by the person in the first person.")
 # Any type, so every file the person picks reaches the guarded reader and is refused there with a
 # reason (with a type filter Streamlit ignored a PNG silently and the last file's summary stayed).
+chrome.offer_upload()
 upload = st.file_uploader("Read a KetaCheck file the person brought (JSON or FHIR)", key="import_file")
 if upload is not None:
     sub = views.read_import(upload.getvalue(), content)

@@ -26,8 +26,14 @@
       var name = cookie.split("=")[0].trim();
       if (name) { document.cookie = name + "=; Max-Age=0; path=/; SameSite=Strict"; }
     });
-    // And the offline copies the service worker keeps (their names are the app's pages).
+    // And the offline copies the service worker keeps (their names are the app's pages), and what
+    // scripts cannot reach: the server answers /leave with Clear-Site-Data (HttpOnly cookies too,
+    // such as the load balancer's kc_replica).
     var done = [];
+    if (window.fetch) {
+      done.push(window.fetch("/leave", { method: "POST", credentials: "same-origin", cache: "no-store" })
+        .catch(function () {}));
+    }
     if (window.caches) {
       done.push(window.caches.keys().then(function (names) {
         return Promise.all(names.map(function (name) { return window.caches.delete(name); }));

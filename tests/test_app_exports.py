@@ -87,3 +87,21 @@ def test_finish_and_clear_forgets_the_uploaded_file(content):
     assert "Every answer" in texts(at)
     at.button(key="finish_clear").click().run()
     assert kc(at)["answers"] == {} and "import_file" not in at.session_state
+
+
+@pytest.mark.parametrize("code", [["crav.urges:3"], 3])
+def test_a_fhir_file_with_a_malformed_code_is_refused_and_the_page_keeps_its_buttons(content, code):
+    at = start("intake", region="US")
+    at.button(key="answer_safety.now_0").click().run()  # this session has an answer to clear
+    at.switch_page("pages/clinician.py").run()
+    sub = submission.parse({"audience": "intake", "answers": {"crav.urges": 3}}, content)
+    doc = export.fhir_questionnaire_response(sub, scoring.score(sub, content), content)
+    for item in doc["item"]:
+        if item["linkId"] == "crav.urges":
+            item["answer"][0]["valueCoding"]["code"] = code
+    at.file_uploader(key="import_file").upload("brought.json", json.dumps(doc).encode(), "application/json").run()
+    assert not at.exception
+    assert "cannot be read" in at.error[0].value
+    assert [t.value for t in at.text] == [f"item 'crav.urges': valueCoding.code must be text (got {json.dumps(code)})"]
+    keys = {b.key for b in at.button}
+    assert {"finish_clear", "clear_answers", "quick_exit"} <= keys

@@ -173,3 +173,61 @@ def test_module_entry_point_runs_as_a_real_process():
     bad = subprocess.run([sys.executable, "-m", "ketacheck", "score", "-"], input="{", capture_output=True,
                          text=True, cwd=ROOT, timeout=60)
     assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
+
+
+# ------------------------------------------------------------------ every file the page reads, the command line reads
+
+
+def fhir_response_of(content, answers: dict, audience: str = "self", region: str = "UK") -> dict:
+    from ketacheck import export, scoring, submission
+    sub = submission.parse({"audience": audience, "region": region, "answers": answers}, content)
+    return export.fhir_questionnaire_response(sub, scoring.score(sub, content), content)
+
+
+def test_score_reads_a_fhir_response_and_gives_the_same_result(content):
+    answers = {"crav.urges": 3, "esc.frequency": 2, "mix.with": [1, 5]}
+    code, from_file, err = run("score", "-", stdin=json.dumps({"audience": "self", "region": "UK", "answers": answers}))
+    assert code == 0, err
+    code, from_fhir, err = run("score", "-", stdin=json.dumps(fhir_response_of(content, answers)))
+    assert code == 0, err
+    assert json.loads(from_fhir) == json.loads(from_file)
+
+
+@pytest.mark.parametrize(("code_value", "shown"), [(["crav.urges:3"], '["crav.urges:3"]'), (3, "3"),
+                                                   ({"x": 1}, '{"x": 1}')])
+def test_a_fhir_code_that_is_not_text_exits_2_with_a_problem_line(content, code_value, shown):
+    doc = fhir_response_of(content, {"crav.urges": 3})
+    for item in doc["item"]:
+        for answer in item.get("answer", []):
+            if item["linkId"] == "crav.urges":
+                answer["valueCoding"]["code"] = code_value
+    for command in (["score", "-"], ["export", "--format", "json", "-", "-o", "-"]):
+        code, out, err = run(*command, stdin=json.dumps(doc))
+        assert (code, out) == (2, "")
+        assert err == f"item 'crav.urges': valueCoding.code must be text (got {shown})\n"
+
+
+def test_the_command_line_refuses_what_the_page_refuses(tmp_path):
+    doc = {"audience": "self", "answers": {"crav.urges": 2}}
+    for encoding in ("utf-16", "utf-32", "utf-16-le"):
+        path = tmp_path / f"{encoding}.json"
+        path.write_bytes(json.dumps(doc).encode(encoding))
+        code, out, err = run("score", str(path))
+        assert (code, out) == (2, "")
+        assert err == "input is not UTF-8 text (it looks like UTF-16 or UTF-32: save it as UTF-8)\n"
+    path.write_bytes(b'\xef\xbb\xbf' + json.dumps(doc).encode())  # UTF-8 with a byte-order mark is UTF-8
+    assert run("score", str(path))[0] == 0
+    code, _, err = run("score", "-", stdin='{"audience": "self", "answers": {"crav.urges": 0, "crav.urges": 4}}')
+    assert code == 2 and err == "the key 'crav.urges' appears twice in one object: which value is meant?\n"
+
+
+def test_a_reader_failing_in_an_unforeseen_way_is_a_problem_line_not_a_traceback(content, monkeypatch, caplog):
+    from ketacheck.export import import_guard
+
+    def broken(data, content):
+        raise TypeError("a value from the file: crav.urges=4")
+    monkeypatch.setattr(import_guard, "from_fhir", broken)
+    code, out, err = run("score", "-", stdin=json.dumps(fhir_response_of(content, {"crav.urges": 4})))
+    assert (code, out) == (2, "")
+    assert err == "this file could not be read (KetaCheck did not expect what it holds); nothing from it is used\n"
+    assert "TypeError" in caplog.text and "crav.urges=4" not in caplog.text  # the log names the failure, not the file

@@ -220,9 +220,10 @@ def test_ctrl_c_stops_haproxy_and_every_replica(tmp_path: Path):
 
 def test_without_haproxy_the_cluster_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from deploy import cluster as launcher
+    from deploy import haproxy
 
     monkeypatch.setenv("PATH", str(tmp_path))  # no haproxy on this PATH
-    monkeypatch.setattr(launcher, "HAPROXY_PATHS", ())
+    monkeypatch.setattr(haproxy, "HAPROXY_PATHS", ())
     with pytest.raises(SystemExit, match=r"apt-get install haproxy"):
         launcher.main(["--replicas", "1"])
 

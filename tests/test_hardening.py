@@ -197,3 +197,53 @@ def test_terminal_escape_sequences_never_reach_the_terminal(tmp_path: Path):
             assert "\x1b" not in text and "\x07" not in text
         assert "\\x1b" in err.getvalue() or "\\u001b" in err.getvalue()
     assert cli.safe("a\x1b[2Jb\x9bc\tok\n") == "a\\x1b[2Jb\\x9bc\tok\n"
+
+
+def test_leave_asks_the_browser_to_forget_everything_but_only_from_this_site(server):
+    own = {"Origin": server.url, "Host": f"127.0.0.1:{server.port}", "Cookie": "kc_replica=r1; _streamlit_xsrf=abc"}
+    status, headers, _ = request(server, "POST", "/leave", headers=own)
+    assert status == 204
+    assert headers["clear-site-data"] == '"cache", "cookies", "storage"'
+    assert headers["referrer-policy"] == "no-referrer"
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)  # every Set-Cookie, not the last
+    try:
+        conn.request("POST", "/leave", headers=own)
+        response = conn.getresponse()
+        expired = sorted(v.split("=", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie"
+                         and "max-age=0" in v.lower())
+    finally:
+        conn.close()
+    assert expired == ["_streamlit_xsrf", "kc_replica"]
+    for origin in ("https://evil.example", None):
+        status, headers, _ = request(server, "POST", "/leave", headers={"Host": f"127.0.0.1:{server.port}",
+                                                                         **({"Origin": origin} if origin else {})})
+        assert status == 403 and "clear-site-data" not in headers
+
+
+def raw_response(port: int, data: bytes) -> bytes:
+    """What a server answers to bytes that are not a proper request, read to the end."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(data)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def assert_refusal_headers(response: bytes, status: bytes) -> None:
+    head = response.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.startswith(b"http/1.1 " + status), head[:80]
+    for header in (b"content-security-policy: ", b"referrer-policy: no-referrer", b"x-content-type-options: nosniff",
+                   b"x-frame-options: deny"):
+        assert header in head, (header, head)
+
+
+def test_uvicorns_own_refusals_carry_the_security_headers(server):
+    # A request uvicorn cannot parse is answered by uvicorn itself, before any middleware.
+    assert_refusal_headers(raw_response(server.port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n"),
+                           b"400")
+    # A WebSocket from another site's page is refused before the upgrade.
+    upgrade = (f"GET /_stcore/stream HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\n"
+               "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+               "Origin: https://evil.example\r\n\r\n").encode()
+    assert_refusal_headers(raw_response(server.port, upgrade), b"403")

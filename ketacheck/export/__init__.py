@@ -24,12 +24,12 @@ from .fhir import (
 )
 from .fhir_import import from_fhir
 from .html import summary_html
-from .import_guard import MAX_DEPTH, MAX_NUMBER, MAX_PROBLEMS, load_import
+from .import_guard import MAX_DEPTH, MAX_NUMBER, MAX_PROBLEMS, from_data, guarded, load_import, read_json
 from .pdf import summary_pdf
 
 __all__ = [
     "EXPORT_KEYS", "ITEM_SYSTEM", "KIND", "MAX_DEPTH", "MAX_NUMBER", "MAX_PROBLEMS", "ORDINAL_VALUE",
     "PRESCRIBED_LINK_ID", "QUESTIONNAIRE_IDS", "SCHEMA_VERSION", "fhir_questionnaire",
-    "fhir_questionnaire_response", "from_fhir", "from_json", "load_import", "questionnaire_url",
-    "summary_csv", "summary_html", "summary_pdf", "to_json",
+    "fhir_questionnaire_response", "from_data", "from_fhir", "from_json", "guarded", "load_import", "read_json",
+    "questionnaire_url", "summary_csv", "summary_html", "summary_pdf", "to_json",
 ]

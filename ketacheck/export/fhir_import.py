@@ -107,7 +107,11 @@ def _context_answer(link: str, answer: dict, problems: list[str]) -> tuple[str, 
     if not isinstance(coding, dict) or coding.get("system", system) != system:
         problems.append(f"item {link!r}: answer must be a valueCoding from {system}")
         return None
-    return ("region" if link == REGION_LINK_ID else "sex"), coding.get("code")
+    code = coding.get("code")
+    if not isinstance(code, str):
+        problems.append(f"item {link!r}: valueCoding.code must be text (got {describe(code)})")
+        return None
+    return ("region" if link == REGION_LINK_ID else "sex"), code
 
 
 def _questionnaire_id(data: dict) -> str:
@@ -216,6 +220,10 @@ def _coded_value(link: str, coding: Any, decode: dict, problems: list[str]) -> i
         problems.append(f"item {describe(link)}: answer must be a valueCoding")
         return None
     key = (coding.get("system", ANSWER_SYSTEM), coding.get("code"))
+    for part, value in zip(("system", "code"), key, strict=True):
+        if not isinstance(value, str):
+            problems.append(f"item {describe(link)}: valueCoding.{part} must be text (got {describe(value)})")
+            return None
     if key in decode:
         return decode[key]
     offered = sorted(code for system, code in decode if system == key[0] and (system != ANSWER_SYSTEM or ":" in code))

@@ -4,14 +4,20 @@ KetaCheck answer file or a FHIR QuestionnaireResponse. Every problem is one plai
 
 from __future__ import annotations
 
+import logging
 import math
 import re
+import traceback
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..loader import Content
-from ..submission import MAX_INPUT_BYTES, InputError, Submission, describe, parse_json
+from ..submission import MAX_INPUT_BYTES, InputError, Submission, decode_utf8, describe, parse_json
 from .answers_json import from_json
 from .fhir_import import from_fhir
+
+logger = logging.getLogger(__name__)
 
 # Limits for imported files (the byte limit is submission.MAX_INPUT_BYTES).
 MAX_DEPTH = 20
@@ -78,29 +84,32 @@ def _check_numbers(data: Any) -> None:
         raise InputError(problems)
 
 
-def load_import(raw: bytes | str, content: Content) -> Submission:
-    """An uploaded file, trusted for nothing, to a Submission: size, UTF-8, nesting depth, number
-    size, JSON syntax, then KetaCheck JSON (has `schema_version`; a file with `kind` or `answers`
-    but no version is read as one, to say the version is missing) or a FHIR QuestionnaireResponse.
-    Raises InputError with one plain line per problem (values are quoted, never rendered)."""
+def read_json(raw: bytes | str, limit: int = MAX_INPUT_BYTES) -> Any:
+    """Untrusted JSON (an upload, a file on the command line, the tab's copy) to Python, trusted for
+    nothing: size, UTF-8, nesting depth, number size, then JSON syntax and duplicate keys. Raises
+    InputError with one plain line."""
     if isinstance(raw, str):
-        if len(raw) > MAX_INPUT_BYTES:  # at least this many bytes; skip encoding something huge
-            raise InputError([f"input is too large (over {MAX_INPUT_BYTES} bytes; the limit is {MAX_INPUT_BYTES})"])
+        if len(raw) > limit:  # at least this many bytes; skip encoding something huge
+            raise InputError([f"input is too large (over {limit} bytes; the limit is {limit})"])
         try:
             raw = raw.encode("utf-8")
         except UnicodeEncodeError:
             raise InputError(["input is not UTF-8 text"]) from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise InputError([f"input is too large ({len(raw)} bytes; the limit is {MAX_INPUT_BYTES})"])
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        raise InputError(["input is not UTF-8 text"]) from None
+    if len(raw) > limit:
+        raise InputError([f"input is too large ({len(raw)} bytes; the limit is {limit})"])
+    text = decode_utf8(raw)
     if not text.strip():
         raise InputError(["input is empty"])
     _prescan(text)
     data = parse_json(text)
     _check_numbers(data)
+    return data
+
+
+def from_data(data: Any, content: Content) -> Submission:
+    """Checked JSON (read_json) to a Submission: KetaCheck JSON (has `schema_version`; a file with
+    `kind` or `answers` but no version is read as one, to say the version is missing) or a FHIR
+    QuestionnaireResponse."""
     if isinstance(data, dict) and any(key in data for key in ("schema_version", "kind", "answers")):
         return from_json(data, content)  # says what is wrong when schema_version is missing
     if isinstance(data, dict) and data.get("resourceType") == "QuestionnaireResponse":
@@ -110,3 +119,24 @@ def load_import(raw: bytes | str, content: Content) -> Submission:
             [f"not a KetaCheck or FHIR QuestionnaireResponse file (it is a FHIR {describe(data['resourceType'])})"]
         )
     raise InputError(["not a KetaCheck or FHIR QuestionnaireResponse file"])
+
+
+def load_import(raw: bytes | str, content: Content) -> Submission:
+    """An uploaded file, trusted for nothing, to a Submission (read_json, then from_data). Raises
+    InputError with one plain line per problem (values are quoted, never rendered)."""
+    return guarded(lambda: from_data(read_json(raw), content))
+
+
+def guarded(read: Callable[[], Submission]) -> Submission:
+    """Whatever a file holds, the person gets a line, never a traceback, and the page keeps its
+    buttons: a reader that fails in a way nobody foresaw says so as a problem. The log names the
+    failure's type and place only (never a value from the file)."""
+    try:
+        return read()
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug in a reader must not become the person's problem
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        logger.error("reading a file failed unexpectedly: %s at %s:%s", type(exc).__name__,
+                     Path(frame.filename).name, frame.lineno)
+        raise InputError(["this file could not be read (KetaCheck did not expect what it holds); nothing from it is used"]) from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ketacheck import loader, referral
 from ketacheck.loader import Content
@@ -13,6 +14,7 @@ from ketacheck.model import Resource
 from ketacheck.scoring import RedFlagHit, Result
 from ketacheck.ui import state as app_state
 from ketacheck.ui import tab_copy
+from ketacheck.web import uploads
 from ketacheck.web.pwa import QUICK_EXIT_URL
 
 LEAVING = "_leaving"
@@ -81,32 +83,56 @@ html, [data-testid="stAppViewContainer"], [data-testid="stMain"] { scroll-paddin
 """
 
 
-def begin() -> tuple[Content, dict[str, Any], Result]:
+def begin(*, uploads_here: bool = False) -> tuple[Content, dict[str, Any], Result]:
     """Top of every page: quick exit, crisis line, page links and, once a red flag is answered, help.
 
     Each page calls this itself (rather than the entry script drawing it) so the safety chrome is
     part of the page wherever it is reached from. It also keeps the check's copy in the tab (and
-    takes it back after a server restart).
+    takes it back after a server restart). A page without an uploader (`uploads_here` False) takes
+    no upload, and the file an earlier page took is dropped.
     """
+    if not uploads_here:
+        uploads.POLICY.close_for(session_id())
     content = loader.load()
     state = app_state.get(content)
     # Scored once per run; pages use this result rather than scoring again.
     result = app_state.result(state, content)
     header(content, state, result)
     tab_copy.keep(state, content)
+    dropped = tab_copy.said_dropped(state)
+    if dropped:
+        with st.container(key="announce_dropped"):  # read out by /assist.js
+            st.warning(f"The answers kept in this tab could not be used: {dropped}. Please start the check again.",
+                       icon=":material/info:")
     if tab_copy.said_restored(state):
         with st.container(key="announce_restored"):  # read out by /assist.js
             st.success("We reconnected; your answers are still here.", icon=":material/restore:")
     return content, state, result
 
 
+def session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
+def offer_upload() -> None:
+    """Right before the page draws its uploader: this session may send it one file."""
+    uploads.POLICY.open_for(session_id())
+
+
+def withdraw_upload() -> None:
+    uploads.POLICY.close_for(session_id())
+
+
 def _quick_exit() -> None:
     app_state.clear()
+    withdraw_upload()
     st.session_state[LEAVING] = True
 
 
 def _clear_answers() -> None:
     app_state.clear()
+    withdraw_upload()
     st.session_state[tab_copy.FORGET] = True  # the copy in the tab goes too
     st.toast("Your answers are cleared.")
 

@@ -113,7 +113,7 @@ def screen(state: dict[str, Any], content: Content) -> None:
                 st.switch_page("pages/result.py")
     # Here, not in the page's chrome: an answer reruns only this fragment.
     chrome.clear_button()
-    tab_copy.update(state)
+    tab_copy.update(state, content)
 
 
 def end(state: dict[str, Any], content: Content) -> None:

@@ -3,7 +3,9 @@ replica or a reload costs them nothing.
 
 The copy lives in the tab's sessionStorage (never a cookie, never the URL, never the server's
 disk). Each run sends the check to the tab; a new, empty session gets the tab's copy back once,
-checks it like any answer file, and says so. Clear, Finish and Leave wipe the copy too.
+checks it like any answer file (the import's limits and answer checks, and the content version it
+was made under), and says so; a copy that does not check out is dropped, and the page says why.
+Clear, Finish and Leave wipe the copy too.
 
 The component's JavaScript is a file served from our own origin (`assets/tab_copy.js`): an inline
 component would be loaded from a `blob:` URL, which the Content-Security-Policy rightly refuses.
@@ -22,14 +24,24 @@ from streamlit.components.v2.get_bidi_component_manager import get_bidi_componen
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
 from ketacheck import submission
+from ketacheck.export import read_json
 from ketacheck.loader import Content
+from ketacheck.model import DONT_KNOW
+from ketacheck.submission import InputError
+from ketacheck.ui import state as app_state
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # ketacheck/
 NAME = "ketacheck.tab_copy"
 FORGET = "_forget_tab_copy"  # set by Clear and Finish: the next run wipes the tab's copy
 RESTORED = "_restored"  # set when a copy came back: the page says so until the check moves on
+DROPPED = "_dropped_copy"  # why a copy was not used: the page says so until the person begins again
 FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished")
+VERSION = "content"  # the content version a copy was made under (loader.Content.version)
 MAX_BYTES = 64 * 1024  # a whole check is about 2 KB
+UNUSABLE = "it did not check out (it may have been changed, or it is not KetaCheck's)"
+# During a rolling upgrade a tab made under the old content can meet the new: its option values
+# may mean something else now, so it is not used.
+STALE = "it was made under an earlier version of KetaCheck's questions, whose answers may now mean something else"
 
 
 def _renderer():
@@ -42,45 +54,59 @@ def _renderer():
     return st.components.v2.component(NAME, js="tab_copy.js")
 
 
-def to_json(state: dict[str, Any]) -> dict[str, Any] | None:
+def to_json(state: dict[str, Any], content: Content) -> dict[str, Any] | None:
     """What the tab keeps: the context and answers (lists, as in an answer file), where the person
-    was, and which modules they chose. Nothing before a choice is made."""
+    was, which modules they chose, and the content version it was made under. Nothing before a
+    choice is made."""
     if not state["answers"] and state["audience"] is None:
         return None
     copy = {k: state[k] for k in FIELDS}
     copy["answers"] = {k: list(v) if isinstance(v, tuple) else v for k, v in state["answers"].items()}
+    copy[VERSION] = content.version
     return copy
 
 
-def from_json(text: Any, content: Content) -> dict[str, Any] | None:
-    """The tab's copy back as state, checked like any answer file (it is input from the browser);
-    None when anything about it is wrong."""
-    if not isinstance(text, str) or len(text) > MAX_BYTES:
-        return None
+def from_json(text: Any, content: Content) -> dict[str, Any]:
+    """The tab's copy back as state, checked like an answer file (it is input from the browser: the
+    same limits, then the same answer checks), and made under this content. Raises InputError with
+    the reason, for the person, when anything about it is wrong."""
+    if not isinstance(text, str) or not text:
+        raise InputError(["it is not a copy of a check"])
     try:
-        raw = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(raw, dict) or set(raw) != set(FIELDS) or raw["audience"] not in ("self", "other", "intake"):
-        return None
+        raw = read_json(text, limit=MAX_BYTES)
+    except InputError as exc:
+        raise InputError([f"it could not be read ({exc.problems[0]})"]) from None
+    if not isinstance(raw, dict) or set(raw) != {*FIELDS, VERSION}:
+        raise InputError(["it is not a copy of a check"])
+    if raw[VERSION] != content.version:
+        raise InputError([STALE])
+    audience = raw["audience"]
+    if audience not in ("self", "other", "intake"):
+        raise InputError(["it names no one the check is for"])
+    # True or False; a loved one may not know (issue 20's "dont_know"), which is scored as not prescribed.
+    if raw["prescribed"] not in (True, False) and not (audience == "other" and raw["prescribed"] == DONT_KNOW):
+        raise InputError(["it does not say whether the ketamine is prescribed"])
     if not isinstance(raw["finished"], bool):
-        return None
-    try:
-        sub = submission.parse({k: raw[k] for k in ("audience", "prescribed", "region", "sex", "answers", "plan")},
-                               content)
-    except submission.InputError:
-        return None
+        raise InputError(["it is not a copy of a check"])
+    sub = submission.parse({k: raw[k] for k in ("audience", "prescribed", "region", "sex", "answers", "plan")},
+                           content)
     modules = raw["modules"]
-    if not isinstance(modules, list) or not set(modules) <= set(content.modules) - {"core"}:
-        return None
+    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules) \
+            or not set(modules) <= set(content.modules) - {"core"}:
+        raise InputError(["it names modules this check does not have"])
     current = raw["current"]
-    if current is not None and current not in content.items:
-        return None
-    return {
+    if current is not None and (not isinstance(current, str) or current not in content.items):
+        raise InputError(["it names a question this check does not have"])
+    state = {
         "audience": sub.audience, "prescribed": sub.prescribed_answer, "region": sub.region, "sex": sub.sex,
-        "answers": dict(sub.answers), "plan": list(sub.plan), "modules": list(dict.fromkeys(modules)), "current": current,
-        "finished": raw["finished"],
+        "answers": dict(sub.answers), "plan": list(sub.plan), "modules": list(dict.fromkeys(modules)),
+        "current": current, "finished": False,
     }
+    # "Finished" is what the answers say, not what the copy claims: the end of the questions says
+    # "You have answered every question".
+    state["finished"] = raw["finished"] and all(
+        i.id in state["answers"] or i.optional for i in app_state.visible_flow(state, content))
+    return state
 
 
 def keep(state: dict[str, Any], content: Content) -> None:
@@ -90,27 +116,42 @@ def keep(state: dict[str, Any], content: Content) -> None:
     forget = st.session_state.pop(FORGET, False)
     fresh = not state["answers"] and state["audience"] is None
     result = _renderer()(
-        data={"check": None if forget else to_json(state), "forget": forget, "fresh": fresh, "offer": True},
+        data={"check": None if forget else to_json(state, content), "forget": forget, "fresh": fresh,
+              "offer": True, "max": MAX_BYTES},
         key="tab_copy",
         on_restore_change=lambda: None,
     )
     kept = getattr(result, "restore", None)
     if kept and fresh:
-        restored = from_json(kept, content)
-        if restored is None:
-            st.session_state[FORGET] = True  # a copy that does not check out is dropped, not used:
-            st.rerun()  # the next run tells the tab to forget it
+        try:
+            restored = from_json(kept, content)
+        except InputError as exc:
+            # A copy that does not check out is dropped, not used, and the person is told why: the
+            # next run tells the tab to forget it, so a reload starts clean.
+            st.session_state[FORGET] = True
+            # In fixed words: the details quote what the copy holds, which is not ours to render.
+            st.session_state[DROPPED] = STALE if exc.problems == [STALE] else UNUSABLE
+            st.rerun()
         state.update(restored)
         st.session_state[RESTORED] = _where(state)
         st.rerun()
 
 
-def update(state: dict[str, Any]) -> None:
+def said_dropped(state: dict[str, Any]) -> str | None:
+    """Why the tab's copy was not used, while the check is still empty (the person has not begun
+    again yet)."""
+    if state["answers"] or state["audience"] is not None:
+        st.session_state.pop(DROPPED, None)
+        return None
+    return st.session_state.get(DROPPED)
+
+
+def update(state: dict[str, Any], content: Content) -> None:
     """Inside the question fragment, whose reruns do not reach the page's `keep`: send the
     answers as they change (and forget them after Clear)."""
     forget = st.session_state.pop(FORGET, False)
-    _renderer()(data={"check": None if forget else to_json(state), "forget": forget, "fresh": False,
-                      "offer": False}, key="tab_copy_answers")
+    _renderer()(data={"check": None if forget else to_json(state, content), "forget": forget, "fresh": False,
+                      "offer": False, "max": MAX_BYTES}, key="tab_copy_answers")
 
 
 def _where(state: dict[str, Any]) -> str:

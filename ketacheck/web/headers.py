@@ -72,6 +72,9 @@ class SecurityHeadersMiddleware:
         self.names = {name for name, _ in self.headers}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and "websocket.http.response" in scope.get("extensions", {}):
+            await self.app(scope, receive, self._refusals_with_headers(send))
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -98,6 +101,32 @@ class SecurityHeadersMiddleware:
                 logger.info("dropped a response to a request the server had already refused (%s)", scope["path"][:80])
 
         await self.app(scope, receive, send_with_headers)
+
+
+    def _refusals_with_headers(self, send: Send) -> Send:
+        """A WebSocket refused before the upgrade (another site's page, Streamlit's own checks) is
+        an HTTP 403 that uvicorn would send bare: send it here, with the headers (ASGI's
+        websocket.http.response extension)."""
+        state = {"upgraded": False, "answered": False}
+
+        async def send_ws(message: Message) -> None:
+            if state["answered"]:
+                return
+            if message["type"] == "websocket.accept":
+                state["upgraded"] = True
+            elif message["type"] == "websocket.close" and not state["upgraded"]:
+                state["answered"] = True
+                await send({"type": "websocket.http.response.start", "status": 403,
+                            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"0"),
+                                        *self.headers]})
+                await send({"type": "websocket.http.response.body", "body": b""})
+                return
+            elif message["type"] == "websocket.http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in self.names]
+                message = {**message, "headers": kept + self.headers}
+            await send(message)
+
+        return send_ws
 
 
 async def _not_found(scope: Scope, receive: Receive, send: Send, headers: list[tuple[bytes, bytes]]) -> None:

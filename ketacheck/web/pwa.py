@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +18,7 @@ from ketacheck.web import html_shell, offline_page
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 # GOV.UK's Exit-this-page pattern sends people to a neutral, busy site.
 QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
+LEAVE_PATH = "/leave"
 ICONS = {
     "icon.svg": "image/svg+xml",
     "icon-192.png": "image/png",
@@ -68,6 +70,19 @@ def routes(content: Content) -> list[Route]:
 
         return endpoint
 
+    async def leave(request: Request) -> Response:
+        """The quick exit's last request: the browser forgets everything this site set, the
+        cookies scripts cannot reach too (HAProxy's HttpOnly `kc_replica`, Streamlit's session). Only
+        from this site's own pages: another site must not wipe someone's check."""
+        origin = request.headers.get("origin")
+        if origin is None or urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower():
+            return Response(status_code=403)
+        response = Response(status_code=204, headers={"clear-site-data": '"cache", "cookies", "storage"',
+                                                      "cache-control": "no-store"})
+        for name in request.cookies:  # for browsers without Clear-Site-Data
+            response.delete_cookie(name, path="/")
+        return response
+
     async def icon(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in icons:
@@ -82,5 +97,6 @@ def routes(content: Content) -> list[Route]:
         Route("/kc.css", fixed(css, "text/css")),
         Route("/offline.html", fixed(offline, "text/html; charset=utf-8")),
         Route("/robots.txt", fixed(ROBOTS, "text/plain; charset=utf-8")),
+        Route(LEAVE_PATH, leave, methods=["POST"]),
         Route("/icons/{name}", icon),
     ]

@@ -87,3 +87,23 @@ def test_the_replica_holding_a_check_dies_and_the_person_finishes_on_the_other(
     finally:
         context.close()
     assert f"{holder} died (signal 9)" in cluster.output()
+
+
+def test_leave_expires_every_cookie_the_httponly_one_too(browser: Browser, cluster: ClusterProcess, content: Content):
+    from .conftest import button
+    from .test_safety import route_exit_to_a_stub
+    from ketacheck.web.pwa import QUICK_EXIT_URL
+
+    context = browser.new_context(**PHONE)
+    route_exit_to_a_stub(context)
+    try:
+        page = context.new_page()
+        start_check(page, cluster.url, content, audience="self")
+        answer(page, current_question(page, content), [0])
+        before = {c["name"]: c for c in context.cookies(cluster.url)}
+        assert before[COOKIE]["httpOnly"]  # out of reach of the page's scripts
+        button(page, "quick_exit").click()
+        page.wait_for_url(QUICK_EXIT_URL)
+        assert context.cookies(cluster.url) == []
+    finally:
+        context.close()

@@ -81,19 +81,39 @@ def test_a_crash_mid_check_brings_the_same_tab_back_with_its_answers(
             second.stop()
 
 
-def test_a_copy_that_does_not_check_out_is_dropped_not_used(page: Page, server: str, content: Content):
+DROPPED = "The answers kept in this tab could not be used"
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda c: json.dumps(c | {"answers": {**c["answers"], "crav.urges": "<script>alert(1)</script>"}}),
+    lambda c: "[" * 1000,  # used to raise RecursionError on every page load, for good
+    lambda c: json.dumps(c | {"content": "0123456789ab"}),  # made under other content (a rolling upgrade)
+    lambda c: json.dumps(c | {"pad": "x" * 600_000}),  # larger than any message the server takes
+], ids=["tampered", "nested", "other-content", "oversized"])
+def test_a_copy_that_does_not_check_out_is_dropped_with_a_message_and_the_tab_works(
+        page: Page, server: str, content: Content, tamper):
     start_check(page, server, content, audience="self")
     answer(page, current_question(page, content), [0])
-    tampered = json.loads(page.evaluate(KEPT))
-    tampered["answers"]["crav.urges"] = "<script>alert(1)</script>"
-    page.evaluate("(text) => sessionStorage.setItem('ketacheck.check', text)", json.dumps(tampered))
-    page.reload()
-    wait_for_app(page)
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => (JSON.parse(sessionStorage.getItem('ketacheck.check')) || {answers: {}}).answers['safety.now']")
+    bad = tamper(json.loads(page.evaluate(KEPT)))
+    # Changed where the app cannot write over it (the offline card is a page of the same origin,
+    # so the same tab's storage), then the app opened again.
+    page.goto(server + "/offline.html")
+    page.evaluate("(text) => sessionStorage.setItem('ketacheck.check', text)", bad)
+    page.goto(server + "/")
+    main = page.get_by_test_id("stMain")
+    main.get_by_text(DROPPED).wait_for()
     wait_for_app(page)
     assert page.get_by_text("We reconnected").count() == 0
-    assert "First, choose who this check is for." in page.get_by_test_id("stMain").inner_text()
-    assert page.evaluate(KEPT) is None  # dropped
+    assert button(page, "pick_audience_self").is_visible()  # the start, with nothing chosen
+    assert button(page, "clear_answers").count() == 0  # and nothing restored
+    page.wait_for_function("() => sessionStorage.getItem('ketacheck.check') === null")  # dropped
+    # The tab works: after a reload there is nothing to drop, and the check starts.
+    page.reload()
+    wait_for_app(page)
+    assert main.get_by_text(DROPPED).count() == 0
+    start_check(page, server, content, audience="self")
+    assert current_question(page, content) is not None
 
 
 def test_a_reload_keeps_the_answers(page: Page, server: str, content: Content):

@@ -41,7 +41,9 @@ export default function ({ data, setTriggerValue }) {
     watchConnection();
     offer = () => {
       const copy = kept();
-      if (copy) setTriggerValue("restore", copy);
+      // A copy over the limit (a real one is about 2 KB) goes only as far as the limit: enough for
+      // the app to refuse it and say so, never a message so large the server closes the connection.
+      if (copy) setTriggerValue("restore", copy.length > data.max ? copy.slice(0, data.max + 1) : copy);
     };
   }
   try {
