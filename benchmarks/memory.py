@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import loadgen
+from benchmarks.protocol import StreamlitSession
 from benchmarks.servers import ServerProcess
 
 SETTLE_S = 3.0
@@ -38,7 +39,7 @@ def raise_open_files_limit(needed: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, hard), hard))
 
 
-async def _activate(session: loadgen.StreamlitSession, bare: bool, rng: random.Random) -> None:
+async def _activate(session: StreamlitSession, bare: bool, rng: random.Random) -> None:
     if bare:
         for _ in range(ACTIVE_ANSWERS):
             await session.click(f"answer_q_{rng.randrange(loadgen.BARE_OPTIONS)}")
@@ -56,9 +57,9 @@ async def _activate(session: loadgen.StreamlitSession, bare: bool, rng: random.R
 
 async def _measure(url: str, pid: int, n: int, bare: bool) -> dict[str, Any]:
     rng = random.Random(n)
-    sessions = [loadgen.StreamlitSession(url, timeout=120) for _ in range(n)]
+    sessions = [StreamlitSession(url, timeout=120) for _ in range(n)]
 
-    async def open_one(s: loadgen.StreamlitSession) -> None:
+    async def open_one(s: StreamlitSession) -> None:
         await s.connect()
         await s.rerun()
 
