@@ -1,12 +1,13 @@
 """Load generator that speaks Streamlit's own WebSocket protocol, like the browser does.
 
 Each simulated person opens `/_stcore/stream`, and clicks through a whole check with real widget
-changes: the start page (audience, prescribed, sex), one answer per question, then "See my result",
-and reads the tier heading on the result page. Every click is a `BackMsg.rerun_script` whose
-`ClientState.widget_states` carries the button's id with `trigger_value=True`, plus every other
-current widget value, exactly as Streamlit's frontend sends them.
+changes: the start page (audience, prescribed, sex), one answer per question (the last one leads
+to the result page), and reads the level the result page shows (`read_level`). Every click is a
+`BackMsg.rerun_script` whose `ClientState.widget_states` carries the button's id with
+`trigger_value=True`, plus every other current widget value, exactly as Streamlit's frontend sends
+them.
 
-Afterwards each person's shown tier is compared with the engine's tier for that person's own
+Afterwards each person's shown level is compared with the engine's level for that person's own
 answers (`ketacheck.scoring.score`): a mismatch means answers crossed sessions or got lost.
 
     python -m benchmarks.loadgen --url http://127.0.0.1:8501 --people 30 --audience mix
@@ -23,6 +24,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -32,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.protocol import ProtocolError, RunStats, StreamlitSession, wait_healthy
+from benchmarks.protocol import ProtocolError, RunStats, StreamlitSession, text_of, wait_healthy
 
 AUDIENCES = ("self", "other", "intake")
 SEXES = ("female", "male", "unspecified")
@@ -128,20 +130,54 @@ def choose_answer(rng: random.Random, lean: float, item_id: str, values: list[An
     return safe[max(0, min(len(safe) - 1, index))]
 
 
-def read_tier(headings: list[tuple[str, str]], content: Any) -> str:
-    """The tier the result page shows: the heading that is one of the content's tier labels
-    (without content: the page's h1, which is where `views.tier_heading` puts it)."""
-    if content is not None:
-        labels = {t.label for t in content.tiers.tiers} | {
-            v.label for t in content.tiers.tiers for v in (t.prescribed, t.same_day) if v and v.label}
-        shown = [body for _, body in headings if body in labels]
-    else:
-        shown = [body for tag, body in headings if tag == "h1"]
-    if not shown:
-        raise ProtocolError(f"the result page shows no tier heading (headings: {headings[:6]})")
-    if len(set(shown)) > 1:
-        raise ProtocolError(f"the result page shows more than one tier: {shown}")
-    return shown[0]
+# The result page's promise to this load generator (pages/result.py, ketacheck/ui/views.py): the
+# page starts with `st.title(<the level's label>)`, and the level is drawn inside a container keyed
+# `result_level` (`st-key-result_level` in the browser). Either is enough here; if both name a
+# level they must name the same one. A rewrite of the page may change everything else on it.
+RESULT_LEVEL_KEY = "result_level"
+_DECORATION = re.compile(r":material/[a-z0-9_]+:|[*_`#]")  # markdown marks and icon codes round a label
+
+
+def level_labels(content: Any) -> set[str]:
+    """Every label a result can be shown with, read from the content (assessments/tiers.yaml): each
+    level's own, and the ones that replace it for a prescribed patient or same-day help."""
+    return {t.label for t in content.tiers.tiers} | {
+        v.label for t in content.tiers.tiers for v in (t.prescribed, t.same_day) if v and v.label}
+
+
+def labels_in(text: str, labels: set[str] | None) -> set[str]:
+    """The level labels a piece of text shows: the whole text once markdown marks and icons are put
+    aside, or else each label it holds as whole words (case matters: "some warning signs" in a
+    sentence is not the level). Without labels (no content), the whole text is taken as the label."""
+    plain = " ".join(_DECORATION.sub("", text).split())
+    if labels is None:
+        return {plain} if plain else set()
+    if plain in labels:
+        return {plain}
+    return {label for label in labels if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", plain)}
+
+
+def read_level(session: StreamlitSession, content: Any) -> str:
+    """The level the result page shows (see RESULT_LEVEL_KEY): the label in its title (the page's h1;
+    there is one per page) and the first label inside its `result_level` container. A page that
+    shows neither, or two different levels there, is a ProtocolError; whether the level is the
+    right one for the answers is the caller's check (`expected_tier`)."""
+    labels = level_labels(content) if content is not None else None
+    title = next((body for tag, body in session.headings() if tag == "h1"), None)
+    boxed = session.elements_in(RESULT_LEVEL_KEY)
+    # Without the content's labels any text could be a label: then the container's first heading
+    # is the level, or, with no container, the title.
+    inside = [t for e in boxed if (t := text_of(e)) and (labels is not None or e.WhichOneof("type") == "heading")]
+    shown = {"title": labels_in(title or "", labels) if labels is not None or not boxed else set(),
+             RESULT_LEVEL_KEY: next((found for t in inside if (found := labels_in(t, labels))), set())}
+    named = set().union(*shown.values())
+    if not named:
+        where = (f"its `{RESULT_LEVEL_KEY}` container shows {inside[:4]}" if session.keyed_block(RESULT_LEVEL_KEY)
+                 else f"it has no `{RESULT_LEVEL_KEY}` container")
+        raise ProtocolError(f"the result page shows no level: its h1 is {title!r} and {where}")
+    if len(named) > 1:
+        raise ProtocolError(f"the result page shows more than one level: {shown}")
+    return named.pop()
 
 
 def parse_answer_key(key: str) -> tuple[str, Any]:
@@ -250,7 +286,7 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
                 await click(f"answer_{item_id}_{value[0] if isinstance(value, list) else value}", res.answer_rtts)
 
         expect_page("Result")
-        res.shown_tier = read_tier(session.headings(), content)
+        res.shown_tier = read_level(session, content)
         res.finished = True
 
     if res.finished and content is not None:

@@ -74,6 +74,15 @@ class RunStats:
 # ------------------------------------------------------------------------------------ one session
 
 
+TEXT_ELEMENTS = ("heading", "markdown", "text", "alert")  # elements whose `body` is words on the page
+
+
+def text_of(element: Any) -> str | None:
+    """The words an element shows (a heading, markdown or caption, plain text, an alert), else None."""
+    kind = element.WhichOneof("type")
+    return getattr(element, kind).body if kind in TEXT_ELEMENTS else None
+
+
 class StreamlitSession:
     """One browser tab's worth of protocol: connect, rerun with widget states, read the element tree."""
 
@@ -95,6 +104,9 @@ class StreamlitSession:
         self.url_path = ""  # the browser URL's page path ("" on the default page)
         self.pages: dict[str, Any] = {}  # page_script_hash -> AppPage, from the last `navigation`
         self.elements: dict[tuple[int, ...], Any] = {}  # delta_path -> Element, after the last run
+        # delta_path -> the block's user key (None without one): containers, columns, expanders. An
+        # element inside a block has the block's path as its prefix.
+        self.blocks: dict[tuple[int, ...], str | None] = {}
         self.fragment_of: dict[tuple[int, ...], str] = {}  # delta_path -> id of the fragment drawing it
         self.widget_values: dict[str, WidgetState] = {}  # value widgets currently on screen
         self.problems: list[str] = []  # exceptions and error alerts the app showed
@@ -171,6 +183,7 @@ class StreamlitSession:
         deadline = start + self.timeout
         await self._ws.send(payload)
         pending: dict[tuple[int, ...], Any] = {}
+        blocks: dict[tuple[int, ...], str | None] = {}
         fragments: dict[tuple[int, ...], str] = {}
         fragment_run = False
         messages = nbytes = runs = 0
@@ -188,7 +201,7 @@ class StreamlitSession:
             kind = msg.WhichOneof("type")
             if kind == "new_session":
                 runs += 1
-                pending, fragments = {}, {}  # elements of an interrupted run are stale
+                pending, blocks, fragments = {}, {}, {}  # elements of an interrupted run are stale
                 self.session_id = msg.new_session.initialize.session_id
                 self.page_script_hash = msg.new_session.page_script_hash
             elif kind == "navigation":
@@ -198,7 +211,7 @@ class StreamlitSession:
                 page = self.pages.get(nav.page_script_hash)
                 self.url_path = "" if page is None or page.is_default else page.url_pathname
             elif kind == "delta":
-                self._on_delta(msg, pending, fragments)
+                self._on_delta(msg, pending, blocks, fragments)
             elif kind == "page_not_found":
                 self.problems.append(f"page not found: {msg.page_not_found.page_name!r}")
             elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
@@ -218,9 +231,12 @@ class StreamlitSession:
         if fragment_run:
             # Like the frontend: elements the rerun fragment drew before are replaced, the rest stay.
             keep = {p: e for p, e in self.elements.items() if self.fragment_of.get(p) != fragment_id}
+            keep_blocks = {p: k for p, k in self.blocks.items() if self.fragment_of.get(p) != fragment_id}
             pending = {**keep, **pending}
-            fragments = {**{p: f for p, f in self.fragment_of.items() if p in keep}, **fragments}
+            blocks = {**keep_blocks, **blocks}
+            fragments = {**{p: f for p, f in self.fragment_of.items() if p in keep or p in keep_blocks}, **fragments}
         self.elements = dict(sorted(pending.items()))
+        self.blocks = dict(sorted(blocks.items()))
         self.fragment_of = fragments
         self._settle_widgets()
         return RunStats(elapsed, messages, nbytes, runs)
@@ -240,13 +256,21 @@ class StreamlitSession:
             self._cache[msg.hash] = msg
         return msg
 
-    def _on_delta(self, msg: ForwardMsg, pending: dict[tuple[int, ...], Any],
+    def _on_delta(self, msg: ForwardMsg, pending: dict[tuple[int, ...], Any], blocks: dict[tuple[int, ...], str | None],
                   fragments: dict[tuple[int, ...], str]) -> None:
         delta = msg.delta
-        if delta.WhichOneof("type") != "new_element":
-            return  # blocks (columns, expanders, containers) and transient elements
-        element = delta.new_element
         path = tuple(msg.metadata.delta_path)
+        kind = delta.WhichOneof("type")
+        if kind == "add_block":
+            # Only where it is and its key (a keyed st.container is `st-key-<key>` in the browser):
+            # enough to find the elements inside it.
+            blocks[path] = user_key(delta.add_block.id)
+            if delta.fragment_id:
+                fragments[path] = delta.fragment_id
+            return
+        if kind != "new_element":
+            return  # transient elements (toasts, spinners)
+        element = delta.new_element
         pending[path] = element
         if delta.fragment_id:
             fragments[path] = delta.fragment_id
@@ -307,6 +331,17 @@ class StreamlitSession:
 
     def headings(self) -> list[tuple[str, str]]:
         return [(e.heading.tag, e.heading.body) for e in self.elements.values() if e.WhichOneof("type") == "heading"]
+
+    def keyed_block(self, key: str) -> tuple[int, ...] | None:
+        """Where the block (an `st.container(key=...)`, say) with this user key is, if it is shown."""
+        return next((path for path, k in self.blocks.items() if k == key), None)
+
+    def elements_in(self, key: str) -> list[Any]:
+        """The elements inside the block with this user key (at any depth), in page order."""
+        where = self.keyed_block(key)
+        if where is None:
+            return []
+        return [e for path, e in self.elements.items() if path[:len(where)] == where and len(path) > len(where)]
 
     async def click(self, key: str) -> RunStats:
         button = self.buttons().get(key)
