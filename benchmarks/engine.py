@@ -57,9 +57,9 @@ def full_answers(content: Any) -> tuple[str, bool, dict[str, int | tuple[int, ..
     return audience, prescribed, answers
 
 
-def run() -> dict[str, Any]:
+def run(cold_runs: int = COLD_RUNS, score_runs: int = SCORE_RUNS) -> dict[str, Any]:
     cold = []
-    for _ in range(COLD_RUNS):
+    for _ in range(cold_runs):
         out = subprocess.run([sys.executable, "-c", _COLD], cwd=ROOT, capture_output=True, text=True, check=True)
         cold.append(json.loads(out.stdout))
 
@@ -71,7 +71,7 @@ def run() -> dict[str, Any]:
                             "sex": "female", "answers": answers}, content)
     result = scoring.score(sub, content)
     times = []
-    for _ in range(SCORE_RUNS):
+    for _ in range(score_runs):
         t = time.perf_counter()
         scoring.score(sub, content)
         times.append(time.perf_counter() - t)

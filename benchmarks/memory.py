@@ -55,7 +55,7 @@ async def _activate(session: StreamlitSession, bare: bool, rng: random.Random) -
         await session.click(options[0])
 
 
-async def _measure(url: str, pid: int, n: int, bare: bool) -> dict[str, Any]:
+async def _measure(url: str, pid: int, n: int, bare: bool, settle_s: float) -> dict[str, Any]:
     rng = random.Random(n)
     sessions = [StreamlitSession(url, timeout=120) for _ in range(n)]
 
@@ -66,11 +66,11 @@ async def _measure(url: str, pid: int, n: int, bare: bool) -> dict[str, Any]:
     try:
         for i in range(0, n, CONNECT_BATCH):
             await asyncio.gather(*(open_one(s) for s in sessions[i:i + CONNECT_BATCH]))
-        await asyncio.sleep(SETTLE_S)
+        await asyncio.sleep(settle_s)
         idle = rss_mb(pid)
         for i in range(0, n, CONNECT_BATCH):
             await asyncio.gather(*(_activate(s, bare, rng) for s in sessions[i:i + CONNECT_BATCH]))
-        await asyncio.sleep(SETTLE_S)
+        await asyncio.sleep(settle_s)
         active = rss_mb(pid)
         problems = [p for s in sessions for p in s.problems]
     finally:
@@ -78,15 +78,15 @@ async def _measure(url: str, pid: int, n: int, bare: bool) -> dict[str, Any]:
     return {"idle_mb": idle, "active_mb": active, "problems": problems[:5]}
 
 
-def measure(log_dir: Path, n: int, *, bare: bool) -> dict[str, Any]:
+def measure(log_dir: Path, n: int, *, bare: bool, warm_people: int = 3, settle_s: float = SETTLE_S) -> dict[str, Any]:
     raise_open_files_limit(4 * n + 256)
     app = "benchmarks.bare.server:app" if bare else "server:app"
     with ServerProcess(log_dir, app=app, name="bare" if bare else "ketacheck") as server:
-        warm = loadgen.plan_people(3, seed=7)
+        warm = loadgen.plan_people(warm_people, seed=7)
         asyncio.run(loadgen.run_load(server.url, warm, content=loadgen.load_content(), bare=bare))
-        time.sleep(SETTLE_S)
+        time.sleep(settle_s)
         base = rss_mb(server.pid)
-        got = asyncio.run(_measure(server.url, server.pid, n, bare))
+        got = asyncio.run(_measure(server.url, server.pid, n, bare, settle_s))
     return {
         "sessions": n,
         "baseline_mb": round(base, 1),
