@@ -172,8 +172,8 @@ def read_level(session: StreamlitSession, content: Any) -> str:
              RESULT_LEVEL_KEY: next((found for t in inside if (found := labels_in(t, labels))), set())}
     named = set().union(*shown.values())
     if not named:
-        where = (f"its `{RESULT_LEVEL_KEY}` container shows {inside[:4]}" if session.keyed_block(RESULT_LEVEL_KEY)
-                 else f"it has no `{RESULT_LEVEL_KEY}` container")
+        box = f"`{RESULT_LEVEL_KEY}` container"
+        where = f"its {box} shows {inside[:4]}" if session.keyed_block(RESULT_LEVEL_KEY) is not None else f"it has no {box}"
         raise ProtocolError(f"the result page shows no level: its h1 is {title!r} and {where}")
     if len(named) > 1:
         raise ProtocolError(f"the result page shows more than one level: {shown}")

@@ -121,7 +121,8 @@ def check_first_load(report: dict[str, Any], content: Content) -> None:
         for link, visits in links.items():
             for kind in ("cold", "repeat"):
                 v = visits[kind]
-                assert all(positive(v[k]) for k in ("first_question_ms", "kb_to_question", "kb_settled")), (app, link, v)
+                numbers = ("first_question_ms", "kb_to_question", "kb_settled")
+                assert all(positive(v[k]) for k in numbers), (app, link, v)
                 assert v["kb_to_question"] <= v["kb_settled"]
                 assert isinstance(v["sw_controlled"], bool)
     # Only KetaCheck as `make run` serves it installs its service worker (the bare page and plain
