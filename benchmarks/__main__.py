@@ -3,9 +3,12 @@
     python -m benchmarks            # the full run (about 45 minutes; the soak alone is 20)
     python -m benchmarks --quick    # a smaller run to try things (about 12 minutes)
     python -m benchmarks --only engine,latency
+    python -m benchmarks --smoke    # seconds per section, numbers meaningless: does everything still run?
 
 Prints the table and writes it, with every number behind it and the machine's details, to
 benchmarks/results/ (latest.md, latest.json). benchmarks/RESULTS.md keeps a committed run.
+Exits 1 if any simulated person failed or saw a wrong level, or a section reported problems
+(`failures`): those numbers would not be measuring the app.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,6 +73,53 @@ def machine() -> dict[str, Any]:
     }
 
 
+# ------------------------------------------------------------------------------------ the sizes
+
+
+@dataclass(frozen=True)
+class Size:
+    """How much load each section puts on: FULL is `make bench` (what RESULTS.md reports), QUICK is
+    `--quick` for trying a change. SMOKE (`--smoke`) is a few seconds per section on the same code
+    and the same real servers, for `make test` (tests/test_bench_smoke.py): its numbers mean
+    nothing, but a section that crashes, or whose people fail or see a wrong level, fails CI."""
+
+    crowd: int = 50  # the "50 people" runs: latency's p95 ratio, levers' no-pause rows
+    big_crowd: int = 200  # latency's "0 errors" run
+    reading: tuple[float, float] = READING
+    one_at_a_time: int = 5
+    warm_people: int = 6  # before measuring: every page and library loaded once
+    gc_on_crowd: int = 50  # levers: postScriptGC on (each click costs ~120 ms there)
+    cluster_crowds: tuple[int, ...] = (50, 200)
+    roll_people: int = 30
+    roll_think: tuple[float, float] = (0.1, 0.3)
+    memory_sessions: tuple[int, ...] = (100, 500)
+    memory_warm_people: int = 3
+    memory_settle_s: float = memory.SETTLE_S
+    first_load_links: tuple[tuple[str, first_load.Link], ...] = tuple(first_load.LINKS.items())
+    first_load_rounds: int = first_load.ROUNDS
+    first_load_settle_ms: int = first_load.SETTLE_MS
+    soak_minutes: float = 20
+    soak_slots: int = 30
+    soak_think: tuple[float, float] = soak.THINK
+    soak_sample_s: float = soak.SAMPLE_S
+    soak_session_ttl_s: int = soak.SESSION_TTL_S
+    engine_cold_runs: int = engine.COLD_RUNS
+    engine_score_runs: int = engine.SCORE_RUNS
+
+
+FULL = Size()
+QUICK = replace(FULL, big_crowd=100, gc_on_crowd=20, cluster_crowds=(50, 100), memory_sessions=(100,),
+                first_load_links=(("localhost", first_load.LINKS["localhost"]),), first_load_rounds=1, soak_minutes=2)
+SMOKE = Size(crowd=3, big_crowd=4, reading=(0.0, 0.02), one_at_a_time=2, warm_people=1, gc_on_crowd=2,
+             cluster_crowds=(3,), roll_people=3, roll_think=(0.0, 0.02), memory_sessions=(5,),
+             memory_warm_people=1, memory_settle_s=0.5, first_load_links=(
+                 # A shaped link as well, so the proxy's shaping runs too, but fast enough for seconds.
+                 ("localhost", first_load.Link()), ("fast shaped", first_load.Link(40_000, 20_000, 20))),
+             first_load_rounds=1, first_load_settle_ms=1000, soak_minutes=0.15, soak_slots=3,
+             soak_think=(0.0, 0.02), soak_sample_s=0.5, soak_session_ttl_s=2, engine_cold_runs=2,
+             engine_score_runs=200)
+
+
 # ------------------------------------------------------------------------------------ the runs
 
 
@@ -83,69 +134,101 @@ def _load(server: ServerProcess, people: int, think: tuple[float, float], *, bar
         "rss_mb_peak": s["server"]["rss_mb_peak"]}
 
 
-def _warm(server: ServerProcess, bare: bool) -> None:
+def _warm(server: ServerProcess, bare: bool, size: Size) -> None:
     """Every page and library loaded once, so the first measured people do not pay for imports."""
-    _load(server, 6, (0, 0), bare=bare, seed=99)
+    _load(server, size.warm_people, (0, 0), bare=bare, seed=99)
 
 
-def latency(logs: Path, quick: bool) -> dict[str, Any]:
-    crowd = 100 if quick else 200
-    scenarios = [("50 people, no pause", 50, (0.0, 0.0)),
-                 ("50 people reading 1-3 s", 50, READING),
-                 (f"{crowd} people, no pause", crowd, (0.0, 0.0))]
+def latency(logs: Path, size: Size) -> dict[str, Any]:
+    a, b = size.reading
+    # name, people, pause before each click, people at once, the target the table checks
+    scenarios = [(f"{size.crowd} people, no pause", size.crowd, (0.0, 0.0), None, "ratio"),
+                 (f"{size.crowd} people reading {a:g}-{b:g} s", size.crowd, size.reading, None, "ratio"),
+                 (f"{size.big_crowd} people, no pause", size.big_crowd, (0.0, 0.0), None, "no errors"),
+                 ("1 person at a time", size.one_at_a_time, (0.0, 0.0), 1, None)]
     out: dict[str, Any] = {}
     with ServerProcess(logs, app="benchmarks.bare.server:app", name="bare") as bare, \
             ServerProcess(logs, name="ketacheck") as kc:
-        _warm(bare, True)
-        _warm(kc, False)
-        for name, people, think in scenarios:
+        _warm(bare, True, size)
+        _warm(kc, False, size)
+        for name, people, think, concurrency, target in scenarios:
             # Bare then KetaCheck, scenario by scenario, so both meet the same machine state.
-            out[name] = {"bare": _load(bare, people, think, bare=True),
-                         "ketacheck": _load(kc, people, think, bare=False)}
-        out["1 person at a time"] = {"bare": _load(bare, 5, (0, 0), bare=True, concurrency=1),
-                                     "ketacheck": _load(kc, 5, (0, 0), bare=False, concurrency=1)}
+            out[name] = {"bare": _load(bare, people, think, bare=True, concurrency=concurrency),
+                         "ketacheck": _load(kc, people, think, bare=False, concurrency=concurrency),
+                         "target": target}
     return out
 
 
-def levers(logs: Path, quick: bool) -> dict[str, Any]:
+def levers(logs: Path, size: Size) -> dict[str, Any]:
     """Each setting KetaCheck changed from Streamlit's defaults, measured both ways."""
     out: dict[str, Any] = {}
+    one = size.one_at_a_time
     with ServerProcess(logs, name="ketacheck") as kc:
-        _warm(kc, False)
-        out["kept: launcher (TCP_NODELAY), 1 person at a time"] = _load(kc, 5, (0, 0), bare=False, concurrency=1)
-        out["kept: postScriptGC off, 50 people no pause"] = _load(kc, 50, (0, 0), bare=False)
+        _warm(kc, False, size)
+        out["kept: launcher (TCP_NODELAY), 1 person at a time"] = _load(kc, one, (0, 0), bare=False, concurrency=1)
+        out[f"kept: postScriptGC off, {size.crowd} people no pause"] = _load(kc, size.crowd, (0, 0), bare=False)
     with ServerProcess(logs, streamlit_run="server.py", name="streamlit-run") as sr:
-        _warm(sr, False)
-        out["default: streamlit run (Nagle on), 1 person at a time"] = _load(sr, 5, (0, 0), bare=False, concurrency=1)
+        _warm(sr, False, size)
+        out["default: streamlit run (Nagle on), 1 person at a time"] = _load(sr, one, (0, 0), bare=False, concurrency=1)
     with ServerProcess(logs, options={"runner.postScriptGC": "true"}, name="gc-on") as gc_on:
-        _warm(gc_on, False)
-        out["default: postScriptGC on, 50 people no pause"] = _load(gc_on, 20 if quick else 50, (0, 0), bare=False)
+        _warm(gc_on, False, size)
+        out[f"default: postScriptGC on, {size.gc_on_crowd} people no pause"] = _load(
+            gc_on, size.gc_on_crowd, (0, 0), bare=False)
     return out
 
 
-def memory_section(logs: Path, quick: bool) -> dict[str, Any]:
-    return {f"{n} sessions": {"bare": memory.measure(logs, n, bare=True), "ketacheck": memory.measure(logs, n, bare=False)}
-            for n in ((100,) if quick else (100, 500))}
+def memory_section(logs: Path, size: Size) -> dict[str, Any]:
+    def one(n: int, bare: bool) -> dict[str, Any]:
+        return memory.measure(logs, n, bare=bare, warm_people=size.memory_warm_people, settle_s=size.memory_settle_s)
+    return {f"{n} sessions": {"bare": one(n, True), "ketacheck": one(n, False)} for n in size.memory_sessions}
 
 
-def first_load_section(logs: Path, quick: bool) -> dict[str, Any]:
-    if quick:
-        first_load.LINKS = {"localhost": first_load.LINKS["localhost"]}
-        first_load.ROUNDS = 1
-    return first_load.measure(logs)
+def first_load_section(logs: Path, size: Size) -> dict[str, Any]:
+    return first_load.measure(logs, links=dict(size.first_load_links),
+                              rounds=size.first_load_rounds, settle_ms=size.first_load_settle_ms)
 
 
-def soak_section(logs: Path, quick: bool) -> dict[str, Any]:
-    return soak.run(logs, minutes=2 if quick else 20)
+def soak_section(logs: Path, size: Size) -> dict[str, Any]:
+    return soak.run(logs, minutes=size.soak_minutes, slots=size.soak_slots, think=size.soak_think,
+                    sample_s=size.soak_sample_s, session_ttl_s=size.soak_session_ttl_s, warm_people=size.warm_people)
 
 
-def cluster_section(logs: Path, quick: bool) -> dict[str, Any]:
+def cluster_section(logs: Path, size: Size) -> dict[str, Any]:
     """1 process direct, 1 behind HAProxy, one per core behind HAProxy; then a rolling restart."""
-    return cluster.measure(logs, crowds=(50, 100) if quick else (50, 200))
+    return cluster.measure(logs, crowds=size.cluster_crowds, warm_people=size.warm_people,
+                           roll_people=size.roll_people, roll_think=size.roll_think)
 
 
-RUNNERS = {"engine": lambda logs, quick: engine.run(), "latency": latency, "levers": levers, "cluster": cluster_section,
+def engine_section(logs: Path, size: Size) -> dict[str, Any]:
+    return engine.run(cold_runs=size.engine_cold_runs, score_runs=size.engine_score_runs)
+
+
+RUNNERS = {"engine": engine_section, "latency": latency, "levers": levers, "cluster": cluster_section,
            "memory": memory_section, "first_load": first_load_section, "soak": soak_section}
+
+
+def failures(res: dict[str, Any]) -> list[str]:
+    """Whatever in a report says the benchmark did not measure what it claims: a person who failed or
+    saw a wrong level, or a run with problems, wherever it sits in any section's report (every
+    people-run reports `errors`, `mismatches`, `people` and `finished`; memory reports `problems`).
+    `make bench` exits 1 on any, so a broken load generator or page cannot pass as a number."""
+    found: list[str] = []
+
+    def walk(where: str, node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        if "errors" in node and (node["errors"] or node.get("mismatches") or node.get("finished") != node.get("people")):
+            samples = [*node.get("error_samples", []), *node.get("mismatch_samples", [])][:3]
+            found.append(f"{where}: {node['errors']} errors, {node.get('mismatches')} wrong levels, "
+                         f"{node.get('finished')} of {node.get('people')} finished {samples}")
+        if node.get("problems"):
+            found.append(f"{where}: problems {node['problems'][:3]}")
+        for key, value in node.items():
+            walk(f"{where} / {key}", value)
+
+    for section in SECTIONS:
+        walk(section, res.get(section))
+    return found
 
 
 # ------------------------------------------------------------------------------------ the table
@@ -172,9 +255,9 @@ def table(res: dict[str, Any]) -> str:
         for name, pair in res["latency"].items():
             b, k = pair["bare"], pair["ketacheck"]
             ratio = round(k["answer_rtt_ms"]["p95"] / b["answer_rtt_ms"]["p95"], 2)
-            if name.startswith("50 people"):
+            if pair.get("target") == "ratio":
                 target = f"ratio <= {P95_RATIO_MAX}: {_ok(ratio <= P95_RATIO_MAX)}"
-            elif "people, no pause" in name:
+            elif pair.get("target") == "no errors":
                 target = f"0 errors: {_ok(k['errors'] == 0 and k['mismatches'] == 0 and k['finished'] == k['people'])}"
             else:
                 target = ""
@@ -251,9 +334,15 @@ def table(res: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="smaller crowds, one first-load round, a 2-minute soak")
+    how_big = ap.add_mutually_exclusive_group()
+    how_big.add_argument("--quick", action="store_true", help="smaller crowds, one first-load round, a 2-minute soak")
+    how_big.add_argument("--smoke", action="store_true",
+                         help="a few seconds per section on tiny loads: does each section still work? (make test runs it)")
     ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of: {', '.join(SECTIONS)}")
+    ap.add_argument("--out", type=Path, default=RESULTS, help=f"where latest.md and latest.json go (default {RESULTS})")
     args = ap.parse_args(argv)
+    size_name = "smoke" if args.smoke else "quick" if args.quick else "full"
+    size = {"full": FULL, "quick": QUICK, "smoke": SMOKE}[size_name]
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in wanted if s not in SECTIONS]
     if unknown:
@@ -261,21 +350,24 @@ def main(argv: list[str] | None = None) -> int:
 
     memory.raise_open_files_limit(4096)
     logs = Path(tempfile.mkdtemp(prefix="kc-bench-"))
-    res: dict[str, Any] = {"machine": machine(), "quick": args.quick}
+    res: dict[str, Any] = {"machine": machine(), "quick": args.quick, "size": size_name}
     for section in SECTIONS:
         if section in wanted:
             started = time.monotonic()
             print(f"[bench] {section}...", file=sys.stderr, flush=True)
-            res[section] = RUNNERS[section](logs, args.quick)
+            res[section] = RUNNERS[section](logs, size)
             print(f"[bench] {section} done in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
 
     text = table(res)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(res, indent=1))
-    (RESULTS / "latest.md").write_text(text + "\n")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(res, indent=1))
+    (args.out / "latest.md").write_text(text + "\n")
     print(text)
-    print(f"\n(server logs in {logs}; full results in {RESULTS / 'latest.json'})")
-    return 0
+    print(f"\n(server logs in {logs}; full results in {args.out / 'latest.json'})")
+    failed = failures(res)
+    for line in failed:
+        print(f"[bench] FAILED {line}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -200,13 +200,15 @@ def _load(url: str, people: int, pids: dict[str, int], seed: int) -> dict[str, A
 
 
 def measure(logs: Path, crowds: tuple[int, ...] = (50, 200), replicas: int | None = None,
-            roll: bool = True) -> dict[str, Any]:
-    """Each setup warmed (every page loaded in every replica), then each crowd, no pause."""
+            roll: bool = True, *, warm_people: int = 6, roll_people: int = 30,
+            roll_think: tuple[float, float] = (0.1, 0.3)) -> dict[str, Any]:
+    """Each setup warmed (every page loaded in every replica: `warm_people` per replica), then each
+    crowd, no pause; then a rolling restart under `roll_people` at once."""
     n = replicas or os.cpu_count() or 2
     out: dict[str, Any] = {"replicas": n, "runs": {}}
 
     def run_all(label: str, url: str, pids: dict[str, int]) -> None:
-        asyncio.run(loadgen.run_load(url, loadgen.plan_people(6 * max(1, len(pids) - 1), seed=99),
+        asyncio.run(loadgen.run_load(url, loadgen.plan_people(warm_people * max(1, len(pids) - 1), seed=99),
                                      content=loadgen.load_content()))
         out["runs"][label] = {f"{people} people": _load(url, people, pids, seed=people) for people in crowds}
 
@@ -220,7 +222,7 @@ def measure(logs: Path, crowds: tuple[int, ...] = (50, 200), replicas: int | Non
         run_all(f"{n} processes behind HAProxy", cluster.url,
                 {"haproxy": s["haproxy_pid"], **{r["name"]: r["pid"] for r in s["replicas"]}})
         if roll:
-            out["rolling_restart"] = rolling_restart_under_load(cluster)
+            out["rolling_restart"] = rolling_restart_under_load(cluster, people=roll_people, think=roll_think)
     return out
 
 

@@ -3,7 +3,8 @@
 - Content load: in a fresh process each time (what a server pays once at start), and the cost of
   every later `loader.load()` call in the same process (what every script run pays).
 - Scoring: the longest check there is (every audience and prescribed choice; the one with the
-  most questions), every question answered at its highest level except red flags, so every sign,
+  most questions), every question answered at its highest level except red flags (a
+  multiple-choice question: every option but the red flags and "None of these"), so every sign,
   domain and instrument is computed. Timed many times in one process.
 """
 
@@ -36,20 +37,29 @@ print(json.dumps({"import_ms": (t1 - t0) * 1e3, "load_ms": (t2 - t1) * 1e3, "aga
 """
 
 
-def full_answers(content: Any) -> tuple[str, bool, dict[str, int]]:
-    """The longest flow, all answered at the highest non-red-flag level."""
+def full_answers(content: Any) -> tuple[str, bool, dict[str, int | tuple[int, ...]]]:
+    """The longest flow, all answered at the highest non-red-flag level.
+
+    A multiple-choice item (`Item.multiple`) takes a tuple of values, as `submission.parse` wants
+    it: every option that raises no red flag, so its level (the highest, or the sum up to `scale`)
+    and its signs are at their most. The exclusive "None of these" cannot be combined with
+    another option, so it is the answer only where nothing else is left."""
     audience, prescribed = max(((a, p) for a in ("self", "other", "intake") for p in (False, True)),
                                key=lambda ap: len(content.flow(*ap)))
-    answers = {}
+    answers: dict[str, int | tuple[int, ...]] = {}
     for item in content.flow(audience, prescribed):
         safe = [o for o in item.options if not o.red_flag] or item.options
-        answers[item.id] = max(safe, key=lambda o: o.level).value
+        if item.multiple:
+            chosen = [o.value for o in safe if not o.exclusive] or [o.value for o in safe if o.exclusive][:1]
+            answers[item.id] = tuple(chosen)
+        else:
+            answers[item.id] = max(safe, key=lambda o: o.level).value
     return audience, prescribed, answers
 
 
-def run() -> dict[str, Any]:
+def run(cold_runs: int = COLD_RUNS, score_runs: int = SCORE_RUNS) -> dict[str, Any]:
     cold = []
-    for _ in range(COLD_RUNS):
+    for _ in range(cold_runs):
         out = subprocess.run([sys.executable, "-c", _COLD], cwd=ROOT, capture_output=True, text=True, check=True)
         cold.append(json.loads(out.stdout))
 
@@ -61,7 +71,7 @@ def run() -> dict[str, Any]:
                             "sex": "female", "answers": answers}, content)
     result = scoring.score(sub, content)
     times = []
-    for _ in range(SCORE_RUNS):
+    for _ in range(score_runs):
         t = time.perf_counter()
         scoring.score(sub, content)
         times.append(time.perf_counter() - t)

@@ -42,7 +42,8 @@ SETTLE_MS = 3000
 TIMEOUT_MS = 120_000
 
 
-def _visit(context: BrowserContext, url: str, selector: str, proxy: CountingProxy) -> dict[str, float]:
+def _visit(context: BrowserContext, url: str, selector: str, proxy: CountingProxy,
+           settle_ms: int = SETTLE_MS) -> dict[str, float]:
     proxy.reset()
     page = context.new_page()
     try:
@@ -50,7 +51,7 @@ def _visit(context: BrowserContext, url: str, selector: str, proxy: CountingProx
         page.wait_for_selector(selector, state="visible", timeout=TIMEOUT_MS)
         first_question_ms = page.evaluate("performance.now()")
         bytes_to_question = proxy.down + proxy.up
-        page.wait_for_timeout(SETTLE_MS)
+        page.wait_for_timeout(settle_ms)
         # A service worker still installing gets time to finish before the repeat visit.
         controlled = page.evaluate("""async () => {
             const reg = await navigator.serviceWorker.getRegistration();
@@ -63,7 +64,10 @@ def _visit(context: BrowserContext, url: str, selector: str, proxy: CountingProx
         page.close()
 
 
-def measure(log_dir: Path) -> dict[str, Any]:
+def measure(log_dir: Path, links: dict[str, Link] | None = None, rounds: int = ROUNDS,
+            settle_ms: int = SETTLE_MS) -> dict[str, Any]:
+    """Every app over every link (default LINKS): the median of `rounds` cold and repeat visits."""
+    links = LINKS if links is None else links
     out: dict[str, Any] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -71,19 +75,19 @@ def measure(log_dir: Path) -> dict[str, Any]:
             for app, (how, selector) in APPS.items():
                 with ServerProcess(log_dir, name=app.split(",")[0], **how) as server:
                     out[app] = {}
-                    for link_name, link in LINKS.items():
+                    for link_name, link in links.items():
                         proxy = CountingProxy(server.port, link).start()
                         url = f"http://127.0.0.1:{proxy.port}/"
                         runs: dict[str, list[dict[str, float]]] = {"cold": [], "repeat": []}
                         try:
                             if link_name == "localhost":  # the server's own first-run costs, once
                                 warmup = browser.new_context(**PHONE)
-                                _visit(warmup, url, selector, proxy)
+                                _visit(warmup, url, selector, proxy, settle_ms)
                                 warmup.close()
-                            for _ in range(ROUNDS):
+                            for _ in range(rounds):
                                 context = browser.new_context(**PHONE)
-                                runs["cold"].append(_visit(context, url, selector, proxy))
-                                runs["repeat"].append(_visit(context, url, selector, proxy))
+                                runs["cold"].append(_visit(context, url, selector, proxy, settle_ms))
+                                runs["repeat"].append(_visit(context, url, selector, proxy, settle_ms))
                                 context.close()
                         finally:
                             proxy.stop()

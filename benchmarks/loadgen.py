@@ -1,42 +1,19 @@
 """Load generator that speaks Streamlit's own WebSocket protocol, like the browser does.
 
 Each simulated person opens `/_stcore/stream`, and clicks through a whole check with real widget
-changes: the start page (audience, prescribed, sex), one answer per question, then "See my result",
-and reads the tier heading on the result page. Every click is a `BackMsg.rerun_script` whose
-`ClientState.widget_states` carries the button's id with `trigger_value=True`, plus every other
-current widget value, exactly as Streamlit's frontend sends them.
+changes: the start page (audience, prescribed, sex), one answer per question (the last one leads
+to the result page), and reads the level the result page shows (`read_level`). Every click is a
+`BackMsg.rerun_script` whose `ClientState.widget_states` carries the button's id with
+`trigger_value=True`, plus every other current widget value, exactly as Streamlit's frontend sends
+them.
 
-Afterwards each person's shown tier is compared with the engine's tier for that person's own
+Afterwards each person's shown level is compared with the engine's level for that person's own
 answers (`ketacheck.scoring.score`): a mismatch means answers crossed sessions or got lost.
 
     python -m benchmarks.loadgen --url http://127.0.0.1:8501 --people 30 --audience mix
 
-How the protocol works (Streamlit 1.67; all of it read from the installed source):
-
-- Connect: `ws[s]://host/_stcore/stream`, binary protobuf frames only. The browser repurposes
-  `Sec-WebSocket-Protocol` as `["streamlit", <xsrf token>, <previous session id>]`
-  (`starlette_websocket._parse_subprotocols`). The XSRF token only gates the signed auth cookie, so
-  an anonymous client needs neither it nor the `_streamlit_xsrf` cookie. Origin is optional; when
-  sent it must equal the Host (same-origin) or be in `server.corsAllowedOrigins`. The third entry
-  resumes a disconnected session kept for `server.disconnectedSessionTTL` seconds.
-- Nothing happens until the client sends `BackMsg.rerun_script` (a `ClientState`): the first one has
-  an empty `page_script_hash` (the server picks the default page). The server answers with
-  `new_session` (carries `initialize.session_id` and the run's `page_script_hash`), `navigation`
-  (the page list and the page actually shown), `delta`s (elements; `metadata.delta_path` is the
-  position in the tree) and finally `script_finished`.
-- `st.switch_page` (or `st.rerun`) inside a run ends that run with `script_finished =
-  FINISHED_EARLY_FOR_RERUN`, then a new `new_session` starts the next run on the new page; only
-  `FINISHED_SUCCESSFULLY` ends the round trip. Elements of the interrupted run are stale.
-- The frontend keeps `currentPageScriptHash` from the last `new_session`/`navigation` message and
-  sends it in every later `ClientState`; if it sent an old hash, the click would rerun the old page.
-- Widget ids are `$$ID-<md5>-<user key>` (`elements/lib/utils.py`), so a key maps to an id by
-  reading the elements of the last run. A click is `WidgetState(id, trigger_value=True)`, sent once;
-  the server runs the button's `on_click` and resets the trigger after the run. Value widgets (here
-  only the region selectbox) register their value on mount without a rerun and are resent with
-  every rerun; values of widgets no longer on screen are dropped (`WidgetStateManager.removeInactive`).
-- Messages of `global.minCachedMessageSize` (10 KB) or more are `metadata.cacheable`; a client that
-  lists their hashes in `cached_message_hashes` gets a small `ref_hash` message instead. This client
-  keeps that cache like the browser does (without the age-based pruning).
+The protocol itself (connecting, reruns, the element tree, the message cache) is
+`benchmarks/protocol.py`.
 """
 
 from __future__ import annotations
@@ -47,24 +24,18 @@ import contextlib
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Self
-from urllib.parse import urlsplit
+from typing import Any
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.asyncio.client import ClientConnection, connect
+from benchmarks.protocol import ProtocolError, RunStats, StreamlitSession, text_of, wait_healthy
 
-STREAM_PATH = "/_stcore/stream"
-ID_PREFIX = "$$ID-"
 AUDIENCES = ("self", "other", "intake")
 SEXES = ("female", "male", "unspecified")
 # Browser locales, one per person in turn: every region of the content, plus one that is none of them.
@@ -74,272 +45,6 @@ DONT_KNOW_RATE = 0.1  # chance of "Don't know", where it is offered (a loved one
 DONT_KNOW = "dont_know"
 MAX_QUESTIONS = 200  # a check longer than this is stuck
 
-
-class ProtocolError(Exception):
-    """The server did not behave as a browser would expect (or the app showed an error)."""
-
-
-def user_key(widget_id: str) -> str | None:
-    """The user key inside a widget id `$$ID-<md5>-<key>` (None for widgets without a key)."""
-    if not widget_id.startswith(ID_PREFIX):
-        return None
-    parts = widget_id.split("-", 2)
-    return parts[2] if len(parts) == 3 and parts[2] != "None" else None
-
-
-@dataclass
-class RunStats:
-    seconds: float  # BackMsg sent -> script_finished(FINISHED_SUCCESSFULLY) received
-    messages: int
-    bytes: int
-    runs: int  # script runs in this round trip (2 when the run called st.switch_page)
-
-
-# ------------------------------------------------------------------------------------ one session
-
-
-class StreamlitSession:
-    """One browser tab's worth of protocol: connect, rerun with widget states, read the element tree."""
-
-    def __init__(self, base_url: str, *, locale: str = "en-US", timezone: str = "UTC",
-                 timeout: float = 60.0, send_origin: bool = True, message_cache: bool = True) -> None:
-        parts = urlsplit(base_url)
-        scheme = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}[parts.scheme]
-        self.base_path = parts.path.rstrip("/")
-        self.ws_url = f"{scheme}://{parts.netloc}{self.base_path}{STREAM_PATH}"
-        self.origin = f"{'https' if scheme == 'wss' else 'http'}://{parts.netloc}"
-        self.locale = locale
-        self.timezone = timezone
-        self.timeout = timeout
-        self.send_origin = send_origin
-        self.message_cache = message_cache
-
-        self.session_id: str | None = None
-        self.page_script_hash = ""
-        self.url_path = ""  # the browser URL's page path ("" on the default page)
-        self.pages: dict[str, Any] = {}  # page_script_hash -> AppPage, from the last `navigation`
-        self.elements: dict[tuple[int, ...], Any] = {}  # delta_path -> Element, after the last run
-        self.fragment_of: dict[tuple[int, ...], str] = {}  # delta_path -> id of the fragment drawing it
-        self.widget_values: dict[str, WidgetState] = {}  # value widgets currently on screen
-        self.problems: list[str] = []  # exceptions and error alerts the app showed
-        self.messages = 0
-        self.bytes = 0
-        self._cache: dict[str, ForwardMsg] = {}
-        self._ws: ClientConnection | None = None
-
-    # -- connection
-
-    async def connect(self, existing_session_id: str | None = None) -> None:
-        subprotocols = ["streamlit"]
-        if existing_session_id:
-            # The 2nd entry is the XSRF token slot; any token works for an anonymous session.
-            subprotocols += ["xsrf-unused", existing_session_id]
-        self._ws = await connect(
-            self.ws_url,
-            subprotocols=subprotocols,  # type: ignore[arg-type]
-            origin=self.origin if self.send_origin else None,  # type: ignore[arg-type]
-            max_size=None,
-            open_timeout=self.timeout,
-            ping_interval=None,  # the browser sends no WebSocket pings
-            close_timeout=5,
-        )
-
-    async def close(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
-            self._ws = None
-
-    async def __aenter__(self) -> Self:
-        await self.connect()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    # -- reruns
-
-    def _client_state_msg(self, trigger_id: str | None, fragment_id: str = "") -> BackMsg:
-        back = BackMsg()
-        cs = back.rerun_script
-        cs.query_string = ""
-        cs.page_script_hash = self.page_script_hash
-        cs.page_name = ""
-        cs.fragment_id = fragment_id
-        for state in self.widget_values.values():
-            if state.id != trigger_id:
-                cs.widget_states.widgets.add().CopyFrom(state)
-        if trigger_id:
-            trigger = cs.widget_states.widgets.add()
-            trigger.id = trigger_id
-            trigger.trigger_value = True
-        if self.message_cache:
-            cs.cached_message_hashes.extend(self._cache)
-        ci = cs.context_info
-        ci.timezone = self.timezone
-        ci.timezone_offset = 0
-        ci.locale = self.locale
-        ci.url = f"{self.origin}{self.base_path}/{self.url_path}"
-        ci.is_embedded = False
-        ci.color_scheme = "light"
-        return back
-
-    async def rerun(self, trigger_id: str | None = None, fragment_id: str = "") -> RunStats:
-        """Send one rerun_script and read until the run (and any switch_page follow-up) finishes.
-
-        With `fragment_id` (a click on a widget inside an `st.fragment`, as the browser sends it)
-        the server reruns only that fragment, and only its elements are replaced."""
-        if self._ws is None:
-            raise ProtocolError("not connected")
-        payload = self._client_state_msg(trigger_id, fragment_id).SerializeToString()
-        start = time.perf_counter()
-        deadline = start + self.timeout
-        await self._ws.send(payload)
-        pending: dict[tuple[int, ...], Any] = {}
-        fragments: dict[tuple[int, ...], str] = {}
-        fragment_run = False
-        messages = nbytes = runs = 0
-        while True:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                raise ProtocolError(f"no script_finished within {self.timeout:g} s")
-            try:
-                raw = await asyncio.wait_for(self._ws.recv(), remaining)
-            except TimeoutError:
-                raise ProtocolError(f"no script_finished within {self.timeout:g} s") from None
-            messages += 1
-            nbytes += len(raw)
-            msg = self._resolve(raw)
-            kind = msg.WhichOneof("type")
-            if kind == "new_session":
-                runs += 1
-                pending, fragments = {}, {}  # elements of an interrupted run are stale
-                self.session_id = msg.new_session.initialize.session_id
-                self.page_script_hash = msg.new_session.page_script_hash
-            elif kind == "navigation":
-                nav = msg.navigation
-                self.pages = {p.page_script_hash: p for p in nav.app_pages}
-                self.page_script_hash = nav.page_script_hash
-                page = self.pages.get(nav.page_script_hash)
-                self.url_path = "" if page is None or page.is_default else page.url_pathname
-            elif kind == "delta":
-                self._on_delta(msg, pending, fragments)
-            elif kind == "page_not_found":
-                self.problems.append(f"page not found: {msg.page_not_found.page_name!r}")
-            elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
-                exc = msg.session_event.script_compilation_exception
-                self.problems.append(f"script compilation error: {exc.type}: {exc.message}")
-            elif kind == "script_finished":
-                status = msg.script_finished
-                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue  # st.switch_page / st.rerun: the next run follows
-                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                    self.problems.append("script finished with a compile error")
-                fragment_run = status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-                break
-        elapsed = time.perf_counter() - start
-        self.messages += messages
-        self.bytes += nbytes
-        if fragment_run:
-            # Like the frontend: elements the rerun fragment drew before are replaced, the rest stay.
-            keep = {p: e for p, e in self.elements.items() if self.fragment_of.get(p) != fragment_id}
-            pending = {**keep, **pending}
-            fragments = {**{p: f for p, f in self.fragment_of.items() if p in keep}, **fragments}
-        self.elements = dict(sorted(pending.items()))
-        self.fragment_of = fragments
-        self._settle_widgets()
-        return RunStats(elapsed, messages, nbytes, runs)
-
-    def _resolve(self, raw: bytes) -> ForwardMsg:
-        msg = ForwardMsg()
-        msg.ParseFromString(raw)
-        if msg.WhichOneof("type") == "ref_hash":
-            cached = self._cache.get(msg.ref_hash)
-            if cached is None:
-                raise ProtocolError(f"server referenced a message this client never cached ({msg.ref_hash})")
-            full = ForwardMsg()
-            full.CopyFrom(cached)
-            full.metadata.CopyFrom(msg.metadata)  # the reference carries this message's position
-            return full
-        if self.message_cache and msg.metadata.cacheable and msg.hash:
-            self._cache[msg.hash] = msg
-        return msg
-
-    def _on_delta(self, msg: ForwardMsg, pending: dict[tuple[int, ...], Any],
-                  fragments: dict[tuple[int, ...], str]) -> None:
-        delta = msg.delta
-        if delta.WhichOneof("type") != "new_element":
-            return  # blocks (columns, expanders, containers) and transient elements
-        element = delta.new_element
-        path = tuple(msg.metadata.delta_path)
-        pending[path] = element
-        if delta.fragment_id:
-            fragments[path] = delta.fragment_id
-        kind = element.WhichOneof("type")
-        if kind == "exception":
-            exc = element.exception
-            self.problems.append(f"exception on {self.page_name}: {exc.type}: {exc.message}")
-        elif kind == "alert" and element.alert.format == element.alert.ERROR:
-            self.problems.append(f"error shown on {self.page_name}: {element.alert.body[:200]}")
-
-    def _settle_widgets(self) -> None:
-        """Register values of newly mounted value widgets and forget widgets no longer shown."""
-        active: set[str] = set()
-        for element in self.elements.values():
-            kind = element.WhichOneof("type")
-            body = getattr(element, kind)
-            if "id" not in body.DESCRIPTOR.fields_by_name or not body.id:
-                continue
-            active.add(body.id)
-            if kind == "selectbox":
-                # The frontend stores a selectbox's value (its formatted option) on mount.
-                if body.set_value:
-                    value: str | None = body.raw_value
-                elif body.id in self.widget_values:
-                    continue
-                elif body.HasField("default") and body.default < len(body.options):
-                    value = body.options[body.default]
-                else:
-                    value = None
-                if value is not None:
-                    self.widget_values[body.id] = WidgetState(id=body.id, string_value=value)
-            # Buttons only send a trigger when clicked; other value widgets are not used by KetaCheck.
-        for wid in list(self.widget_values):
-            if wid not in active:
-                del self.widget_values[wid]
-
-    # -- reading the page
-
-    @property
-    def page_name(self) -> str:
-        """The page's own name: its st.Page title without the app's ("Check — KetaCheck" -> "Check")."""
-        page = self.pages.get(self.page_script_hash)
-        return page.page_name.split(" — ")[0] if page is not None else "?"
-
-    def widgets(self, kind: str) -> dict[str, Any]:
-        """Widgets of one element type on the current page, by user key."""
-        out = {}
-        for element in self.elements.values():
-            if element.WhichOneof("type") == kind:
-                body = getattr(element, kind)
-                key = user_key(body.id)
-                if key is not None:
-                    out[key] = body
-        return out
-
-    def buttons(self) -> dict[str, Any]:
-        return self.widgets("button")
-
-    def headings(self) -> list[tuple[str, str]]:
-        return [(e.heading.tag, e.heading.body) for e in self.elements.values() if e.WhichOneof("type") == "heading"]
-
-    async def click(self, key: str) -> RunStats:
-        button = self.buttons().get(key)
-        if button is None:
-            raise ProtocolError(f"no button {key!r} on page {self.page_name}")
-        if button.disabled:
-            raise ProtocolError(f"button {key!r} is disabled on page {self.page_name}")
-        path = next(p for p, e in self.elements.items() if e.WhichOneof("type") == "button" and e.button.id == button.id)
-        return await self.rerun(trigger_id=button.id, fragment_id=self.fragment_of.get(path, ""))
 
 
 # ------------------------------------------------------------------------------------ one person
@@ -425,20 +130,54 @@ def choose_answer(rng: random.Random, lean: float, item_id: str, values: list[An
     return safe[max(0, min(len(safe) - 1, index))]
 
 
-def read_tier(headings: list[tuple[str, str]], content: Any) -> str:
-    """The tier the result page shows: the heading that is one of the content's tier labels
-    (without content: the page's h1, which is where `views.tier_heading` puts it)."""
-    if content is not None:
-        labels = {t.label for t in content.tiers.tiers} | {
-            v.label for t in content.tiers.tiers for v in (t.prescribed, t.same_day) if v and v.label}
-        shown = [body for _, body in headings if body in labels]
-    else:
-        shown = [body for tag, body in headings if tag == "h1"]
-    if not shown:
-        raise ProtocolError(f"the result page shows no tier heading (headings: {headings[:6]})")
-    if len(set(shown)) > 1:
-        raise ProtocolError(f"the result page shows more than one tier: {shown}")
-    return shown[0]
+# The result page's promise to this load generator (pages/result.py, ketacheck/ui/views.py): the
+# page starts with `st.title(<the level's label>)`, and the level is drawn inside a container keyed
+# `result_level` (`st-key-result_level` in the browser). Either is enough here; if both name a
+# level they must name the same one. A rewrite of the page may change everything else on it.
+RESULT_LEVEL_KEY = "result_level"
+_DECORATION = re.compile(r":material/[a-z0-9_]+:|[*_`#]")  # markdown marks and icon codes round a label
+
+
+def level_labels(content: Any) -> set[str]:
+    """Every label a result can be shown with, read from the content (assessments/tiers.yaml): each
+    level's own, and the ones that replace it for a prescribed patient or same-day help."""
+    return {t.label for t in content.tiers.tiers} | {
+        v.label for t in content.tiers.tiers for v in (t.prescribed, t.same_day) if v and v.label}
+
+
+def labels_in(text: str, labels: set[str] | None) -> set[str]:
+    """The level labels a piece of text shows: the whole text once markdown marks and icons are put
+    aside, or else each label it holds as whole words (case matters: "some warning signs" in a
+    sentence is not the level). Without labels (no content), the whole text is taken as the label."""
+    plain = " ".join(_DECORATION.sub("", text).split())
+    if labels is None:
+        return {plain} if plain else set()
+    if plain in labels:
+        return {plain}
+    return {label for label in labels if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", plain)}
+
+
+def read_level(session: StreamlitSession, content: Any) -> str:
+    """The level the result page shows (see RESULT_LEVEL_KEY): the label in its title (the page's h1;
+    there is one per page) and the first label inside its `result_level` container. A page that
+    shows neither, or two different levels there, is a ProtocolError; whether the level is the
+    right one for the answers is the caller's check (`expected_tier`)."""
+    labels = level_labels(content) if content is not None else None
+    title = next((body for tag, body in session.headings() if tag == "h1"), None)
+    boxed = session.elements_in(RESULT_LEVEL_KEY)
+    # Without the content's labels any text could be a label: then the container's first heading
+    # is the level, or, with no container, the title.
+    inside = [t for e in boxed if (t := text_of(e)) and (labels is not None or e.WhichOneof("type") == "heading")]
+    shown = {"title": labels_in(title or "", labels) if labels is not None or not boxed else set(),
+             RESULT_LEVEL_KEY: next((found for t in inside if (found := labels_in(t, labels))), set())}
+    named = set().union(*shown.values())
+    if not named:
+        box = f"`{RESULT_LEVEL_KEY}` container"
+        where = f"its {box} shows {inside[:4]}" if session.keyed_block(RESULT_LEVEL_KEY) is not None else f"it has no {box}"
+        raise ProtocolError(f"the result page shows no level: its h1 is {title!r} and {where}")
+    if len(named) > 1:
+        raise ProtocolError(f"the result page shows more than one level: {shown}")
+    return named.pop()
 
 
 def parse_answer_key(key: str) -> tuple[str, Any]:
@@ -547,7 +286,7 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
                 await click(f"answer_{item_id}_{value[0] if isinstance(value, list) else value}", res.answer_rtts)
 
         expect_page("Result")
-        res.shown_tier = read_tier(session.headings(), content)
+        res.shown_tier = read_level(session, content)
         res.finished = True
 
     if res.finished and content is not None:
@@ -647,36 +386,6 @@ class ProcSampler:
             "threads_peak": max(s[3] for s in self.samples),
         }
 
-
-def wait_healthy(base_url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(base_url.rstrip("/") + "/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{base_url} is not healthy after {timeout:g} s")
-        time.sleep(0.2)
-
-
-async def session_still_held(base_url: str, session_id: str, timeout: float = 30.0) -> bool:
-    """Whether the server still holds `session_id` (active, or stored for reconnect).
-
-    Reconnects the way the browser does after a network drop (the old id as the third
-    Sec-WebSocket-Protocol entry). The server resumes that session if it still has it, and the
-    first run's `new_session` carries the same id; a session it has dropped yields a new id.
-    The probe's own new session is disconnected at once (and then expires like any other).
-    """
-    probe = StreamlitSession(base_url, timeout=timeout)
-    await probe.connect(existing_session_id=session_id)
-    try:
-        await probe.rerun()
-        return probe.session_id == session_id
-    finally:
-        await probe.close()
 
 
 # ------------------------------------------------------------------------------------ the run

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import loadgen
+from benchmarks.protocol import StreamlitSession
 from benchmarks.servers import ServerProcess
 
 SETTLE_S = 3.0
@@ -38,7 +39,7 @@ def raise_open_files_limit(needed: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, hard), hard))
 
 
-async def _activate(session: loadgen.StreamlitSession, bare: bool, rng: random.Random) -> None:
+async def _activate(session: StreamlitSession, bare: bool, rng: random.Random) -> None:
     if bare:
         for _ in range(ACTIVE_ANSWERS):
             await session.click(f"answer_q_{rng.randrange(loadgen.BARE_OPTIONS)}")
@@ -54,22 +55,22 @@ async def _activate(session: loadgen.StreamlitSession, bare: bool, rng: random.R
         await session.click(options[0])
 
 
-async def _measure(url: str, pid: int, n: int, bare: bool) -> dict[str, Any]:
+async def _measure(url: str, pid: int, n: int, bare: bool, settle_s: float) -> dict[str, Any]:
     rng = random.Random(n)
-    sessions = [loadgen.StreamlitSession(url, timeout=120) for _ in range(n)]
+    sessions = [StreamlitSession(url, timeout=120) for _ in range(n)]
 
-    async def open_one(s: loadgen.StreamlitSession) -> None:
+    async def open_one(s: StreamlitSession) -> None:
         await s.connect()
         await s.rerun()
 
     try:
         for i in range(0, n, CONNECT_BATCH):
             await asyncio.gather(*(open_one(s) for s in sessions[i:i + CONNECT_BATCH]))
-        await asyncio.sleep(SETTLE_S)
+        await asyncio.sleep(settle_s)
         idle = rss_mb(pid)
         for i in range(0, n, CONNECT_BATCH):
             await asyncio.gather(*(_activate(s, bare, rng) for s in sessions[i:i + CONNECT_BATCH]))
-        await asyncio.sleep(SETTLE_S)
+        await asyncio.sleep(settle_s)
         active = rss_mb(pid)
         problems = [p for s in sessions for p in s.problems]
     finally:
@@ -77,15 +78,15 @@ async def _measure(url: str, pid: int, n: int, bare: bool) -> dict[str, Any]:
     return {"idle_mb": idle, "active_mb": active, "problems": problems[:5]}
 
 
-def measure(log_dir: Path, n: int, *, bare: bool) -> dict[str, Any]:
+def measure(log_dir: Path, n: int, *, bare: bool, warm_people: int = 3, settle_s: float = SETTLE_S) -> dict[str, Any]:
     raise_open_files_limit(4 * n + 256)
     app = "benchmarks.bare.server:app" if bare else "server:app"
     with ServerProcess(log_dir, app=app, name="bare" if bare else "ketacheck") as server:
-        warm = loadgen.plan_people(3, seed=7)
+        warm = loadgen.plan_people(warm_people, seed=7)
         asyncio.run(loadgen.run_load(server.url, warm, content=loadgen.load_content(), bare=bare))
-        time.sleep(SETTLE_S)
+        time.sleep(settle_s)
         base = rss_mb(server.pid)
-        got = asyncio.run(_measure(server.url, server.pid, n, bare))
+        got = asyncio.run(_measure(server.url, server.pid, n, bare, settle_s))
     return {
         "sessions": n,
         "baseline_mb": round(base, 1),

@@ -20,6 +20,7 @@ from benchmarks.servers import ServerProcess
 
 SAMPLE_S = 5.0
 THINK = (0.5, 1.5)
+SESSION_TTL_S = 120  # Streamlit's server.disconnectedSessionTTL, which the full run keeps
 
 
 def slope_per_min(points: list[tuple[float, float]]) -> float:
@@ -33,7 +34,8 @@ def slope_per_min(points: list[tuple[float, float]]) -> float:
     return 60 * sum((t - mx) * (v - my) for t, v in points) / den if den else 0.0
 
 
-async def _soak(url: str, pid: int, minutes: float, slots: int) -> dict[str, Any]:
+async def _soak(url: str, pid: int, minutes: float, slots: int, think: tuple[float, float],
+                sample_s: float) -> dict[str, Any]:
     content = loadgen.load_content()
     deadline = time.monotonic() + minutes * 60
     start = time.monotonic()
@@ -48,18 +50,19 @@ async def _soak(url: str, pid: int, minutes: float, slots: int) -> dict[str, Any
             i = next_index
             next_index += 1
             person = loadgen.plan_people(i + 1, seed=2026)[i]
-            results.append(await loadgen.run_person(url, person, content, timeout=60, think=THINK))
+            results.append(await loadgen.run_person(url, person, content, timeout=60, think=think))
 
     async def sample() -> None:
         while time.monotonic() < deadline:
             samples.append((time.monotonic() - start, rss_mb(pid)))
-            await asyncio.sleep(SAMPLE_S)
+            await asyncio.sleep(sample_s)
 
     cpu.start()
     await asyncio.gather(sample(), *(slot() for _ in range(slots)))
     server = await cpu.stop()
     warm = minutes * 60 / 4
-    steady = [(t, v) for t, v in samples if t >= warm]
+    # (A run too short to sample after its warm-up, such as a smoke test's, uses its last sample.)
+    steady = [(t, v) for t, v in samples if t >= warm] or samples[-1:]
     quarter = max(1, len(steady) // 3)
     reruns = sum(r.reruns for r in results)
     return {
@@ -69,6 +72,10 @@ async def _soak(url: str, pid: int, minutes: float, slots: int) -> dict[str, Any
         "finished": sum(r.finished for r in results),
         "errors": sum(r.failed for r in results),
         "mismatches": sum(r.mismatch for r in results),
+        "error_samples": [f"#{r.index}: {r.error or '; '.join(r.problems) or 'did not finish'}"
+                          for r in results if r.failed][:10],
+        "mismatch_samples": [f"#{r.index}: shown {r.shown_tier!r}, engine {r.expected_tier!r}"
+                             for r in results if r.mismatch][:10],
         "answers": sum(len(r.answer_rtts) for r in results),
         "answer_rtt_ms": loadgen.percentiles([t for r in results for t in r.answer_rtts]),
         "cpu_ms_per_rerun": round(1000 * server["cpu_seconds"] / reruns, 2) if reruns else None,
@@ -77,17 +84,22 @@ async def _soak(url: str, pid: int, minutes: float, slots: int) -> dict[str, Any
         "rss_mb_end": round(sum(v for _, v in steady[-quarter:]) / quarter, 1),
         "rss_mb_peak": round(max(v for _, v in samples), 1),
         "growth_mb_per_min": round(slope_per_min(steady), 3),
-        "rss_series": [(round(t), round(v, 1)) for t, v in samples[:: max(1, int(60 / SAMPLE_S))]],
+        "rss_series": [(round(t), round(v, 1)) for t, v in samples[:: max(1, int(60 / sample_s))]],
     }
 
 
-def run(log_dir: Path, minutes: float = 20, slots: int = 30) -> dict[str, Any]:
-    with ServerProcess(log_dir, name="soak") as server:
+def run(log_dir: Path, minutes: float = 20, slots: int = 30, *, think: tuple[float, float] = THINK,
+        sample_s: float = SAMPLE_S, session_ttl_s: int = SESSION_TTL_S, warm_people: int = 6) -> dict[str, Any]:
+    """`session_ttl_s` other than Streamlit's 120 s is for a short try (the benchmark smoke test):
+    the server then drops closed sessions sooner, so the last reading need not wait two minutes."""
+    options = {} if session_ttl_s == SESSION_TTL_S else {"server.disconnectedSessionTTL": str(session_ttl_s)}
+    with ServerProcess(log_dir, name="soak", options=options) as server:
         # Warm first (every page and library loaded), so growth is not the imports.
-        asyncio.run(loadgen.run_load(server.url, loadgen.plan_people(6, seed=99), content=loadgen.load_content()))
-        out = asyncio.run(_soak(server.url, server.pid, minutes, slots))
-        # Every session closed; once the reconnect TTL (120 s) has passed they are all dropped.
-        time.sleep(125)
+        asyncio.run(loadgen.run_load(server.url, loadgen.plan_people(warm_people, seed=99),
+                                     content=loadgen.load_content()))
+        out = asyncio.run(_soak(server.url, server.pid, minutes, slots, think, sample_s))
+        # Every session closed; once the reconnect TTL has passed they are all dropped.
+        time.sleep(session_ttl_s + 5)
         out["rss_mb_after_sessions_expired"] = round(rss_mb(server.pid), 1)
     return out
 

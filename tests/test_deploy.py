@@ -24,7 +24,7 @@ import pytest
 import websockets
 import yaml
 
-from benchmarks import loadgen
+from benchmarks import loadgen, protocol
 from benchmarks.cluster import ClusterProcess, rolling_restart_under_load
 from benchmarks.servers import free_port
 from conftest import ROOT
@@ -264,10 +264,10 @@ def test_the_image_holds_everything_the_app_needs(tmp_path: Path):
     proc = subprocess.Popen([sys.executable, "serve.py", "--port", str(port)], cwd=app, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        loadgen.wait_healthy(f"http://127.0.0.1:{port}", timeout=60)
+        protocol.wait_healthy(f"http://127.0.0.1:{port}", timeout=60)
 
         async def start_page() -> tuple[str, list[str]]:
-            async with loadgen.StreamlitSession(f"http://127.0.0.1:{port}") as tab:
+            async with protocol.StreamlitSession(f"http://127.0.0.1:{port}") as tab:
                 await tab.rerun()
                 return tab.page_name, tab.problems
 

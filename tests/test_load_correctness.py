@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import loadgen
+from benchmarks import loadgen, protocol
 from benchmarks.servers import ServerProcess
 from ketacheck import loader, scoring, submission
 
@@ -79,20 +79,20 @@ def test_thirty_people_at_once_each_see_the_tier_of_their_own_answers(server_url
 
     # Cleanup, control first: a session closed a moment ago is still held (kept for reconnect) ...
     async def close_one() -> str:
-        async with loadgen.StreamlitSession(server_url) as s:
+        async with protocol.StreamlitSession(server_url) as s:
             await s.rerun()
             assert s.session_id
             return s.session_id
 
     control = asyncio.run(close_one())
-    assert asyncio.run(loadgen.session_still_held(server_url, control)), "the reconnect probe cannot see held sessions"
+    assert asyncio.run(protocol.session_still_held(server_url, control)), "the reconnect probe cannot see held sessions"
 
     # ... and once the TTL has passed, none of the 30 (nor the control) is held any more.
     time.sleep(SESSION_TTL_S + 1.5)
 
     async def probe_all() -> list[bool]:
         ids = [r.session_id for r in report.results] + [control]
-        return list(await asyncio.gather(*(loadgen.session_still_held(server_url, sid) for sid in ids)))
+        return list(await asyncio.gather(*(protocol.session_still_held(server_url, sid) for sid in ids)))
 
     held = asyncio.run(probe_all())
     assert not any(held), f"{sum(held)} sessions still held after the TTL"
