@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ketacheck import scoring, submission
 from ketacheck.loader import Content
-from ketacheck.model import Item
+from ketacheck.model import DONT_KNOW, Item
 
 
 def score(content: Content, answers: dict, **context) -> scoring.Result:
@@ -48,3 +48,26 @@ def yes_to(content: Content, instrument: str, numbers: list[int]) -> dict[str, i
     """dsm5_k-style answers: 1 for the given item numbers, 0 for the rest."""
     items = content.instruments[instrument].items
     return {i.id: int(content.item_number(i.id) in numbers) for i in items}
+
+
+def value_for(item: Item, label: str | list[str]):
+    """An answer from the label(s) a person sees: first-person or loved-one wording, or Don't know."""
+    if label == "Don't know":
+        return DONT_KNOW
+    labels = label if isinstance(label, list) else [label]
+    values = []
+    for text in labels:
+        option = next((o for o in item.options if text in (o.label, o.label_other)), None)
+        assert option is not None, f"{item.id}: no option labelled {text!r}"
+        values.append(option.value)
+    return sorted(values) if item.multiple else values[0]
+
+
+def rest_value(item: Item, how: str):
+    """The least concerning option ("lowest"), or the mildest concerning one ("lowest_nonzero")."""
+    options = [o for o in item.options if not o.red_flag]
+    if how == "lowest_nonzero" and any(o.level > 0 for o in options):
+        option = min((o for o in options if o.level > 0), key=lambda o: o.level)
+    else:
+        option = min(options, key=lambda o: o.level)
+    return [option.value] if item.multiple else option.value

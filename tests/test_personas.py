@@ -10,34 +10,13 @@ import yaml
 
 from ketacheck import scoring, submission
 from ketacheck.loader import Content
-from ketacheck.model import ALL_TIERS, DONT_KNOW, Item
+from ketacheck.model import ALL_TIERS, DONT_KNOW
+
+from helpers import rest_value, value_for
 
 PERSONAS = yaml.safe_load((Path(__file__).parent / "personas.yaml").read_text(encoding="utf-8"))["personas"]
 KEYS = {"id", "who", "audience", "prescribed", "region", "sex", "answers", "answer_rest", "answer_only",
         "expect", "criteria", "so_far", "urgency", "why"}
-
-
-def value_for(item: Item, label: str | list[str]):
-    """An answer from the label(s) a person sees: first-person or loved-one wording, or Don't know."""
-    if label == "Don't know":
-        return DONT_KNOW
-    labels = label if isinstance(label, list) else [label]
-    values = []
-    for text in labels:
-        option = next((o for o in item.options if text in (o.label, o.label_other)), None)
-        assert option is not None, f"{item.id}: no option labelled {text!r}"
-        values.append(option.value)
-    return sorted(values) if item.multiple else values[0]
-
-
-def rest_value(item: Item, how: str):
-    """The least concerning option ("lowest"), or the mildest concerning one ("lowest_nonzero")."""
-    options = [o for o in item.options if not o.red_flag]
-    if how == "lowest_nonzero" and any(o.level > 0 for o in options):
-        option = min((o for o in options if o.level > 0), key=lambda o: o.level)
-    else:
-        option = min(options, key=lambda o: o.level)
-    return [option.value] if item.multiple else option.value
 
 
 def answers_of(persona: dict, content: Content) -> dict:

@@ -111,7 +111,8 @@ def menu(result: scoring.Result, state: dict[str, Any], content: Content) -> Non
     emergency = scoring.emergency_number(content, result.region)
     chosen = [o for o in state["plan"] if o in {x.id for x in options}]
     title = spec.title.for_audience(audience) or spec.title.self_
-    with st.expander(f"{title}" + (f" · {spec.plan_title}: {len(chosen)}" if chosen else ""), expanded=bool(chosen)):
+    label = f"{title}" + (f" · {spec.plan_title}: {len(chosen)}" if chosen else "")
+    with st.container(key="menu"), st.expander(label, expanded=bool(chosen)):
         st.caption(spec.intro.for_audience(audience) or spec.intro.self_)
         st.caption(spec.plan_intro.for_audience(audience) or spec.plan_intro.self_)
         with st.container(key="plan"):

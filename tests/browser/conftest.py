@@ -126,7 +126,7 @@ def wait_for_app(page: Page, initial_wait: int = 210) -> None:
 READY = {
     "/": ".st-key-pick_audience_self",
     "/check": "[data-testid='stProgress'], .st-key-see_result, [data-testid='stAlertContainer']",
-    "/result": ".js-plotly-plot .main-svg, .st-key-start_from_result",
+    "/result": ".st-key-result_level, .st-key-start_from_result",
     "/help": "h1#help",
     "/learn": "h1#learn",
     "/family": "h1",

@@ -31,10 +31,13 @@ def test_result_shows_the_engines_level_and_not_a_diagnosis(recorded_check: Reco
     assert heading.is_visible()
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "This is not a diagnosis." in text
+    page.get_by_text("Why am I seeing this?", exact=True).click()  # the reasons are folded under it
+    page.get_by_text(plain(expected.reasons[0]), exact=False).first.wait_for()
+    text = page.locator("[data-testid='stMain']").inner_text()
     for reason in expected.reasons:
         assert plain(reason) in text, reason
     # The level is the first thing on the result: above "Why am I seeing this?".
-    why = page.get_by_role("heading", name="Why am I seeing this?")
+    why = page.get_by_text("Why am I seeing this?", exact=True)
     assert heading.bounding_box()["y"] < why.bounding_box()["y"]
 
 
@@ -42,7 +45,10 @@ def test_result_charts_render_and_fit_the_phone(recorded_check: RecordedCheck, c
     page = recorded_check.page
     assert page is not None
     expected = charts.all_charts(engine_result(recorded_check, content), content)
+    # The pictures are folded away under the words; opening them draws them.
+    page.get_by_text("The answers in pictures", exact=True).click()
     plots = page.locator(".js-plotly-plot")
+    plots.first.locator(".main-svg").first.wait_for()
     assert plots.count() == len(expected) >= 2
     width = PHONE["viewport"]["width"]
     for n in range(plots.count()):

@@ -26,7 +26,7 @@ from ketacheck.export import fhir
 from ketacheck.model import DONT_KNOW
 
 ROOT = Path(__file__).resolve().parents[2]
-LFORMS = ROOT / "node_modules" / "lforms" / "dist" / "lforms"
+LFORMS = (ROOT / "node_modules" / "lforms" / "dist" / "lforms").resolve()  # node_modules may be a link
 ORIGIN = "http://lforms.invalid"  # never resolved: every request is answered by `_serve`
 HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LHC-Forms</title>
 <link rel="stylesheet" href="/lforms/webcomponent/styles.css">
