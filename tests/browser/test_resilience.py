@@ -1,6 +1,7 @@
 """A check survives the server dying (kill -9) and coming back: the same tab returns to the same
 question with its answers and says so, and help stays on screen while it is down. Leaving leaves
-nothing behind in the browser, and a refused import never shows the file before it."""
+nothing behind in the browser, and a refused import never shows the file before it (nor its error
+the good file after it)."""
 
 from __future__ import annotations
 
@@ -196,3 +197,28 @@ def test_a_refused_file_clears_the_earlier_summary(page: Page, server: str, cont
         page.wait_for_timeout(300)
         assert summary.count() == 0 or not summary.is_visible(), name
         page.get_by_test_id("stMain").get_by_text("Every answer").wait_for(state="hidden")
+
+
+def test_a_good_file_after_a_refused_one_shows_its_summary_and_drops_the_old_error(
+        page: Page, server: str, content: Content):
+    # Issue 21: the uploader kept "File must be 4.0MB or smaller." on screen under the next, good
+    # file, and the page's own guard then hid that good file's summary.
+    sub = submission.parse({"audience": "intake", "answers": {"crav.urges": 4, "esc.frequency": 3}}, content)
+    valid = json.dumps(export.to_json(sub, scoring.score(sub, content), content)).encode()
+    huge = b"{" + b" " * 5_000_000 + b"}"
+    start_check(page, server, content, audience="intake")
+    go_to(page, "Clinician")
+    uploader = page.locator(".st-key-import_file input[type=file]")
+    chips = page.locator(".st-key-import_file [data-testid='stFileChip']")
+    error = page.locator(".st-key-import_file").get_by_text("File must be 4.0MB or smaller.")
+    summary = page.locator(".st-key-imported")
+    for refused, good in (("huge.json", "brought.json"), ("huge-again.json", "second.json")):
+        uploader.set_input_files(files=[{"name": refused, "mimeType": "application/json", "buffer": huge}])
+        error.wait_for()  # refused in the browser, with the reason
+        assert summary.count() == 0 or not summary.is_visible(), refused
+        uploader.set_input_files(files=[{"name": good, "mimeType": "application/json", "buffer": valid}])
+        wait_for_app(page)
+        summary.get_by_text(f"Showing the file '{good}', not this session.").wait_for()  # visible
+        error.wait_for(state="detached")
+        assert chips.count() == 1 and good in chips.first.inner_text(), chips.all_inner_texts()
+        assert summary.get_by_role("heading", name="Every answer").is_visible()
