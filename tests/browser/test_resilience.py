@@ -222,3 +222,31 @@ def test_a_good_file_after_a_refused_one_shows_its_summary_and_drops_the_old_err
         error.wait_for(state="detached")
         assert chips.count() == 1 and good in chips.first.inner_text(), chips.all_inner_texts()
         assert summary.get_by_role("heading", name="Every answer").is_visible()
+
+
+@pytest.mark.parametrize("code", [["crav.urges:3"], 3], ids=["list", "number"])
+def test_a_fhir_file_with_a_malformed_code_gets_a_problem_line_and_the_page_keeps_its_buttons(
+        page: Page, server: str, content: Content, code):
+    # Issue 21: a valueCoding.code that is a list or a number made the clinician page lose its
+    # Finish and Clear buttons (a traceback ended the page's run).
+    sub = submission.parse({"audience": "intake", "answers": {"crav.urges": 3}}, content)
+    doc = export.fhir_questionnaire_response(sub, scoring.score(sub, content), content)
+    for item in doc["item"]:
+        if item["linkId"] == "crav.urges":
+            item["answer"][0]["valueCoding"]["code"] = code
+    start_check(page, server, content, audience="intake")
+    answer(page, current_question(page, content), [0])  # this session has answers to clear
+    go_to(page, "Clinician")
+    page.locator(".st-key-import_file input[type=file]").set_input_files(
+        files=[{"name": "brought.json", "mimeType": "application/json", "buffer": json.dumps(doc).encode()}])
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_text(f"item 'crav.urges': valueCoding.code must be text (got {json.dumps(code)})").wait_for()
+    assert main.get_by_text("cannot be read").first.is_visible()
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.locator(".st-key-imported").count() == 0  # nothing from the file is shown
+    for key in ("finish_clear", "clear_answers", "quick_exit"):
+        assert button(page, key).is_visible(), key
+    click_to(page, "finish_clear", server, "/")  # and Finish and clear still works
+    assert button(page, "pick_audience_self").is_visible()
+    page.wait_for_function("() => sessionStorage.getItem('ketacheck.check') === null")
