@@ -266,6 +266,9 @@ def dockerfile() -> str:
 def test_the_image_installs_the_hashed_lock_and_runs_as_a_non_root_user_with_a_health_check():
     text = dockerfile()
     assert re.search(r"pip install --require-hashes .*-r requirements\.lock", text)
+    # The base image's own wheel goes (not in the lock); its pip and setuptools are the lock's.
+    assert re.search(r"-r requirements\.lock \\\n\s+&& python -m pip uninstall --yes wheel\n", text)
+    assert {"pip", "setuptools"} <= set(re.findall(r"^([a-z0-9-]+)==", (ROOT / "requirements.lock").read_text(), re.M))
     user = re.findall(r"^USER\s+(\S+)", text, flags=re.M)
     assert user and user[-1].split(":")[0] not in ("root", "0")
     health = re.search(r"^HEALTHCHECK .*\n?.*CMD \[\"python\".*?/_stcore/health", text, flags=re.M)
