@@ -117,6 +117,27 @@ def test_a_copy_that_does_not_check_out_is_dropped_with_a_message_and_the_tab_wo
     assert current_question(page, content) is not None
 
 
+def test_a_copy_claiming_to_be_finished_after_one_answer_comes_back_at_its_question(
+        page: Page, server: str, content: Content):
+    # Issue 21: a forged "finished": true made the page say "You have answered every question".
+    start_check(page, server, content, audience="self")
+    answer(page, current_question(page, content), [0])
+    page.wait_for_function("() => (JSON.parse(sessionStorage.getItem('ketacheck.check')) || {answers: {}}).answers['safety.now']")
+    copy = json.loads(page.evaluate(KEPT))
+    question = copy["current"]
+    assert copy["finished"] is False and len(copy["answers"]) == 1
+    page.goto(server + "/offline.html")
+    page.evaluate("(text) => sessionStorage.setItem('ketacheck.check', text)", json.dumps(copy | {"finished": True}))
+    page.goto(server + "/")
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("We reconnected; your answers are still here.").first.wait_for()
+    wait_for_app(page)
+    go_to(page, "Check")
+    assert main.get_by_text("You have answered every question").count() == 0
+    assert current_question(page, content).id == question  # the next question, as before
+    page.wait_for_function("() => JSON.parse(sessionStorage.getItem('ketacheck.check')).finished === false")
+
+
 def test_a_reload_keeps_the_answers(page: Page, server: str, content: Content):
     start_check(page, server, content, audience="other")
     for _ in range(3):
