@@ -3,6 +3,9 @@
 # Both create or update .venv from the pinned requirement files first.
 
 PYTHON ?= python3
+# The one Python version KetaCheck supports: the locks are resolved with it, the container image runs
+# it and the tests run on it (pyproject.toml's requires-python says the same; a test checks both).
+PYTHON_VERSION := 3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
@@ -12,22 +15,34 @@ PORT   ?= 8501
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 PIP_TOOLS := pip-tools==7.6.2
 
+# $(call new_venv,DIR): make DIR a virtual environment with $(PYTHON) unless it is one, after checking
+# that $(PYTHON) is Python $(PYTHON_VERSION). Its pip and setuptools are the interpreter's own (old ones,
+# with advisories); installing a lock replaces them with the locked versions.
+define new_venv
+	test -x $(1)/bin/python || { \
+	  $(PYTHON) -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] != "$(PYTHON_VERSION)")' || { \
+	    echo "KetaCheck needs Python $(PYTHON_VERSION), and $(PYTHON) is $$($(PYTHON) --version 2>&1);" \
+	      "run make PYTHON=python$(PYTHON_VERSION) (or install it)." >&2; exit 1; }; \
+	  $(PYTHON) -m venv $(1); }
+endef
+
 # What is installed is the lock: every package, direct or not, pinned with its hashes
 # (requirements*.txt say what we ask for; `make lock` resolves them). Re-install only when a lock
 # file changes (the stamp is older than it).
 $(VENV)/.runtime: requirements.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(call new_venv,$(VENV))
 	$(PIP) -r requirements.lock
 	touch $@
 
 $(VENV)/.dev: requirements.lock requirements-dev.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(call new_venv,$(VENV))
 	$(PIP) -r requirements-dev.lock
 	touch $(VENV)/.runtime $@
 
 # Resolve requirements*.txt again into the hashed lock files (after changing a pin).
 lock:
-	test -x .venv-lock/bin/pip-compile || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet $(PIP_TOOLS); }
+	$(call new_venv,.venv-lock)
+	test -x .venv-lock/bin/pip-compile || .venv-lock/bin/pip install --quiet $(PIP_TOOLS)
 	.venv-lock/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --quiet --output-file requirements.lock requirements.txt
 	.venv-lock/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
@@ -64,7 +79,7 @@ chromium:
 
 # The policy checker (checkov) for deploy/, in a venv of its own: its pins conflict with the app's.
 .venv-policy/.ready: requirements-policy.lock
-	test -x .venv-policy/bin/python || $(PYTHON) -m venv .venv-policy
+	$(call new_venv,.venv-policy)
 	.venv-policy/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-policy.lock
 	touch $@
 

@@ -65,17 +65,29 @@
     }
   }, true);
 
-  // A file the uploader refuses in the browser (over server.maxUploadSize) never reaches the app,
-  // so the summary of the file before it would stay on screen under the new file's name: hide it.
+  // The uploader lists its files oldest first, and keeps a file it refused in the browser (over
+  // server.maxUploadSize: "File must be 4.0MB or smaller.") as a chip marked aria-invalid that never
+  // reaches the app. When the newest file is a refused one, the summary on screen is of the file
+  // before it, under the new file's name: hide it. When a good file comes after refused ones, their
+  // errors are about files no longer in play: remove those chips (as their own Remove button does),
+  // and show the summary again (Streamlit reuses its element, hidden or not).
   // (Keyboard, screen-reader and focus behaviour is in /assist.js.)
-  function hideStaleImport() {
+  function tidyImport() {
     var uploader = document.querySelector(".st-key-import_file");
+    var chips = uploader ? uploader.querySelectorAll('[data-testid="stFileChip"]') : [];
+    if (!chips.length) { return; }
     var summary = document.querySelector(".st-key-imported");
-    if (uploader && summary && /or smaller\.|are not allowed\./.test(uploader.textContent)) {
-      summary.style.display = "none";
+    if (chips[chips.length - 1].getAttribute("aria-invalid") === "true") {
+      if (summary) { summary.style.display = "none"; }
+      return;
     }
+    for (var i = 0; i < chips.length - 1; i++) {
+      var remove = chips[i].getAttribute("aria-invalid") === "true" && chips[i].querySelector("button[aria-label^='Remove ']");
+      if (remove) { remove.click(); }
+    }
+    if (summary && summary.style.display === "none") { summary.style.display = ""; }
   }
-  new MutationObserver(hideStaleImport).observe(document.documentElement, { childList: true, subtree: true });
+  new MutationObserver(tidyImport).observe(document.documentElement, { childList: true, subtree: true });
 
   // When the server cannot be reached (a restart, a crash, a lost network), Streamlit greys out
   // every control (the quick exit too) and opens a "Connection error" dialog that traps focus.

@@ -207,6 +207,28 @@ def test_a_fhir_code_that_is_not_text_exits_2_with_a_problem_line(content, code_
         assert err == f"item 'crav.urges': valueCoding.code must be text (got {shown})\n"
 
 
+def test_the_real_command_scores_a_fhir_file_and_refuses_a_malformed_code_with_exit_2(content, tmp_path):
+    # As a person runs it (README): `python -m ketacheck score file.json`, a separate process.
+    def score(doc) -> subprocess.CompletedProcess:
+        path = tmp_path / "response.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        return subprocess.run([sys.executable, "-m", "ketacheck", "score", str(path)], capture_output=True,
+                              text=True, cwd=ROOT, timeout=60)
+    answers = {"crav.urges": 3, "esc.frequency": 2, "mix.with": [1, 5]}
+    good = score(fhir_response_of(content, answers))
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout) == json.loads(run("score", "-", stdin=json.dumps(
+        {"audience": "self", "region": "UK", "answers": answers}))[1])
+    for code_value, shown in ((["crav.urges:3"], '["crav.urges:3"]'), (3, "3")):
+        doc = fhir_response_of(content, answers)
+        for item in doc["item"]:
+            if item["linkId"] == "crav.urges":
+                item["answer"][0]["valueCoding"]["code"] = code_value
+        bad = score(doc)
+        assert (bad.returncode, bad.stdout) == (2, "")
+        assert bad.stderr == f"item 'crav.urges': valueCoding.code must be text (got {shown})\n"
+
+
 def test_the_command_line_refuses_what_the_page_refuses(tmp_path):
     doc = {"audience": "self", "answers": {"crav.urges": 2}}
     for encoding in ("utf-16", "utf-32", "utf-16-le"):

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -195,6 +196,33 @@ def test_haproxys_own_error_page_carries_the_same_refusals(cluster: ClusterProce
         time.sleep(0.2)
 
 
+def raw(port: int, data: bytes) -> bytes:
+    """What HAProxy answers to bytes that are not a (whole) request, read until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(data)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_haproxys_own_400_and_408_are_its_fixed_text_echoing_nothing(cluster: ClusterProcess):
+    # README: HAProxy 2.6 sends these from its HTTP/1 layer before any rule (or errorfile) applies,
+    # so they cannot carry the app's headers; what keeps them harmless is that they are fixed text:
+    # no script, nothing of the request in them, and the connection closed.
+    probe = b"<script>alert(1)</script>"
+    for data, status in ((b"GET /" + probe + b" HTTP/1.1\r\nHost: localhost\r\nno colon " + probe + b"\r\n\r\n",
+                          b"400"),
+                         (b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Probe: " + probe + b"\r\n", b"408")):
+        response = raw(cluster.port, data)  # the 408: once `timeout http-request` (10 s) passes
+        head, _, body = response.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 " + status), head[:80]
+        assert b"connection: close" in head.lower()
+        assert b"script" not in response.lower() and b"alert" not in response
+        assert body.startswith(b"<html><body><h1>" + status)
+        assert b"set-cookie" not in head.lower()
+
+
 def test_a_rolling_restart_under_30_people_loses_no_check(cluster: ClusterProcess):
     result = rolling_restart_under_load(cluster, people=30)
     assert result["errors"] == 0, result["error_samples"]
@@ -238,6 +266,9 @@ def dockerfile() -> str:
 def test_the_image_installs_the_hashed_lock_and_runs_as_a_non_root_user_with_a_health_check():
     text = dockerfile()
     assert re.search(r"pip install --require-hashes .*-r requirements\.lock", text)
+    # The base image's own wheel goes (not in the lock); its pip and setuptools are the lock's.
+    assert re.search(r"-r requirements\.lock \\\n\s+&& python -m pip uninstall --yes wheel\n", text)
+    assert {"pip", "setuptools"} <= set(re.findall(r"^([a-z0-9-]+)==", (ROOT / "requirements.lock").read_text(), re.M))
     user = re.findall(r"^USER\s+(\S+)", text, flags=re.M)
     assert user and user[-1].split(":")[0] not in ("root", "0")
     health = re.search(r"^HEALTHCHECK .*\n?.*CMD \[\"python\".*?/_stcore/health", text, flags=re.M)

@@ -1,7 +1,8 @@
 """A replica's death loses no check: on a phone, through `make cluster` (HAProxy, two replicas), the
 replica holding the person's session is killed mid-check; the tab moves to the other replica, says
 it reconnected, and the person finishes with the same answers and the same result as someone who
-was never interrupted."""
+was never interrupted. A rolling restart (`kill -HUP`) moves an open tab once, to the same replica
+name's new process, and the check goes on; Leave expires every cookie."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ RECONNECTED = "We reconnected; your answers are still here."
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterProcess]:
-    with ClusterProcess(tmp_path_factory.mktemp("cluster"), replicas=2) as running:
+    # Draining waits as long as `make cluster` does by default (10 s) for a tab to leave on its own.
+    with ClusterProcess(tmp_path_factory.mktemp("cluster"), replicas=2, drain_timeout=10) as running:
         yield running
 
 
@@ -107,3 +109,45 @@ def test_leave_expires_every_cookie_the_httponly_one_too(browser: Browser, clust
         assert context.cookies(cluster.url) == []
     finally:
         context.close()
+
+
+def test_a_rolling_restart_moves_an_open_tab_once_and_the_check_goes_on(
+        browser: Browser, cluster: ClusterProcess, content: Content):
+    # README, "Reload and rolling restart": the connection drops once, the same question comes back
+    # with "We reconnected", the tab keeps its replica (its new process) and never moves back and forth.
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        served: list = []  # the tab's WebSockets that a server answered (a refused attempt gets no frame)
+
+        def on_socket(ws) -> None:
+            if ws.url.endswith("/_stcore/stream"):
+                ws.on("framereceived", lambda _frame: ws in served or served.append(ws))
+        page.on("websocket", on_socket)
+        start_check(page, cluster.url, content, audience="self", region="UK")
+        answers = {}
+        for _ in range(4):
+            item = current_question(page, content)
+            answers[item.id] = mixed_answers(item)
+            answer(page, item, answers[item.id])
+        question = current_question(page, content).id
+        holder = replica_of(context, cluster.url)
+        assert len(served) == 1
+        before = {r["name"]: r["pid"] for r in cluster.state()["replicas"]}
+
+        cluster.roll()  # every replica handed to a new process, one at a time
+
+        after = {r["name"]: r["pid"] for r in cluster.state()["replicas"]}
+        assert all(after[name] != before[name] for name in before), (before, after)
+        page.get_by_test_id("stMain").get_by_text(RECONNECTED).first.wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert current_question(page, content).id == question
+        assert replica_of(context, cluster.url) == holder  # the same replica name, its new process
+        assert len(served) == 2, [ws.url for ws in served]  # moved once, not back and forth
+        complete_check(page, content, answers=answers)
+        assert len(served) == 2 and replica_of(context, cluster.url) == holder
+        kept = json.loads(page.evaluate(KEPT))
+        assert {k: kept["answers"][k] for k in answers} == answers
+    finally:
+        context.close()
+    assert f"{holder} drained in" in cluster.output() and "rolling restart done" in cluster.output()

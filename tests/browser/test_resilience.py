@@ -1,6 +1,7 @@
 """A check survives the server dying (kill -9) and coming back: the same tab returns to the same
 question with its answers and says so, and help stays on screen while it is down. Leaving leaves
-nothing behind in the browser, and a refused import never shows the file before it."""
+nothing behind in the browser, and a refused import never shows the file before it (nor its error
+the good file after it)."""
 
 from __future__ import annotations
 
@@ -116,6 +117,27 @@ def test_a_copy_that_does_not_check_out_is_dropped_with_a_message_and_the_tab_wo
     assert current_question(page, content) is not None
 
 
+def test_a_copy_claiming_to_be_finished_after_one_answer_comes_back_at_its_question(
+        page: Page, server: str, content: Content):
+    # Issue 21: a forged "finished": true made the page say "You have answered every question".
+    start_check(page, server, content, audience="self")
+    answer(page, current_question(page, content), [0])
+    page.wait_for_function("() => (JSON.parse(sessionStorage.getItem('ketacheck.check')) || {answers: {}}).answers['safety.now']")
+    copy = json.loads(page.evaluate(KEPT))
+    question = copy["current"]
+    assert copy["finished"] is False and len(copy["answers"]) == 1
+    page.goto(server + "/offline.html")
+    page.evaluate("(text) => sessionStorage.setItem('ketacheck.check', text)", json.dumps(copy | {"finished": True}))
+    page.goto(server + "/")
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("We reconnected; your answers are still here.").first.wait_for()
+    wait_for_app(page)
+    go_to(page, "Check")
+    assert main.get_by_text("You have answered every question").count() == 0
+    assert current_question(page, content).id == question  # the next question, as before
+    page.wait_for_function("() => JSON.parse(sessionStorage.getItem('ketacheck.check')).finished === false")
+
+
 def test_a_reload_keeps_the_answers(page: Page, server: str, content: Content):
     start_check(page, server, content, audience="other")
     for _ in range(3):
@@ -196,3 +218,56 @@ def test_a_refused_file_clears_the_earlier_summary(page: Page, server: str, cont
         page.wait_for_timeout(300)
         assert summary.count() == 0 or not summary.is_visible(), name
         page.get_by_test_id("stMain").get_by_text("Every answer").wait_for(state="hidden")
+
+
+def test_a_good_file_after_a_refused_one_shows_its_summary_and_drops_the_old_error(
+        page: Page, server: str, content: Content):
+    # Issue 21: the uploader kept "File must be 4.0MB or smaller." on screen under the next, good
+    # file, and the page's own guard then hid that good file's summary.
+    sub = submission.parse({"audience": "intake", "answers": {"crav.urges": 4, "esc.frequency": 3}}, content)
+    valid = json.dumps(export.to_json(sub, scoring.score(sub, content), content)).encode()
+    huge = b"{" + b" " * 5_000_000 + b"}"
+    start_check(page, server, content, audience="intake")
+    go_to(page, "Clinician")
+    uploader = page.locator(".st-key-import_file input[type=file]")
+    chips = page.locator(".st-key-import_file [data-testid='stFileChip']")
+    error = page.locator(".st-key-import_file").get_by_text("File must be 4.0MB or smaller.")
+    summary = page.locator(".st-key-imported")
+    for refused, good in (("huge.json", "brought.json"), ("huge-again.json", "second.json")):
+        uploader.set_input_files(files=[{"name": refused, "mimeType": "application/json", "buffer": huge}])
+        error.wait_for()  # refused in the browser, with the reason
+        assert summary.count() == 0 or not summary.is_visible(), refused
+        uploader.set_input_files(files=[{"name": good, "mimeType": "application/json", "buffer": valid}])
+        wait_for_app(page)
+        summary.get_by_text(f"Showing the file '{good}', not this session.").wait_for()  # visible
+        error.wait_for(state="detached")
+        assert chips.count() == 1 and good in chips.first.inner_text(), chips.all_inner_texts()
+        assert summary.get_by_role("heading", name="Every answer").is_visible()
+
+
+@pytest.mark.parametrize("code", [["crav.urges:3"], 3], ids=["list", "number"])
+def test_a_fhir_file_with_a_malformed_code_gets_a_problem_line_and_the_page_keeps_its_buttons(
+        page: Page, server: str, content: Content, code):
+    # Issue 21: a valueCoding.code that is a list or a number made the clinician page lose its
+    # Finish and Clear buttons (a traceback ended the page's run).
+    sub = submission.parse({"audience": "intake", "answers": {"crav.urges": 3}}, content)
+    doc = export.fhir_questionnaire_response(sub, scoring.score(sub, content), content)
+    for item in doc["item"]:
+        if item["linkId"] == "crav.urges":
+            item["answer"][0]["valueCoding"]["code"] = code
+    start_check(page, server, content, audience="intake")
+    answer(page, current_question(page, content), [0])  # this session has answers to clear
+    go_to(page, "Clinician")
+    page.locator(".st-key-import_file input[type=file]").set_input_files(
+        files=[{"name": "brought.json", "mimeType": "application/json", "buffer": json.dumps(doc).encode()}])
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_text(f"item 'crav.urges': valueCoding.code must be text (got {json.dumps(code)})").wait_for()
+    assert main.get_by_text("cannot be read").first.is_visible()
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.locator(".st-key-imported").count() == 0  # nothing from the file is shown
+    for key in ("finish_clear", "clear_answers", "quick_exit"):
+        assert button(page, key).is_visible(), key
+    click_to(page, "finish_clear", server, "/")  # and Finish and clear still works
+    assert button(page, "pick_audience_self").is_visible()
+    page.wait_for_function("() => sessionStorage.getItem('ketacheck.check') === null")
