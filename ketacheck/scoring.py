@@ -232,7 +232,7 @@ def _red_flags(content: Content, sub: Submission) -> list[RedFlagHit]:
 
 def _trigger(item: Item, options: list, region: str, audience: str) -> Trigger:
     _, labels = item.wording(audience, region)  # as this person saw the answer
-    shown = [labels[item.options.index(o)] for o in options]
+    shown = [labels[_position(item, o)] for o in options]
     return Trigger(item=item.id, answer="; ".join(shown), level=item.level_of(tuple(o.value for o in options)) or 0)
 
 
@@ -310,6 +310,11 @@ def _domains(content: Content, scored: dict[str, Answer]) -> dict[str, DomainSco
     return out
 
 
+def _position(item: Item, option) -> int:
+    """Where an option sits among its item's (by identity; list.index compares every field)."""
+    return next(n for n, o in enumerate(item.options) if o is option)
+
+
 # ---------------------------------------------------------------- coverage
 
 
@@ -320,13 +325,14 @@ def _coverage(content: Content, sub: Submission, tier_so_far: str) -> Coverage:
     rule = content.tiers.coverage
     areas = [a for a in rule.areas if any(i.domain == a for i in core)]
     covered = {i.domain for i in answered}
+    answered_ids = {i.id for i in answered}  # by id: comparing pydantic models field by field is slow
     missing = [a for a in areas if a not in covered]
     # Some or many warning signs from part of the check is a floor (missing answers can only add),
     # but "few warning signs" is a claim about every area, so it needs them all.
     enough = len(areas) - len(missing) >= min(rule.min_areas, len(areas)) and not (tier_so_far == "low" and missing)
     labels = {d.id: d.label for d in content.tiers.domains}
     open_ = [MissingAnswer(i.id, i.wording(sub.audience, sub.region)[0], sub.answers.get(i.id) == DONT_KNOW,
-                           i.domain == "safety") for i in core if i not in answered]
+                           i.domain == "safety") for i in core if i.id not in answered_ids]
     return Coverage(
         asked=len(core),
         answered=len(answered),
@@ -385,7 +391,7 @@ def _answer_words(content: Content, item_id: str, answer: Answer, region: str, a
     """"Bladder problems (Moderate)": the sign the question bears on, and the answer as seen."""
     item = content.items[item_id]
     _, labels = item.wording(audience, region)
-    said = "; ".join(labels[item.options.index(o)] for o in item.chosen(answer))
+    said = "; ".join(labels[_position(item, o)] for o in item.chosen(answer))
     name = content.signs[item.signs[0]].name if item.signs else item.id
     return say(content, "reason.sign_answer", sign=name, answer=said)
 
