@@ -64,11 +64,14 @@ def count(content: Content, answers: dict[str, Answer], audience: str, prescribe
 
 
 def _one(content: Content, item, answers: dict[str, Answer], audience: str, prescribed: bool) -> tuple[str, list[str]]:
+    """Met when the checklist's own answer says yes or a core answer that asks the same thing holds.
+    A checklist "No" never undoes a core answer that holds (both can only meet in a file): one more
+    answer must never lower the count, and the core answer is what the person said in their words."""
     direct = item.level_of(answers.get(item.id))
-    if direct is not None:
-        return (MET if direct >= 1 else NOT_MET), [item.id]
+    if direct is not None and direct >= 1:
+        return MET, [item.id]
     held = []
-    answered = []
+    answered = [item.id] if direct is not None else []
     for source in content.answered_by(item, audience, prescribed):
         verdict = source.holds(content.items[source.item], answers.get(source.item))
         if verdict is not None:

@@ -307,9 +307,15 @@ def test_core_questions_answer_the_dsm5_criteria_that_ask_the_same_thing(content
     assert "dsm5_k.2" in flow_ids(content, "self", True, "full")
 
 
-def test_a_direct_answer_to_an_instrument_item_wins_over_the_core_question(content):
-    dsm = score(content, {"crav.urges": 4, "dsm5_k.4": 0}).instruments["dsm5_k"]
-    assert dsm.criteria_met == 0 and dsm.from_core == []
+def test_a_checklist_no_does_not_undo_a_core_answer_and_a_checklist_yes_counts(content):
+    # Both can only meet in a file. Daily strong cravings with a checklist "No" to craving: the
+    # criterion stays met (one more answer never lowers the count, and the core answer is the
+    # person's own description); a checklist "Yes" meets it where the core answer does not.
+    contradicted = score(content, {"crav.urges": 4, "dsm5_k.4": 0})
+    assert contradicted.instruments["dsm5_k"].criteria_met == contradicted.criteria.met == 1
+    confirmed = score(content, {"crav.urges": 0, "dsm5_k.4": 1})
+    assert confirmed.criteria.met == 1
+    assert score(content, {"crav.urges": 0, "dsm5_k.4": 0}).criteria.met == 0
 
 
 def test_each_construct_is_asked_once_per_flow(content):
