@@ -141,7 +141,10 @@ class Content:
         for region in self.regions.values():
             if wanted in (loc.lower() for loc in region.locales):
                 return region.id
-        country = wanted.rsplit("-", 1)[-1].upper()
+        # The country is a later two-letter subtag ("es-MX", "zh-Hant-TW"); a bare language ("es",
+        # "zh") names no country, so it is not read as one (Spanish is not Spain).
+        parts = wanted.split("-")
+        country = next((p.upper() for p in reversed(parts[1:]) if len(p) == 2 and p.isalpha()), "")
         country = "UK" if country == "GB" else country
         return country if country in self.regions else default
 

@@ -16,6 +16,7 @@ if not state["answers"]:
 if audience == "other" and st.button("How to talk with them, and support for you", width="stretch", key="help_to_family"):
     st.switch_page("pages/family.py")
 views.help_lists(result, content)
+views.legal_note(content, state["region"])
 views.education(content, content.tiers.help[result.tier].sections, audience)
 with st.expander("What your browser keeps, and how to remove it"):
     st.markdown(

@@ -275,6 +275,14 @@ def help_lists(result: scoring.Result, content: Content) -> None:
         resource_card(h, key=f"support_{h.resource.id}", content=content)
 
 
+def legal_note(content: Content, region_id: str) -> None:
+    """What the law and the services say in this region, in plain words (never a promise)."""
+    region = content.regions[region_id]
+    with st.container(border=True, key="legal_note"):
+        st.markdown(f"**The law and confidentiality: {region.name}**")
+        st.markdown(region.legal_note)
+
+
 def education(content: Content, section_ids: list[str], audience: str, expanded: bool = False) -> None:
     sections = {s.id: s for s in content.education.sections}
     for sid in section_ids:
