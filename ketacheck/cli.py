@@ -126,6 +126,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
     p_export.add_argument("--format", choices=("pdf", "html", "csv", "json", "fhir"), required=True)
     p_export.add_argument("file", help="answers: a score-style answer file, a KetaCheck JSON export or a FHIR response")
     p_export.add_argument("-o", "--output", required=True, help="file to write (- for stdout, not for pdf)")
+    p_msg = sub.add_parser("messages", help="write locale/ui.pot and bring every language's catalogs up to date with the English")
+    p_msg.add_argument("--init", metavar="LANGUAGE", help="start a new language (e.g. fr) with empty catalogs")
     p_fq = sub.add_parser("fhir-questionnaire", help="a FHIR R4 Questionnaire generated from the content")
     p_fq.add_argument("id", help="ketacheck-self, ketacheck-other, ketacheck-intake, audit_c, sds or dsm5_k")
     p_fq.add_argument("-o", "--output", required=True, help="file to write (- for stdout)")
@@ -140,7 +142,22 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         content = _load(str(directory), err)
         if content is None:
             return 1
-        print(f"ok: {Path(directory)} is valid ({len(content.items)} items, {len(content.regions)} regions)", file=out)
+        problems = loader.validate(str(directory))
+        if problems:
+            print(f"KetaCheck content is invalid ({len(problems)} problem(s)):", file=err)
+            for problem in problems:
+                print(f"  {safe(str(problem))}", file=err)
+            return 1
+        langs = loader.languages(str(directory))
+        print(f"ok: {Path(directory)} is valid ({len(content.items)} items, {len(content.regions)} regions, "
+              f"languages {', '.join(langs)})", file=out)
+        return 0
+
+    if args.command == "messages":
+        from . import messages  # Babel's extractor: only for maintainers
+
+        for line in messages.run(Path(args.content or loader.content_dir()), args.init):
+            print(line, file=out)
         return 0
 
     content = _load(args.content, err)
