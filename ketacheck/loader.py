@@ -322,6 +322,14 @@ def _load(directory: Path, language: str = translations.SOURCE_LANGUAGE) -> Cont
         if problems:
             raise ContentError(problems)
         raw = translations.translate(raw, content_po)
+        where = f"{translations.LOCALE}/{language}/{translations.VALIDATION_FILE}"
+        validation = directory / translations.LOCALE / language / translations.VALIDATION_FILE
+        if validation.is_file():
+            raw = translations.apply_validation(raw, _read_yaml(validation, problems), problems, where)
+        else:
+            problems.append(Problem(where, "", "file is missing: each instrument's validation in this language"))
+        if problems:
+            raise ContentError(problems)
         ui = translations.Translator.from_catalog(language, ui_po)
     parts: dict[str, Any] = {}
     for name, schema in FILES.items():

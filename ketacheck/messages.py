@@ -93,6 +93,15 @@ def run(directory: Path, init: str | None = None) -> list[str]:
         if init == translations.SOURCE_LANGUAGE or "/" in init or not init.strip():
             raise SystemExit(f"--init: {init!r} is not a language tag like es or zh-Hant")
         (root / init).mkdir(exist_ok=True)
+        validation = root / init / translations.VALIDATION_FILE
+        if not validation.exists():
+            ids = [i["id"] for i in (_read_yaml(directory / "instruments.yaml", []) or {}).get("instruments", [])]
+            validation.write_text(
+                "# Each instrument in this language: `validated` only where a validated wording in this language\n"
+                "# is cited (say where); otherwise `translated` (shown as \"translated, not validated in this\n"
+                "# language\"). statement and citation are in this language; the loader refuses empty ones.\n"
+                + "".join(f"{i}:\n  status: translated\n  statement: \"\"\n  citation: \"\"\n" for i in ids),
+                encoding="utf-8")
     for language in translations.languages(directory)[1:]:
         for name, template in (("content.po", content), ("ui.po", ui)):
             total, todo = _update(root / language / name, template, language)

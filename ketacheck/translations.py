@@ -225,6 +225,44 @@ def translate(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     return out
 
 
+# ---------------------------------------------------------------- validation in this language
+
+VALIDATION_FILE = "validation.yaml"
+_STATUSES = ("validated", "translated")
+
+
+def apply_validation(raw: dict[str, Any], data: Any, problems: list[Problem], where: str) -> dict[str, Any]:
+    """Each instrument's validation in this language (locale/<lang>/validation.yaml), in place of
+    the English one: `validated` only where a validated wording in this language is cited,
+    otherwise `translated` ("translated, not validated in this language"). Every instrument needs
+    an entry, so a new instrument cannot slip into a language without one."""
+    instruments = (raw.get("instruments.yaml") or {}).get("instruments") or []
+    ids = [i.get("id") for i in instruments if isinstance(i, dict)]
+    if not isinstance(data, dict):
+        problems.append(Problem(where, "", f"must map each instrument ({', '.join(map(str, ids))}) to its status, statement and citation"))
+        return raw
+    for key in data:
+        if key not in ids:
+            problems.append(Problem(where, str(key), f"unknown instrument {key!r}"))
+    for inst in instruments:
+        entry = data.get(inst.get("id"))
+        path = str(inst.get("id"))
+        if not isinstance(entry, dict):
+            problems.append(Problem(where, path, "missing: say whether this instrument is asked in a validated wording in this language"))
+            continue
+        if set(entry) != {"status", "statement", "citation"}:
+            problems.append(Problem(where, path, "needs exactly status, statement and citation"))
+            continue
+        if entry["status"] not in _STATUSES:
+            problems.append(Problem(where, f"{path}.status", f"must be validated (a cited wording in this language) or translated, not {entry['status']!r}"))
+            continue
+        if not all(isinstance(entry[k], str) and entry[k].strip() for k in ("statement", "citation")):
+            problems.append(Problem(where, path, "statement and citation must be words"))
+            continue
+        inst["validation"] = dict(entry)
+    return raw
+
+
 # ---------------------------------------------------------------- the app's own words
 
 

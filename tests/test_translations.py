@@ -44,6 +44,9 @@ def xx(content_copy):
     messages.run(content_copy, init="xx")
     for name in ("content.po", "ui.po"):
         fill(content_copy / "locale" / "xx" / name)
+    validation = content_copy / "locale" / "xx" / "validation.yaml"
+    validation.write_text(validation.read_text(encoding="utf-8").replace('statement: ""', 'statement: "⟦not validated⟧"')
+                          .replace('citation: ""', 'citation: "⟦none⟧"'), encoding="utf-8")
     return content_copy
 
 
@@ -169,3 +172,23 @@ def test_the_ui_template_matches_the_code(tmp_path):
     committed = translations.ui_template(loader.DEFAULT_DIR)
     assert committed is not None
     assert {m.id if isinstance(m.id, str) else m.id[0] for m in committed if m.id} == fresh
+
+
+def test_each_instrument_says_whether_it_is_validated_in_this_language(xx):
+    xc = loader.load(xx, "xx")
+    assert {i.validation.status for i in xc.instruments.values()} == {"translated"}
+    from types import SimpleNamespace
+
+    from ketacheck.wording import status_words
+    shown = status_words(xc, SimpleNamespace(validation=xc.instruments["audit_c"].validation.model_dump()))
+    assert shown == pseudo("Translated, not validated in this language")
+
+
+def test_a_language_without_a_validation_entry_per_instrument_is_refused(xx):
+    path = xx / "locale" / "xx" / "validation.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("sds:", "sdss:").replace("status: translated", "status: validated_ish", 1), encoding="utf-8")
+    problems = {(p.path, p.message) for p in _problems(xx)}
+    assert ("sdss", "unknown instrument 'sdss'") in problems
+    assert ("sds", "missing: say whether this instrument is asked in a validated wording in this language") in problems
+    assert any(p == "audit_c.status" and "must be validated" in m for p, m in problems)
