@@ -77,8 +77,11 @@ def _update(path: Path, template: Catalog, language: str) -> tuple[int, int]:
     cat.update(template, no_fuzzy_matching=False, update_header_comment=False, update_creation_date=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_dump(cat))
-    todo = sum(1 for m in cat if m.id and (m.fuzzy or not all(str(s).strip() for s in (m.string if isinstance(m.string, (list, tuple)) else [m.string]))))
-    return sum(1 for m in cat if m.id), todo
+    with path.open("rb") as fh:  # counted as the loader will read it
+        written = [m for m in read_po(fh) if m.id]
+    forms = [list(m.string) if isinstance(m.string, (list, tuple)) else [m.string] for m in written]
+    todo = sum(1 for m, f in zip(written, forms) if m.fuzzy or not all((s or "").strip() for s in f))
+    return len(written), todo
 
 
 def run(directory: Path, init: str | None = None) -> list[str]:

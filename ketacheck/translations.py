@@ -52,6 +52,8 @@ SKIP_KEYS = frozenset({
     "code", "system", "display", "copyright", "citation",
 })
 SKIP_TREES = frozenset({"audience_help", "audience_sections"})  # audience -> ids: structure all the way down
+# Words all the way down, whatever their keys are called (`reach_words: {phone: "call", sms: "text"}`).
+WORD_TREES = frozenset({"reach_words"})
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
 
@@ -92,18 +94,19 @@ def _is_plural(node: Any) -> bool:
     return isinstance(node, dict) and set(node) == {"one", "other"} and all(isinstance(v, str) for v in node.values())
 
 
-def _strings(node: Any, path: str, key: Any = None) -> Iterator[tuple[str, Any, Any]]:
+def _strings(node: Any, path: str, key: Any = None, words: bool = False) -> Iterator[tuple[str, Any, Any]]:
     """(location, key, node) for every translatable string or plural pair under node."""
-    if _skipped(key, node):
+    if not words and _skipped(key, node):
         return
+    words = words or key in WORD_TREES
     if _is_plural(node):
         yield path, key, node
     elif isinstance(node, dict):
         for k, v in node.items():
-            yield from _strings(v, path + _label(k, v), k)
+            yield from _strings(v, path + _label(k, v), k, words)
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            yield from _strings(v, path + _label(i, v), key)
+            yield from _strings(v, path + _label(i, v), key, words)
     elif isinstance(node, str) and node.strip():
         yield path, key, node
 
@@ -205,16 +208,17 @@ def translate(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     table = {m.id if isinstance(m.id, str) else m.id[0]: _forms(m) for m in catalog if m.id}
     out = copy.deepcopy(raw)
 
-    def swap(node: Any, key: Any = None) -> Any:
-        if _skipped(key, node):
+    def swap(node: Any, key: Any = None, words: bool = False) -> Any:
+        if not words and _skipped(key, node):
             return node
+        words = words or key in WORD_TREES
         if _is_plural(node):
             forms = table[node["one"]]
             return {"one": forms[0], "other": forms[1] if len(forms) > 1 else forms[0]}
         if isinstance(node, dict):
-            return {k: swap(v, k) for k, v in node.items()}
+            return {k: swap(v, k, words) for k, v in node.items()}
         if isinstance(node, list):
-            return [swap(v, key) for v in node]
+            return [swap(v, key, words) for v in node]
         if isinstance(node, str) and node.strip():
             return table[node][0]
         return node

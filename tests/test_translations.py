@@ -64,6 +64,7 @@ def test_every_string_a_person_reads_goes_through_the_catalog(xx):
     for sign in xc.signs.values():
         assert sign.name.startswith("⟦") and sign.meaning.startswith("⟦")
     assert all(s.title.startswith("⟦") and s.body.startswith("⟦") for s in xc.education.sections)
+    assert all(w.startswith("⟦") for w in xc.reach_words.model_dump().values())  # "call", "text": words, not ids
     # ids, codes and sources stay as they are
     assert set(xc.items) == set(loader.load(xx).items)
     assert xc.sources == loader.load(xx).sources
@@ -192,3 +193,32 @@ def test_a_language_without_a_validation_entry_per_instrument_is_refused(xx):
     assert ("sdss", "unknown instrument 'sdss'") in problems
     assert ("sds", "missing: say whether this instrument is asked in a validated wording in this language") in problems
     assert any(p == "audit_c.status" and "must be validated" in m for p, m in problems)
+
+
+# ---------------------------------------------------------------- the shipped languages
+
+
+@pytest.mark.parametrize("language", [lang for lang in loader.languages() if lang != "en"])
+def test_each_shipped_language_is_complete_and_loads(language):
+    xc = loader.load(language=language)
+    en = loader.load()
+    assert xc.language == language
+    assert set(xc.items) == set(en.items) and set(xc.regions) == set(en.regions)
+    # the same numbers to dial, the words around them in the language
+    for rid, region in xc.regions.items():
+        assert [r.phone for r in region.resources] == [r.phone for r in en.regions[rid].resources]
+        assert region.legal_note != en.regions[rid].legal_note
+
+
+def test_spanish_reads_as_spanish_where_it_matters_most():
+    es = loader.load(language="es")
+    r = score(es, {"safety.now": [2]}, region="ES")
+    assert r.tier_label == "Urgente: pide ayuda ahora"
+    assert r.red_flags[0].message.endswith("Llama al 112 ahora.")
+    r = score(es, {"safety.suicide": 1}, region="US")  # 988 takes texts: "call or text", in Spanish
+    assert r.red_flags[0].steps[0].startswith("Llamar o enviar un SMS a la línea de ayuda en crisis")
+    assert "ketamina" in es.signs["craving"].meaning
+    # AUDIT-C in the WHO's Spanish wording, said to be validated; the others say they are not
+    assert es.items["audit_c.1"].text.self_ == "¿Con qué frecuencia consume alguna bebida alcohólica?"
+    assert {i: v.validation.status for i, v in es.instruments.items()} == {
+        "audit_c": "validated", "sds": "translated", "dsm5_k": "translated"}
