@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Code whose words people read. Relative to the project root.
 UI_SOURCES = ("app.py", "pages/*.py", "ketacheck/ui/*.py", "ketacheck/web/*.py", "ketacheck/export/*.py",
               "ketacheck/wording.py", "ketacheck/charts.py", "ketacheck/submission.py")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 HEADER = "KetaCheck {what}. msgid is the English; see ketacheck/translations.py for the rules."
 # A fixed date, so running the tool twice changes nothing (the catalogs live in git, which dates them).
 STAMP = dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc)

@@ -21,14 +21,16 @@ import streamlit as st
 from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
-from ketacheck import submission
+from ketacheck import loader, submission
 from ketacheck.loader import Content
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # ketacheck/
 NAME = "ketacheck.tab_copy"
 FORGET = "_forget_tab_copy"  # set by Clear and Finish: the next run wipes the tab's copy
 RESTORED = "_restored"  # set when a copy came back: the page says so until the check moves on
-FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished")
+FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished", "language")
+# A copy from before languages existed has no "language": it is still taken back, in English.
+OPTIONAL = {"language"}
 MAX_BYTES = 64 * 1024  # a whole check is about 2 KB
 
 
@@ -61,7 +63,8 @@ def from_json(text: Any, content: Content) -> dict[str, Any] | None:
         raw = json.loads(text)
     except ValueError:
         return None
-    if not isinstance(raw, dict) or set(raw) != set(FIELDS) or raw["audience"] not in ("self", "other", "intake"):
+    if not isinstance(raw, dict) or not set(FIELDS) - OPTIONAL <= set(raw) <= set(FIELDS) \
+            or raw["audience"] not in ("self", "other", "intake"):
         return None
     if not isinstance(raw["finished"], bool):
         return None
@@ -76,10 +79,13 @@ def from_json(text: Any, content: Content) -> dict[str, Any] | None:
     current = raw["current"]
     if current is not None and current not in content.items:
         return None
+    language = raw.get("language", "en")
+    if language not in loader.languages(content.directory):
+        return None
     return {
         "audience": sub.audience, "prescribed": sub.prescribed_answer, "region": sub.region, "sex": sub.sex,
         "answers": dict(sub.answers), "plan": list(sub.plan), "modules": list(dict.fromkeys(modules)), "current": current,
-        "finished": raw["finished"],
+        "finished": raw["finished"], "language": language,
     }
 
 
