@@ -3,12 +3,16 @@
 import streamlit as st
 
 from ketacheck.ui import chrome
+from ketacheck.ui import i18n
 from ketacheck.ui.i18n import _, ngettext
 from ketacheck.ui import pickers
 
 content, state, _result = chrome.begin()
 
 st.title("KetaCheck", anchor=False)
+if i18n.asks_language(st.context.locale) and state["language"] == "en":
+    # A bare "zh": Traditional or Simplified is the person's choice, so ask (in both), never guess.
+    st.info("請在上面選擇語言（繁體中文）。 请在上面选择语言（简体中文）。", icon=":material/translate:")
 st.markdown(_(
     "A private check on ketamine use: yours, someone you care about, or a clinic intake. "
     "One question at a time, then a first result with what to do next. **It is not a diagnosis**, and "

@@ -29,7 +29,10 @@ def texts(at: AppTest) -> str:
 @pytest.mark.parametrize(("locale", "language", "region", "emergency"), [
     ("es-ES", "es", "ES", "112"), ("es-MX", "es", "MX", "911"), ("es-US", "es", "US", "911"),
     ("es", "es", "INTL", "112"),  # Spanish, but no country: the region is asked (Other countries)
-    ("en-GB", "en", "UK", "999"), ("zh", "en", "INTL", "112"),  # no Chinese yet: English, and the switch
+    ("en-GB", "en", "UK", "999"),
+    ("zh-HK", "zh-Hant", "HK", "999"), ("zh-Hant-HK", "zh-Hant", "HK", "999"), ("zh-TW", "zh-Hant", "TW", "119"),
+    ("zh-CN", "zh-Hans", "INTL", "112"),
+    ("zh", "en", "INTL", "112"),  # bare zh: the start page asks, in both scripts
 ])
 def test_the_browser_language_is_the_first_guess(locale, language, region, emergency):
     at = open_app(locale)
@@ -40,6 +43,13 @@ def test_the_browser_language_is_the_first_guess(locale, language, region, emerg
         assert "**No es un diagnóstico**" in texts(at)
         assert [b.label for b in at.button][:2] == ["Salir rápido de esta web", "Para mí"]
     assert at.selectbox(key="language_switch").value == language
+    if language == "zh-Hant":
+        assert f"現在有危險？請致電 **[{emergency}](tel:{emergency})**。" in texts(at)
+        assert [b.label for b in at.button][:2] == ["快速離開此網站", "我自己"]
+    if language == "zh-Hans":
+        assert f"现在有危险？请拨打 **[{emergency}](tel:{emergency})**。" in texts(at)
+    asked = "請在上面選擇語言" in texts(at)
+    assert asked == (locale == "zh")
 
 
 def test_a_whole_spanish_core_check_then_the_switch_keeps_every_answer(content):

@@ -222,3 +222,63 @@ def test_spanish_reads_as_spanish_where_it_matters_most():
     assert es.items["audit_c.1"].text.self_ == "¿Con qué frecuencia consume alguna bebida alcohólica?"
     assert {i: v.validation.status for i, v in es.instruments.items()} == {
         "audit_c": "validated", "sds": "translated", "dsm5_k": "translated"}
+
+
+def _all_strings(language):
+    """Every translated string (content and UI) of a shipped language."""
+    out = []
+    for name in ("content.po", "ui.po"):
+        with (loader.DEFAULT_DIR / "locale" / language / name).open("rb") as fh:
+            for m in read_po(fh):
+                if m.id:
+                    out += list(m.string) if isinstance(m.string, (list, tuple)) else [m.string]
+    return out
+
+
+def test_simplified_holds_no_traditional_only_characters_and_the_other_way_round():
+    import opencc
+
+    to_simplified = opencc.OpenCC("t2s")
+    hans, hant = _all_strings("zh-Hans"), _all_strings("zh-Hant")
+    assert len(hans) == len(hant) > 1000
+    left = {ch for s in hans for ch in s if to_simplified.convert(ch) != ch}
+    assert not left, f"Traditional-only characters in zh-Hans: {sorted(left)}"
+    # A Simplified-only character: Simplified already, and neither the Taiwan nor the Hong Kong
+    # standard writes it. Variant preferences (床/牀, 裏/裡) are not flagged. Two characters are
+    # Traditional in the words used here although OpenCC maps them alone: 游 (游泳, to swim) and
+    # 里 (克里語, Cree, a transliteration).
+    standards = [opencc.OpenCC("s2tw"), opencc.OpenCC("s2hk")]
+    in_words = {"游", "里"}
+    left = {ch for s in hant for ch in s if to_simplified.convert(ch) == ch and ch not in in_words
+            and all(cc.convert(ch) != ch for cc in standards)}
+    assert not left, f"Simplified-only characters in zh-Hant: {sorted(left)}"
+    assert to_simplified.convert("醫") == "医" and all(cc.convert("医") != "医" for cc in standards)  # the check bites
+
+
+def test_chinese_uses_local_names_and_says_the_instruments_are_translated():
+    hant, hans = loader.load(language="zh-Hant"), loader.load(language="zh-Hans")
+    assert "K仔" in hant.regions["HK"].legal_note and "K他命" in hant.regions["TW"].legal_note
+    learn = " ".join(s.body for s in hant.education.sections)
+    assert "K仔" in learn and "K他命" in learn
+    assert "K粉" in " ".join(s.body for s in hans.education.sections)  # the mainland name
+    for xc in (hant, hans):
+        assert {v.validation.status for v in xc.instruments.values()} == {"translated"}
+    r = score(hant, {"safety.now": [2]}, region="HK")
+    assert r.red_flags[0].message.endswith("請立即致電 999。")
+    r = score(hans, {"safety.now": [2]}, region="INTL")
+    assert r.red_flags[0].message.endswith("请立即拨打 112。")
+
+
+def test_the_simplified_file_says_which_lines_were_reviewed():
+    path = loader.DEFAULT_DIR / "locale" / "zh-Hans" / "content.po"
+    head = path.read_text(encoding="utf-8").split("msgid", 1)[0]
+    assert "Lines marked `# reviewed`" in head
+    with path.open("rb") as fh:
+        cat = read_po(fh)
+    reviewed = [m for m in cat if m.id and any("reviewed" in c for c in m.user_comments)]
+    drafted = [m for m in cat if m.id and any("opencc hk2s" in c for c in m.user_comments)]
+    assert len(reviewed) + len(drafted) == sum(1 for m in cat if m.id)
+    assert f"by a person: {len(reviewed)} of" in head
+    # every red flag's words were read in Simplified
+    flagged = {m.id for m in reviewed}
+    assert "Someone who cannot be woken or is not responding needs an ambulance. Call {emergency} now." in flagged

@@ -85,6 +85,14 @@ def guess_language(locale: str | None) -> str | None:
     return SOURCE if lang == "en" else None
 
 
+def asks_language(locale: str | None) -> bool:
+    """A Chinese browser locale that names no script or place: the person chooses."""
+    if not locale:
+        return False
+    lang = locale.replace("_", "-").split("-")[0].lower()
+    return lang in ("zh", "yue") and guess_language(locale) is None and len(available()) > 1
+
+
 def switch(state: dict[str, Any]) -> None:
     """A visible language switch, on every page: each language in its own name."""
     have = available()
