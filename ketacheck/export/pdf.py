@@ -1,8 +1,11 @@
-"""The summary as an A4 PDF (fpdf2, core fonts only)."""
+"""The summary as an A4 PDF (fpdf2): core Helvetica for Latin-script languages; for Chinese, a subset of
+Noto Sans CJK (Debian's fonts-noto-cjk, which the Makefile installs) is embedded, so the characters are
+drawn and can be copied back out of the PDF."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from ..loader import Content
@@ -53,6 +56,36 @@ def _latin1(text: Any) -> str:
     return str(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
 
+# Debian's fonts-noto-cjk: one collection per weight; the face for each script (0 JP, 1 KR, 2 SC, 3 TC, 4 HK).
+CJK_DIR = Path("/usr/share/fonts/opentype/noto")
+CJK_FACES = {"zh-Hans": 2, "zh-Hant": 3}
+LATIN_DIR = Path("/usr/share/fonts/truetype/dejavu")  # fonts-dejavu-core, beside Chromium in Debian
+
+
+class MissingFontError(RuntimeError):
+    """A Chinese printout was asked for on a machine without the CJK font."""
+
+
+def _fonts(doc: Any, language: str) -> tuple[str, Any]:
+    """(font family, text cleaner) for a language: Helvetica and latin-1 text, or the embedded CJK face."""
+    face = CJK_FACES.get(language)
+    if face is None:
+        return "Helvetica", _latin1
+    regular, bold = CJK_DIR / "NotoSansCJK-Regular.ttc", CJK_DIR / "NotoSansCJK-Bold.ttc"
+    if not all(f.is_file() for f in (regular, bold, LATIN_DIR / "DejaVuSans.ttf", LATIN_DIR / "DejaVuSans-Bold.ttf")):
+        raise MissingFontError(f"the {language} printout needs Debian's fonts-noto-cjk ({regular} is missing); "
+                               "run `make test` as root or `apt-get install fonts-noto-cjk`")
+    # Latin letters and digits from DejaVu Sans, Chinese from the Noto face as its fallback: with the
+    # CJK face alone, a long document's Latin glyphs came out of the PDF as the wrong characters.
+    latin, latin_bold = LATIN_DIR / "DejaVuSans.ttf", LATIN_DIR / "DejaVuSans-Bold.ttf"
+    doc.add_font("latin", "", str(latin))
+    doc.add_font("latin", "B", str(latin_bold))
+    doc.add_font("cjk", "", str(regular), collection_font_number=face)
+    doc.add_font("cjk", "B", str(bold), collection_font_number=face)
+    doc.set_fallback_fonts(["cjk"], exact_match=False)
+    return "latin", str
+
+
 def _rgb(colour: str) -> tuple[int, int, int]:
     c = colour.lstrip("#")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
@@ -65,8 +98,9 @@ class _PdfWriter:
     INK = (31, 31, 31)
     GREY = "#444444"
 
-    def __init__(self, pdf: Any, content: Any):
+    def __init__(self, pdf: Any, content: Any, family: str = "Helvetica", clean: Any = None):
         self.content = content
+        self.family, self.clean = family, clean or _latin1
         self.pdf = pdf  # the document, or the off-page copy while `keep` measures a block
         self.doc = pdf
         self.width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -81,18 +115,18 @@ class _PdfWriter:
         indent: float = 0,
     ) -> None:
         pdf = self.pdf
-        pdf.set_font("Helvetica", style=style, size=size)
+        pdf.set_font(self.family, style=style, size=size)
         pdf.set_text_color(*(_rgb(colour) if colour else self.INK))
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, h or size * 0.45, _latin1(body), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, h or size * 0.45, self.clean(body), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_text_color(*self.INK)
 
     def bullet(self, body: str, size: float = 8.5, indent: float = 2.5) -> None:
         pdf = self.pdf
-        pdf.set_font("Helvetica", size=size)
+        pdf.set_font(self.family, size=size)
         pdf.set_x(pdf.l_margin + indent)
         pdf.cell(3, size * 0.45, "-")
-        pdf.multi_cell(0, size * 0.45, _latin1(body), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, size * 0.45, self.clean(body), new_x="LMARGIN", new_y="NEXT", align="L")
 
     def heading(self, body: str) -> None:
         self.pdf.ln(1.2)
@@ -130,12 +164,12 @@ class _PdfWriter:
         bar_w = self.width - label_w - 2
         for bar in rows:
             y = pdf.get_y()
-            label = _latin1(bar.short or bar.caption)
+            label = self.clean(bar.short or bar.caption)
             size = 7.5
-            pdf.set_font("Helvetica", size=size)
+            pdf.set_font(self.family, size=size)
             while size > 5.5 and pdf.get_string_width(label) > label_w:
                 size -= 0.5
-                pdf.set_font("Helvetica", size=size)
+                pdf.set_font(self.family, size=size)
             pdf.set_xy(pdf.l_margin, y)
             pdf.cell(label_w, row_h, label)
             x0 = pdf.l_margin + label_w + 2
@@ -174,7 +208,8 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
     # A date without a time of day, as in the JSON export.
     doc.set_creation_date(dt.datetime(s.today.year, s.today.month, s.today.day, tzinfo=dt.UTC))
     doc.add_page()
-    out = _PdfWriter(doc, content)
+    family, clean = _fonts(doc, content.language)
+    out = _PdfWriter(doc, content, family, clean)
     grey = out.GREY
 
     def header() -> None:

@@ -68,6 +68,7 @@ def submission(state: dict[str, Any], content: Content) -> Submission:
         answers={k: v for k, v in state["answers"].items() if k in asked},
         prescribed_known=state["prescribed"] != DONT_KNOW,
         plan=tuple(o for o in state["plan"] if o in options),
+        language=state.get("language", "en"),
     )
 
 
