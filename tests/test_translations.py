@@ -218,10 +218,11 @@ def test_spanish_reads_as_spanish_where_it_matters_most():
     r = score(es, {"safety.suicide": 1}, region="US")  # 988 takes texts: "call or text", in Spanish
     assert r.red_flags[0].steps[0].startswith("Llamar o enviar un SMS a la línea de ayuda en crisis")
     assert "ketamina" in es.signs["craving"].meaning
-    # AUDIT-C in the WHO's Spanish wording, said to be validated; the others say they are not
+    # AUDIT-C in the WHO's Spanish wording, but no Spanish AUDIT-C validation is cited: none says "validated"
     assert es.items["audit_c.1"].text.self_ == "¿Con qué frecuencia consume alguna bebida alcohólica?"
     assert {i: v.validation.status for i, v in es.instruments.items()} == {
-        "audit_c": "validated", "sds": "translated", "dsm5_k": "translated"}
+        "audit_c": "translated", "sds": "translated", "dsm5_k": "translated"}
+    assert "redacción publicada en español del manual AUDIT de la OMS" in es.instruments["audit_c"].validation.statement
 
 
 def _all_strings(language):
