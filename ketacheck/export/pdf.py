@@ -208,19 +208,20 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
     # A date without a time of day, as in the JSON export.
     doc.set_creation_date(dt.datetime(s.today.year, s.today.month, s.today.day, tzinfo=dt.UTC))
     doc.add_page()
+    _ = content.ui.gettext
     family, clean = _fonts(doc, content.language)
     out = _PdfWriter(doc, content, family, clean)
     grey = out.GREY
 
     def header() -> None:
-        out.text("KetaCheck summary", 14, "B", h=6)
+        out.text(_("KetaCheck summary"), 14, "B", h=6)
         out.text(f"{s.today.isoformat()}  |  Check for {s.who}  |  {s.region}  |  ketamine {s.context}", 8, colour=grey)
         out.text(not_a_diagnosis(content), 8.5, "B")
         out.text(s.now, 8.5, "B", colour="#B0301F")
         out.pdf.ln(1.5)
 
     def alarm() -> None:
-        out.text("Get help now", 10.5, "B", h=5)
+        out.text(_("Get help now"), 10.5, "B", h=5)
         for name, message in s.red_flags:
             out.bullet(f"{name}: {message}", indent=0)
         for heading, steps in s.first_aid:
@@ -229,7 +230,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
                 out.bullet(step, 8, indent=0)
 
     def crisis() -> None:
-        out.text("If you need help now", 10.5, "B", h=5)
+        out.text(_("If you need help now"), 10.5, "B", h=5)
         out.text(
             "Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.", 7.5, colour=grey
         )
@@ -246,7 +247,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
                 out.bullet(question, 7.5)
 
     def feedback() -> None:
-        out.heading("About your answers")
+        out.heading(_("About your answers"))
         for row in s.feedback:
             refs = ", ".join(f"[{n}]" for n in row.refs)
             out.text(f"{row.text}  {refs}", 7.5, "B" if row.important else "", h=3.3)
@@ -259,7 +260,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         out.text(s.self_efficacy, 8.5, h=3.9)
 
     def why() -> None:
-        out.heading("Why am I seeing this?")
+        out.heading(_("Why am I seeing this?"))
         for reason in s.reasons:
             out.bullet(reason, 7.5)
         out.text(s.rule, 6.5, h=2.9, colour=grey)
@@ -268,7 +269,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         # One running paragraph: the feedback above says what to do about each sign, and every
         # answer is in the files; here each sign, its strength, the answers and their sources.
         if not s.signs:
-            out.text("None of the warning signs we ask about showed in the answers.")
+            out.text(_("None of the warning signs we ask about showed in the answers."))
             return
         out.text("  ".join(f"{row.name} ({row.detail}): {'; '.join(a for _, a in row.triggers)} "
                            f"{', '.join(f'[{n}]' for n in row.refs)}." for row in s.signs), 7, h=3.1)
@@ -281,9 +282,9 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         return draw
 
     def charts() -> None:
-        out.heading("The answers in pictures")
+        out.heading(_("The answers in pictures"))
         out.bars([s.criteria_bar, *s.instrument_bars])
-        out.text("Each on its own scale; shading marks its bands or cut-off.", 7, colour=grey)
+        out.text(_("Each on its own scale; shading marks its bands or cut-off."), 7, colour=grey)
         out.pdf.ln(1)
 
     def referral() -> None:
@@ -293,7 +294,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
             out.resource(res, details=False)
 
     def sources() -> None:
-        out.heading("Sources")
+        out.heading(_("Sources"))
         # One running paragraph: a line per source left most of each line empty.
         out.text("  ".join(f"[{n}] {title} ({publisher})." for n, title, publisher in s.sources), 6, h=2.6, colour=grey)
         out.pdf.ln(1)
@@ -316,10 +317,10 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
 
         return draw
 
-    out.keep(titled("Warning signs in the answers", signs))
+    out.keep(titled(_("Warning signs in the answers"), signs))
     if s.instruments:
         blocks = [instrument(row) for row in s.instruments]
-        out.keep(titled("Standard questionnaires", blocks[0]))
+        out.keep(titled(_("Standard questionnaires"), blocks[0]))
         for block in blocks[1:]:
             out.keep(block)
     out.keep(charts)
