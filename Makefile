@@ -10,7 +10,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test bench validate clean chromium lock cluster haproxy nodejs
+.PHONY: run test bench validate clean chromium cjk-fonts lock cluster haproxy nodejs
 
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 PIP_TOOLS := pip-tools==7.6.2
@@ -50,11 +50,11 @@ lock:
 	.venv-lock/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --quiet --output-file requirements-policy.lock requirements-policy.txt
 
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime cjk-fonts
 	$(PY) -m ketacheck validate assessments
 	$(PY) serve.py --port $(PORT)
 
-test: $(VENV)/.dev chromium haproxy .venv-policy/.ready node_modules/.package-lock.json
+test: $(VENV)/.dev chromium cjk-fonts haproxy .venv-policy/.ready node_modules/.package-lock.json
 	$(PY) -m pytest
 
 # Speed, load, memory and the cluster against a bare Streamlit page (about 45 minutes; BENCH=--quick for ~12).
@@ -76,6 +76,17 @@ endef
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not possible here).
 chromium:
 	$(call from_debian,chromium,chromium,Chromium,The browser tests need)
+
+# The Chinese printouts embed a subset of Debian's Noto Sans CJK (ketacheck/export/pdf.py).
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+cjk-fonts:
+	@test -f $(CJK_FONT) -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Noto Sans CJK from Debian..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "The Chinese printouts need Noto Sans CJK: run 'sudo apt-get install fonts-noto-cjk fonts-dejavu-core' and then try again." >&2; exit 1; \
+	  fi; }
 
 # The policy checker (checkov) for deploy/, in a venv of its own: its pins conflict with the app's.
 .venv-policy/.ready: requirements-policy.lock

@@ -260,17 +260,18 @@ def domain_profile(result: Result, content: Content) -> Chart:
         tickvals=[0, bands.some_at, bands.high_at, 100],
     )
 
+    _ = content.ui.gettext
     scored = [d for d in domains if d.answered > 0]
     missing = [d for d in domains if d.answered == 0]
-    parts = ["How far the answers in each area went toward the most concerning answer, out of 100 (shaded at "
-             f"{bands.some_at} and {bands.high_at})."]
+    parts = [_("How far the answers in each area went toward the most concerning answer, out of 100 (shaded at "
+               "{some} and {high}).").format(some=bands.some_at, high=bands.high_at)]
     if scored:
         parts.append("; ".join(f"{d.label} {d.score}" for d in scored) + ".")
     if missing and scored:
-        parts.append("Not answered: " + ", ".join(d.label for d in missing) + ".")
+        parts.append(_("Not answered: {areas}.").format(areas=", ".join(d.label for d in missing)))
     elif missing:
-        parts.append("No area has answers yet: " + ", ".join(d.label for d in missing) + ".")
-    return Chart("domains", "Your answers by area", figure, " ".join(parts))
+        parts.append(_("No area has answers yet: {areas}.").format(areas=", ".join(d.label for d in missing)))
+    return Chart("domains", _("Your answers by area"), figure, " ".join(parts))
 
 
 # ---------------------------------------------------------------- the criteria the level rests on
@@ -279,17 +280,18 @@ def domain_profile(result: Result, content: Content) -> Chart:
 def criteria_chart(result: Result, content: Content) -> Chart:
     """The DSM-5-based criteria met, on 0..10 with the mild / moderate / severe bands, and in the text
     every criterion: met, not met, not counted or not known yet (the same count as the level's)."""
+    _ = content.ui.gettext
     crit = result.criteria
     bands = content.instruments["dsm5_k"].bands
     spans = [(b.label, max(0.0, b.min - 0.5), (bands[i + 1].min - 0.5) if i + 1 < len(bands) else crit.total)
              for i, b in enumerate(bands)]
     index = max(i for i, b in enumerate(bands) if b.min <= crit.met)
-    shapes = [_band(x0, x1, BAND_SHADES[min(i, len(BAND_SHADES) - 1)]) for i, (_, x0, x1) in enumerate(spans)]
-    annotations = [_top_label((x0 + x1) / 2, b.id if b.id != "none" else f"under {bands[1].min}")
-                   for b, (_, x0, x1) in zip(bands, spans, strict=True)]
-    label = "Criteria met"
-    so_far = "" if crit.asked + len(crit.not_counted) >= crit.total else ", so far"
-    bar = f"{label}: {crit.met} of {crit.total} ({crit.band_label}{so_far})"
+    shapes = [_band(x0, x1, BAND_SHADES[min(i, len(BAND_SHADES) - 1)]) for i, (_name, x0, x1) in enumerate(spans)]
+    annotations = [_top_label((x0 + x1) / 2, b.id if b.id != "none" else _("under {n}").format(n=bands[1].min))
+                   for b, (_name, x0, x1) in zip(bands, spans, strict=True)]
+    label = _("Criteria met")
+    so_far = "" if crit.asked + len(crit.not_counted) >= crit.total else _(", so far")
+    bar = _("{label}: {n} of {total} ({band}{so_far})").format(label=label, n=crit.met, total=crit.total, band=crit.band_label, so_far=so_far)
     annotations.append(_bar_label(0, bar))
     trace = _bars([label], [crit.met], [BAND_BARS[min(index, len(BAND_BARS) - 1)]], [bar], "criteria")
     figure = _figure([trace], [label], [0, crit.total], shapes, annotations, tickvals=_ticks(crit.total))
@@ -297,12 +299,12 @@ def criteria_chart(result: Result, content: Content) -> Chart:
     groups = {MET: [], NOT_MET: [], NOT_COUNTED: [], UNKNOWN: []}
     for row in crit.rows:
         groups[row.state].append(row.name)
-    parts = [f"{crit.met} of the {crit.total} DSM-5-based criteria met{so_far}: {crit.meaning}."]
-    words = {MET: "Met", NOT_MET: "Not met", NOT_COUNTED: "Not counted (used only as prescribed)",
-             UNKNOWN: "Not known yet"}
+    parts = [_("{n} of the {total} DSM-5-based criteria met{so_far}: {meaning}.").format(n=crit.met, total=crit.total, so_far=so_far, meaning=crit.meaning)]
+    words = {MET: _("Met"), NOT_MET: _("Not met"), NOT_COUNTED: _("Not counted (used only as prescribed)"),
+             UNKNOWN: _("Not known yet")}
     parts += [f"{words[state]}: {'; '.join(names)}." for state, names in groups.items() if names]
-    parts.append("Only a clinician can diagnose.")
-    return Chart("criteria", "Signs of a use problem (DSM-5-based criteria)", figure, " ".join(parts))
+    parts.append(_("Only a clinician can diagnose."))
+    return Chart("criteria", _("Signs of a use problem (DSM-5-based criteria)"), figure, " ".join(parts))
 
 
 # ---------------------------------------------------------------- instruments
@@ -339,6 +341,7 @@ def instrument_bands(inst: InstrumentScore, content: Content) -> tuple[list[tupl
 def instrument_scale(inst: InstrumentScore, content: Content) -> Chart:
     """One questionnaire's score on its 0..max scale, with its cut-off bands (or, for a scale with no
     validated ketamine cut-off, the other-drug reference cut-offs as dashed lines)."""
+    _ = content.ui.gettext
     spans, band_index = instrument_bands(inst, content)
     top = inst.max
     label = inst.short_name
@@ -354,39 +357,41 @@ def instrument_scale(inst: InstrumentScore, content: Content) -> Chart:
         for i, ref in enumerate(inst.reference_cutoffs):
             at = ref["at"]
             shapes.append(_vline(at, dash="dash"))
-            annotations.append(_top_label(at, f"other drugs: {at}", _anchor(at, 0, top), row=i % 2))
+            annotations.append(_top_label(at, _("other drugs: {n}").format(n=at), _anchor(at, 0, top), row=i % 2))
 
-    so_far = "" if inst.complete else f", {inst.answered} of {inst.asked} answered"
-    bar_text = f"{label}: {inst.score} of {top}"
+    so_far = "" if inst.complete else _(", {n} of {total} answered").format(n=inst.answered, total=inst.asked)
+    bar_text = _("{label}: {n} of {total}").format(label=label, n=inst.score, total=top)
     if band_index is not None:
         bar_text += f" ({spans[band_index][0]})"
     annotations.append(_bar_label(0, bar_text + so_far))
-    trace = _bars([label], [inst.score], [colour], [f"{label}: {inst.score} of {top}{so_far}"], inst.id)
+    trace = _bars([label], [inst.score], [colour], [bar_text + so_far], inst.id)
     figure = _figure([trace], [label], [0, top], shapes, annotations, tickvals=_ticks(top))
 
-    parts = [f"{inst.short_name}: {inst.score} out of {top} ({inst.timeframe})."]
+    parts = [_("{name}: {n} out of {total} ({timeframe}).").format(name=inst.short_name, n=inst.score, total=top, timeframe=inst.timeframe)]
     if inst.band_label:
-        parts.append(f"Band: {inst.band_label}.")
+        parts.append(_("Band: {band}.").format(band=inst.band_label))
     if inst.cutoff is not None:
         if inst.positive:
-            parts.append(f"That is at or above the cut-off of {inst.cutoff}.")
+            parts.append(_("That is at or above the cut-off of {cutoff}.").format(cutoff=inst.cutoff))
         elif inst.complete:
-            parts.append(f"That is below the cut-off of {inst.cutoff}.")
+            parts.append(_("That is below the cut-off of {cutoff}.").format(cutoff=inst.cutoff))
         else:
-            parts.append(f"That is below the cut-off of {inst.cutoff} so far.")
+            parts.append(_("That is below the cut-off of {cutoff} so far.").format(cutoff=inst.cutoff))
     elif inst.severity is not None:
-        more = "" if inst.complete else " so far"
-        parts.append(f"{inst.criteria_met} criteria met{more}: {inst.severity_label}. Only a clinician can diagnose.")
+        text = _("{n} criteria met: {band}. Only a clinician can diagnose.") if inst.complete \
+            else _("{n} criteria met so far: {band}. Only a clinician can diagnose.")
+        parts.append(text.format(n=inst.criteria_met, band=inst.severity_label))
     else:
-        parts.append("There is no validated ketamine cut-off for this scale, so the score has no verdict.")
+        parts.append(_("There is no validated ketamine cut-off for this scale, so the score has no verdict."))
         if inst.reference_cutoffs:
-            refs = "; ".join(f"{r['at']} for {r['population']}" for r in inst.reference_cutoffs)
-            parts.append(f"Dashed lines mark cut-offs used for other drugs: {refs}.")
+            refs = "; ".join(_("{at} for {population}").format(at=r["at"], population=r["population"]) for r in inst.reference_cutoffs)
+            parts.append(_("Dashed lines mark cut-offs used for other drugs: {refs}.").format(refs=refs))
     if not inst.complete:
-        parts.append(f"{inst.answered} of {inst.asked} answered.")
+        parts.append(_("{n} of {total} answered.").format(n=inst.answered, total=inst.asked))
     if inst.not_counted:
         n = len(inst.not_counted)
-        parts.append(f"{n} question{'s' if n != 1 else ''} not counted because ketamine is used only as prescribed.")
+        parts.append(content.ui.ngettext("{n} question not counted because ketamine is used only as prescribed.",
+                                         "{n} questions not counted because ketamine is used only as prescribed.", n).format(n=n))
     return Chart(f"instrument:{inst.id}", inst.name, figure, " ".join(parts))
 
 

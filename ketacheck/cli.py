@@ -86,9 +86,9 @@ def safe(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _load(directory: str | None, err: TextIO) -> Content | None:
+def _load(directory: str | None, err: TextIO, language: str = "en") -> Content | None:
     try:
-        return loader.load(directory)
+        return loader.load(directory, language)
     except ContentError as exc:
         print(f"KetaCheck content is invalid ({len(exc.problems)} problem(s)):", file=err)
         for problem in exc.problems:
@@ -110,6 +110,8 @@ def _read_input(path: str, stdin: TextIO) -> bytes:
 def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     parser = argparse.ArgumentParser(prog="python -m ketacheck", description="KetaCheck engine: content, questions, scoring.")
     parser.add_argument("--content", metavar="DIR", help="content directory (default: assessments/)")
+    parser.add_argument("--lang", metavar="LANGUAGE",
+                        help="language of the words (en, es, zh-Hant, zh-Hans); score and export default to the file's")
     sub = parser.add_subparsers(dest="command", required=True)
     p_validate = sub.add_parser("validate", help="check the content; exit 1 and list every problem if invalid")
     p_validate.add_argument("directory", nargs="?", help="content directory (default: assessments/)")
@@ -127,6 +129,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
     p_export.add_argument("--format", choices=("pdf", "html", "csv", "json", "fhir"), required=True)
     p_export.add_argument("file", help="answers: a score-style answer file, a KetaCheck JSON export or a FHIR response")
     p_export.add_argument("-o", "--output", required=True, help="file to write (- for stdout, not for pdf)")
+    p_msg = sub.add_parser("messages", help="write locale/ui.pot and bring every language's catalogs up to date with the English")
+    p_msg.add_argument("--init", metavar="LANGUAGE", help="start a new language (e.g. fr) with empty catalogs")
     p_fq = sub.add_parser("fhir-questionnaire", help="a FHIR R4 Questionnaire generated from the content")
     p_fq.add_argument("id", help="ketacheck-self, ketacheck-other, ketacheck-intake, audit_c, sds or dsm5_k")
     p_fq.add_argument("-o", "--output", required=True, help="file to write (- for stdout)")
@@ -141,10 +145,29 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         content = _load(str(directory), err)
         if content is None:
             return 1
-        print(f"ok: {Path(directory)} is valid ({len(content.items)} items, {len(content.regions)} regions)", file=out)
+        problems = loader.validate(str(directory))
+        if problems:
+            print(f"KetaCheck content is invalid ({len(problems)} problem(s)):", file=err)
+            for problem in problems:
+                print(f"  {safe(str(problem))}", file=err)
+            return 1
+        langs = loader.languages(str(directory))
+        print(f"ok: {Path(directory)} is valid ({len(content.items)} items, {len(content.regions)} regions, "
+              f"languages {', '.join(langs)})", file=out)
         return 0
 
-    content = _load(args.content, err)
+    if args.command == "messages":
+        from . import messages  # Babel's extractor: only for maintainers
+
+        for line in messages.run(Path(args.content or loader.content_dir()), args.init):
+            print(line, file=out)
+        return 0
+
+    langs = loader.languages(args.content)
+    if args.lang is not None and args.lang not in langs:
+        print(f"--lang: must be one of {', '.join(langs)} (got {args.lang!r})", file=err)
+        return 2
+    content = _load(args.content, err, args.lang if args.command in ("questions", "fhir-questionnaire") and args.lang else "en")
     if content is None:
         return 1
     if args.command == "questions":
@@ -171,6 +194,11 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         for problem in exc.problems:
             print(safe(problem), file=err)
         return 2
+    language = args.lang or sub_.language  # the file's language, unless --lang says otherwise
+    if language != content.language:
+        content = _load(args.content, err, language)
+        if content is None:
+            return 1
     result = scoring.score(sub_, content)
     if args.command == "score":
         json.dump(result.to_dict(), out, indent=2, ensure_ascii=False)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import model
+from . import model, translations
 from .content_checks import Problem, cross_check
 from .phrases import Phrases
 from .model import (
@@ -36,7 +36,7 @@ from .model import (
     Tiers,
 )
 
-__all__ = ["Content", "ContentError", "Problem", "load", "validate"]
+__all__ = ["Content", "ContentError", "Problem", "load", "validate", "languages"]
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "assessments"
 
@@ -89,6 +89,8 @@ class Content:
     version: str = ""  # a short hash of the content files' bytes: a tab's copy says what it was made under
     instrument_of: dict[str, str] = field(default_factory=dict)  # item id -> instrument id
     module_of: dict[str, str] = field(default_factory=dict)  # item id -> module id
+    language: str = translations.SOURCE_LANGUAGE  # the language every string above is in
+    ui: translations.Translator = translations.ENGLISH  # the app's own words in that language
     _flows: dict[tuple, tuple[Item, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def flow(self, audience: str, prescribed: bool, modules: tuple[str, ...] | None = None) -> list[Item]:
@@ -143,7 +145,10 @@ class Content:
         for region in self.regions.values():
             if wanted in (loc.lower() for loc in region.locales):
                 return region.id
-        country = wanted.rsplit("-", 1)[-1].upper()
+        # The country is a later two-letter subtag ("es-MX", "zh-Hant-TW"); a bare language ("es",
+        # "zh") names no country, so it is not read as one (Spanish is not Spain).
+        parts = wanted.split("-")
+        country = next((p.upper() for p in reversed(parts[1:]) if len(p) == 2 and p.isalpha()), "")
         country = "UK" if country == "GB" else country
         return country if country in self.regions else default
 
@@ -254,36 +259,87 @@ def _flow_order(questionnaire: Questionnaire, instruments: Instruments) -> list[
 
 
 def validate(directory: Path | str | None = None) -> list[Problem]:
-    """Every problem in the content directory (empty when valid)."""
+    """Every problem in the content directory and in each language's catalogs (empty when valid)."""
     try:
         load(directory)
     except ContentError as exc:
-        return exc.problems
-    return []
+        return exc.problems  # the English is the source: nothing can be checked against broken English
+    problems: list[Problem] = []
+    for language in languages(directory)[1:]:
+        try:
+            load(directory, language)
+        except ContentError as exc:
+            problems += exc.problems
+    return problems
 
 
-def load(directory: Path | str | None = None) -> Content:
-    """Validated content (cached per folder, so once per process); raises ContentError listing every problem."""
-    return _load_named(str(directory or content_dir()))
+def languages(directory: Path | str | None = None) -> list[str]:
+    """The languages the content has catalogs for, English (the source) first. A language listed
+    here may still be refused by `load` if its catalogs do not match the English."""
+    return translations.languages(Path(directory or content_dir()))
+
+
+def load(directory: Path | str | None = None, language: str = translations.SOURCE_LANGUAGE) -> Content:
+    """Validated content in a language (cached per folder and language, so once per process); raises
+    ContentError listing every problem, including every string a language's catalogs get wrong."""
+    return _load_named(str(directory or content_dir()), language)
 
 
 # Every script run calls load(): look the folder up by the name given before resolving it, since
 # Path.resolve() is a system call per path part (it was 8% of server CPU per rerun).
+@functools.lru_cache(maxsize=16)
+def _load_named(directory: str, language: str) -> Content:
+    return _load(Path(directory).resolve(), language)
+
+
+def _catalogs(directory: Path, language: str, raw: dict[str, Any], problems: list[Problem]) -> tuple[Any, Any]:
+    """This language's content and UI catalogs, checked against the English (problems added)."""
+    if language not in translations.languages(directory):
+        problems.append(Problem(f"{translations.LOCALE}/{language}", "", f"no such language (have {', '.join(translations.languages(directory))})"))
+        return None, None
+    base = f"{translations.LOCALE}/{language}"
+    content_po = translations.read_catalog(directory / base / "content.po", problems, f"{base}/content.po")
+    if content_po is not None:
+        problems += translations.check(content_po, translations.content_messages(raw), f"{base}/content.po")
+    ui_po = translations.read_catalog(directory / base / "ui.po", problems, f"{base}/ui.po")
+    template = translations.ui_template(directory)
+    if ui_po is not None and template is not None:
+        problems += translations.check(ui_po, translations.ui_messages(template), f"{base}/ui.po")
+    elif template is None:
+        problems.append(Problem(f"{translations.LOCALE}/ui.pot", "", "file is missing (python -m ketacheck messages writes it)"))
+    return content_po, ui_po
+
+
 @functools.lru_cache(maxsize=8)
-def _load_named(directory: str) -> Content:
-    return _load(Path(directory).resolve())
-
-
-@functools.lru_cache(maxsize=4)
-def _load(directory: Path) -> Content:
+def _load(directory: Path, language: str = translations.SOURCE_LANGUAGE) -> Content:
     problems: list[Problem] = []
     if not directory.is_dir():
         raise ContentError([Problem(str(directory), "", "content directory does not exist")])
+    raw = {name: _read_yaml(directory / name, problems) for name in FILES}
+    ui = translations.ENGLISH
+    if language != translations.SOURCE_LANGUAGE:
+        if problems:  # the English is the source: a language cannot be checked against broken English
+            raise ContentError(problems)
+        content_po, ui_po = _catalogs(directory, language, raw, problems)
+        if problems:
+            raise ContentError(problems)
+        raw = translations.translate(raw, content_po)
+        where = f"{translations.LOCALE}/{language}/{translations.VALIDATION_FILE}"
+        validation = directory / translations.LOCALE / language / translations.VALIDATION_FILE
+        if validation.is_file():
+            raw = translations.apply_validation(raw, _read_yaml(validation, problems), problems, where)
+        else:
+            problems.append(Problem(where, "", "file is missing: each instrument's validation in this language"))
+        if problems:
+            raise ContentError(problems)
+        ui = translations.Translator.from_catalog(language, ui_po)
     parts: dict[str, Any] = {}
     for name, schema in FILES.items():
-        parts[name] = _parse(name, _read_yaml(directory / name, problems), schema, problems)
+        parts[name] = _parse(name, raw[name], schema, problems)
     cross_check(parts, problems)
     if problems:
+        if language != translations.SOURCE_LANGUAGE:  # say which language the words that fail are in
+            problems = [Problem(p.file, p.path, f"{p.message} (in {language})") for p in problems]
         raise ContentError(problems)
 
     instruments: Instruments = parts["instruments.yaml"]
@@ -308,4 +364,6 @@ def _load(directory: Path) -> Content:
         instrument_of={item.id: inst.id for inst in instruments.instruments for item in inst.items},
         module_of={i.id: m for m, i in ordered},
         version=hashlib.sha256(b"".join(n.encode() + b"\0" + (directory / n).read_bytes() for n in FILES)).hexdigest()[:12],
+        language=language,
+        ui=ui,
     )

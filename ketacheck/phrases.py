@@ -56,6 +56,7 @@ REGISTRY: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "status.validated": (),
     "status.based_on": (),
     "status.derived": (),
+    "status.translated": (),
     "verdict.cutoff.above": ("score", "max", "cutoff"),
     "verdict.cutoff.below": ("score", "max", "cutoff"),
     "verdict.band.above": ("score", "max", "band", "cutoff"),

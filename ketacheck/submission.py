@@ -14,7 +14,7 @@ from .loader import Content
 from .model import AUDIENCES, DONT_KNOW, SEXES, Answer, Item
 
 MAX_INPUT_BYTES = 256 * 1024
-ALLOWED_KEYS = ("audience", "region", "prescribed", "sex", "answers", "plan", "schema_version")
+ALLOWED_KEYS = ("audience", "region", "prescribed", "sex", "answers", "plan", "language", "schema_version")
 
 
 MAX_PROBLEMS_SHOWN = 20  # a file with 26,000 unknown keys gets 20 lines and a count, not 26,000 lines
@@ -45,6 +45,8 @@ class Submission:
     prescribed_known: bool = True
     # The steps the person chose from the menu (feedback.yaml menu option ids), in their order.
     plan: tuple[str, ...] = ()
+    # The language the person answered in (the answer file records it; import restores it).
+    language: str = "en"
 
     @property
     def prescribed_answer(self) -> bool | str:
@@ -124,6 +126,9 @@ def parse(raw: Any, content: Content) -> Submission:
     elif not isinstance(prescribed, bool):
         others = f' (or "{DONT_KNOW}" for a loved one\'s check)' if audience in content.dont_know.audiences or not known else ""
         problems.append(f"prescribed: must be true or false{others} (got {describe(prescribed)})")
+    language = raw.get("language", "en")
+    if not isinstance(language, str) or language not in _languages(content):
+        problems.append(f"language: must be one of {', '.join(_languages(content))} (got {describe(language)})")
     sex = raw.get("sex", "unspecified")
     if sex not in SEXES:
         problems.append(f"sex: must be one of {', '.join(SEXES)} (got {describe(sex)})")
@@ -150,7 +155,13 @@ def parse(raw: Any, content: Content) -> Submission:
     if problems:
         raise InputError(problems)
     return Submission(audience=audience, region=region, prescribed=prescribed, sex=sex, answers=answers,
-                      prescribed_known=known, plan=plan)
+                      prescribed_known=known, plan=plan, language=language)
+
+
+def _languages(content: Content) -> list[str]:
+    from . import translations  # the languages whose catalogs are beside this content
+
+    return translations.languages(content.directory)
 
 
 def _plan(raw: Any, audience: str, content: Content, problems: list[str]) -> tuple[str, ...]:

@@ -3,13 +3,14 @@
 import streamlit as st
 
 from ketacheck.ui import chrome
+from ketacheck.ui.i18n import _, ngettext
 from ketacheck.ui import question
 
-content, state, _ = chrome.begin()
+content, state, _result = chrome.begin()
 
 if state["audience"] is None or state["prescribed"] is None:
-    st.info("First, choose who this check is for.")
-    if st.button("Go to the start", type="primary", width="stretch"):
+    st.info(_("First, choose who this check is for."))
+    if st.button(_("Go to the start"), type="primary", width="stretch"):
         st.switch_page("pages/start.py")
     chrome.end()
     st.stop()

@@ -221,8 +221,15 @@
     if (control && control.checkVisibility()) { control.focus({ preventScroll: true }); }
   }
 
+  function followLanguage() {
+    // The app puts the session's language in a CSS custom property (chrome.html_lang_css).
+    var lang = window.getComputedStyle(document.documentElement).getPropertyValue("--kc-lang").trim().replace(/"/g, "");
+    if (lang && document.documentElement.lang !== lang) { document.documentElement.lang = lang; }
+  }
+
   function onChange() {
     pending = false;
+    followLanguage();
     liveRegions();
     enhanceAnswers();
     if (window.location.pathname !== path) {

@@ -244,7 +244,7 @@ def test_red_flag_mid_check_shows_emergency_contacts_at_once(content):
     assert "recovery position" in texts(at) and "While you wait for help" in texts(at)
 
 
-@pytest.mark.parametrize("region", ["UK", "IE", "CA", "AU", "NZ", "INTL"])
+@pytest.mark.parametrize("region", ["UK", "IE", "CA", "AU", "NZ", "HK", "TW", "ES", "MX", "INTL"])
 def test_emergency_number_leads_in_every_region(content, region):
     at = start("self", region=region)
     at.button(key="answer_safety.now_2").click().run()  # breathing
@@ -412,3 +412,24 @@ def test_no_markdown_is_rendered_as_raw_html(content):
         assert all(not m.proto.allow_html for m in at.markdown), page
         # st.html is used only for our fixed stylesheet.
         assert all(h.proto.body.lstrip().startswith("<style>") for h in at.get("html")), page
+
+
+@pytest.mark.parametrize(("locale", "region", "emergency"),
+                         [("zh-HK", "HK", "999"), ("zh-TW", "TW", "119"), ("es-ES", "ES", "112"), ("es-MX", "MX", "911"),
+                          ("es-US", "US", "911"), ("es", "INTL", "112")])
+def test_a_new_regions_browser_opens_on_its_emergency_number(locale, region, emergency):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context["locale"] = locale
+    at.run()
+    assert not at.exception
+    assert at.session_state["kc"]["region"] == region
+    assert f"**[{emergency}](tel:{emergency})**" in texts(at)  # in the browser's language (test_app_languages.py)
+
+
+@pytest.mark.parametrize("region", ["HK", "MX", "UK"])
+def test_help_shows_the_regions_legal_note(content, region):
+    at = start("self", region=region)
+    at.switch_page("pages/help.py").run()
+    assert not at.exception
+    assert f"The law and confidentiality: {content.regions[region].name}" in texts(at)
+    assert content.regions[region].legal_note in texts(at)

@@ -27,7 +27,7 @@ def test_every_sign_cites_a_seed_document_that_exists(content):
                 assert (SEEDS / seed.file).is_file(), seed.file
 
 
-@pytest.mark.parametrize("region", ["US", "UK", "IE", "CA", "AU", "NZ", "INTL"])
+@pytest.mark.parametrize("region", ["US", "UK", "IE", "CA", "AU", "NZ", "HK", "TW", "ES", "MX", "INTL"])
 def test_every_region_has_emergency_crisis_and_referral(content, region):
     types = [r.type for r in content.regions[region].resources]
     assert "emergency" in types and "crisis" in types
@@ -36,7 +36,8 @@ def test_every_region_has_emergency_crisis_and_referral(content, region):
         assert res.verified and res.source and res.checked_against and res.languages
 
 
-@pytest.mark.parametrize(("region", "number"), [("US", "911"), ("CA", "911"), ("UK", "999"), ("AU", "000"), ("NZ", "111")])
+@pytest.mark.parametrize(("region", "number"), [("US", "911"), ("CA", "911"), ("UK", "999"), ("AU", "000"), ("NZ", "111"),
+                                                 ("HK", "999"), ("TW", "119"), ("ES", "112"), ("MX", "911")])
 def test_emergency_numbers(content, region, number):
     assert number in [r.phone for r in content.regions[region].resources if r.type == "emergency"]
 

@@ -16,9 +16,9 @@ from ..submission import InputError, Submission, describe, parse
 # answers to questions that no longer exist, so they are refused with a plain reason.
 SCHEMA_VERSION = 2
 KIND = "ketacheck.answers"
-EXPORT_KEYS = ("schema_version", "kind", "created", "audience", "region", "prescribed", "sex", "answers", "plan",
+EXPORT_KEYS = ("schema_version", "kind", "created", "audience", "region", "prescribed", "sex", "language", "answers", "plan",
                "result")
-_ANSWER_KEYS = ("audience", "region", "prescribed", "sex", "answers", "plan")
+_ANSWER_KEYS = ("audience", "region", "prescribed", "sex", "answers", "plan", "language")
 
 
 def to_json(sub: Submission, result: Result, content: Content, today: dt.date | None = None) -> dict:
@@ -34,6 +34,7 @@ def to_json(sub: Submission, result: Result, content: Content, today: dt.date | 
         "region": sub.region,
         "prescribed": sub.prescribed_answer,  # true, false, or "dont_know" (a loved one who does not know)
         "sex": sub.sex,
+        "language": sub.language,  # the language the check was answered in
         "answers": {k: list(sub.answers[k]) if isinstance(sub.answers[k], tuple) else sub.answers[k] for k in order},
         "plan": list(sub.plan),  # the steps the person chose from the menu; only ever in this file
         "result": result.to_dict(),

@@ -29,6 +29,7 @@ from ..loader import Content
 from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Item, Option
 from ..scoring import Result, visible
 from ..submission import Submission
+from ..phrases import say
 from ..wording import not_a_diagnosis
 from .answers_json import SCHEMA_VERSION
 from .summary import AUDIENCE_WORDS
@@ -403,6 +404,15 @@ def fhir_questionnaire(content: Content, questionnaire_id: str) -> dict:
         "publisher": "KetaCheck",
         "description": not_a_diagnosis(content),
     }
+    if content.language != "en":
+        # The language of every text in this Questionnaire, and which instruments are asked in a
+        # wording that is not validated in it ("translated, not validated in this language").
+        resource = {"resourceType": resource.pop("resourceType"), "id": resource.pop("id"), "meta": resource.pop("meta"),
+                    "language": content.language, **resource}
+        untested = [content.instruments[i] for i in sorted(done) if content.instruments[i].validation.status == "translated"]
+        if untested:
+            resource["description"] += " " + " ".join(
+                f"{i.short_name}: {say(content, 'status.translated')}." for i in untested)
     notices = list(dict.fromkeys(content.instruments[i].copyright for i in done if content.instruments[i].copyright))
     if notices:
         resource["copyright"] = " ".join(notices)
@@ -484,6 +494,7 @@ def fhir_questionnaire_response(
     asked = dataclasses.replace(sub, answers=shown)
     return {
         "resourceType": "QuestionnaireResponse",
+        "language": content.language,  # the language the person answered in
         "questionnaire": questionnaire_url(qid),
         # An incomplete check is never passed on as finished (its level is "not enough answers").
         "status": "in-progress" if result.tier == "incomplete" else "completed",

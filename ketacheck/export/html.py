@@ -121,15 +121,16 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
     out: list[str] = []
     w = out.append
     w("<!DOCTYPE html>")
-    w('<html lang="en"><head><meta charset="utf-8">')
+    _ = content.ui.gettext
+    w(f'<html lang="{_e(content.language)}"><head><meta charset="utf-8">')
     w('<meta name="viewport" content="width=device-width, initial-scale=1">')
     w('<meta name="referrer" content="no-referrer">')
     w("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
-    w(f"<title>KetaCheck summary, {_e(s.today.isoformat())}</title>")
+    w(f"<title>{_e(_('KetaCheck summary'))}, {_e(s.today.isoformat())}</title>")
     w(f"<style>{_CSS}</style></head><body>")
 
     w("<header>")
-    w("<h1>KetaCheck summary</h1>")
+    w(f"<h1>{_e(_('KetaCheck summary'))}</h1>")
     w(
         f'<p class="meta">{_e(s.today.isoformat())} · Check for {_e(s.who)} · {_e(s.region)} · ketamine {_e(s.context)}</p>'
     )
@@ -140,12 +141,12 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
 
     crisis_html = "".join(_html_resource(r, content) for r in s.crisis)
     crisis_section = (
-        '<section class="box crisis block" id="crisis"><h2>If you need help now</h2>'
+        f'<section class="box crisis block" id="crisis"><h2>{_e(_("If you need help now"))}</h2>'
         '<p class="small">Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.</p>'
         f"{crisis_html}</section>"
     )
     if s.red_flags:
-        w('<section class="box alarm block" id="red-flags"><h2>Get help now</h2><ul>')
+        w(f'<section class="box alarm block" id="red-flags"><h2>{_e(_("Get help now"))}</h2><ul>')
         for name, message in s.red_flags:
             w(f"<li><b>{_e(name)}</b>: {_e(message)}</li>")
         w("</ul>")
@@ -166,7 +167,7 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
     w("</section>")
 
     if s.feedback:
-        w('<section id="feedback"><h2>About your answers</h2><ul>')
+        w(f'<section id="feedback"><h2>{_e(_("About your answers"))}</h2><ul>')
         for row in s.feedback:
             refs = ", ".join(f"[{n}]" for n in row.refs)
             text = f"<b>{_e(row.text)}</b>" if row.important else _e(row.text)
@@ -179,11 +180,11 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
         w("</ol>")
     w(f"<p>{_e(s.self_efficacy)}</p></section>")
 
-    w('<section id="why"><h2>Why am I seeing this?</h2><ul>')
+    w(f'<section id="why"><h2>{_e(_("Why am I seeing this?"))}</h2><ul>')
     w("".join(f"<li>{_e(reason)}</li>" for reason in s.reasons))
     w(f'</ul><p class="small">{_e(s.rule)}</p></section>')
 
-    w('<section id="signs"><h2>Warning signs in the answers</h2>')
+    w(f'<section id="signs"><h2>{_e(_("Warning signs in the answers"))}</h2>')
     if not s.signs:
         w("<p>None of the warning signs we ask about showed in the answers.</p>")
     # One running paragraph: the feedback above says what to do about each sign, and every answer is
@@ -193,13 +194,13 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
         f"{_e(', '.join(f'[{n}]' for n in row.refs))}." for row in s.signs) + "</p></section>")
 
     if s.instruments:
-        w('<section id="instruments"><h2>Standard questionnaires</h2>')
+        w(f'<section id="instruments"><h2>{_e(_("Standard questionnaires"))}</h2>')
         for row in s.instruments:
             w(f'<div class="block instrument"><h3>{_e(row.name)}: {_e(row.verdict)}</h3>')
             w(f'<p class="small"><b>{_e(row.status)}.</b> {_e(row.statement)} {_e(" ".join(row.notes))}</p></div>')
         w("</section>")
 
-    w('<section id="charts"><h2>The answers in pictures</h2>')
+    w(f'<section id="charts"><h2>{_e(_("The answers in pictures"))}</h2>')
     w('<figure class="block" id="chart-levels"><figcaption>Each on its own scale; shading marks its bands or '
       'cut-off.</figcaption><div class="rows">')
     for bar in [s.criteria_bar, *s.instrument_bars]:
@@ -218,7 +219,7 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
 
     if s.sources:
         # One running paragraph: a line per source left most of each printed line empty.
-        w('<section id="sources"><h2>Sources</h2><p class="small">')
+        w(f'<section id="sources"><h2>{_e(_("Sources"))}</h2><p class="small">')
         w(" ".join(f"[{n}] {_e(title)} ({_e(publisher)})." for n, title, publisher in s.sources))
         w("</p></section>")
     w("</body></html>")

@@ -1,8 +1,11 @@
-"""The summary as an A4 PDF (fpdf2, core fonts only)."""
+"""The summary as an A4 PDF (fpdf2): core Helvetica for Latin-script languages; for Chinese, a subset of
+Noto Sans CJK (Debian's fonts-noto-cjk, which the Makefile installs) is embedded, so the characters are
+drawn and can be copied back out of the PDF."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from ..loader import Content
@@ -53,6 +56,36 @@ def _latin1(text: Any) -> str:
     return str(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
 
+# Debian's fonts-noto-cjk: one collection per weight; the face for each script (0 JP, 1 KR, 2 SC, 3 TC, 4 HK).
+CJK_DIR = Path("/usr/share/fonts/opentype/noto")
+CJK_FACES = {"zh-Hans": 2, "zh-Hant": 3}
+LATIN_DIR = Path("/usr/share/fonts/truetype/dejavu")  # fonts-dejavu-core, beside Chromium in Debian
+
+
+class MissingFontError(RuntimeError):
+    """A Chinese printout was asked for on a machine without the CJK font."""
+
+
+def _fonts(doc: Any, language: str) -> tuple[str, Any]:
+    """(font family, text cleaner) for a language: Helvetica and latin-1 text, or the embedded CJK face."""
+    face = CJK_FACES.get(language)
+    if face is None:
+        return "Helvetica", _latin1
+    regular, bold = CJK_DIR / "NotoSansCJK-Regular.ttc", CJK_DIR / "NotoSansCJK-Bold.ttc"
+    if not all(f.is_file() for f in (regular, bold, LATIN_DIR / "DejaVuSans.ttf", LATIN_DIR / "DejaVuSans-Bold.ttf")):
+        raise MissingFontError(f"the {language} printout needs Debian's fonts-noto-cjk ({regular} is missing); "
+                               "run `make test` as root or `apt-get install fonts-noto-cjk`")
+    # Latin letters and digits from DejaVu Sans, Chinese from the Noto face as its fallback: with the
+    # CJK face alone, a long document's Latin glyphs came out of the PDF as the wrong characters.
+    latin, latin_bold = LATIN_DIR / "DejaVuSans.ttf", LATIN_DIR / "DejaVuSans-Bold.ttf"
+    doc.add_font("latin", "", str(latin))
+    doc.add_font("latin", "B", str(latin_bold))
+    doc.add_font("cjk", "", str(regular), collection_font_number=face)
+    doc.add_font("cjk", "B", str(bold), collection_font_number=face)
+    doc.set_fallback_fonts(["cjk"], exact_match=False)
+    return "latin", str
+
+
 def _rgb(colour: str) -> tuple[int, int, int]:
     c = colour.lstrip("#")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
@@ -65,8 +98,9 @@ class _PdfWriter:
     INK = (31, 31, 31)
     GREY = "#444444"
 
-    def __init__(self, pdf: Any, content: Any):
+    def __init__(self, pdf: Any, content: Any, family: str = "Helvetica", clean: Any = None):
         self.content = content
+        self.family, self.clean = family, clean or _latin1
         self.pdf = pdf  # the document, or the off-page copy while `keep` measures a block
         self.doc = pdf
         self.width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -81,18 +115,18 @@ class _PdfWriter:
         indent: float = 0,
     ) -> None:
         pdf = self.pdf
-        pdf.set_font("Helvetica", style=style, size=size)
+        pdf.set_font(self.family, style=style, size=size)
         pdf.set_text_color(*(_rgb(colour) if colour else self.INK))
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, h or size * 0.45, _latin1(body), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, h or size * 0.45, self.clean(body), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_text_color(*self.INK)
 
     def bullet(self, body: str, size: float = 8.5, indent: float = 2.5) -> None:
         pdf = self.pdf
-        pdf.set_font("Helvetica", size=size)
+        pdf.set_font(self.family, size=size)
         pdf.set_x(pdf.l_margin + indent)
         pdf.cell(3, size * 0.45, "-")
-        pdf.multi_cell(0, size * 0.45, _latin1(body), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, size * 0.45, self.clean(body), new_x="LMARGIN", new_y="NEXT", align="L")
 
     def heading(self, body: str) -> None:
         self.pdf.ln(1.2)
@@ -130,12 +164,12 @@ class _PdfWriter:
         bar_w = self.width - label_w - 2
         for bar in rows:
             y = pdf.get_y()
-            label = _latin1(bar.short or bar.caption)
+            label = self.clean(bar.short or bar.caption)
             size = 7.5
-            pdf.set_font("Helvetica", size=size)
+            pdf.set_font(self.family, size=size)
             while size > 5.5 and pdf.get_string_width(label) > label_w:
                 size -= 0.5
-                pdf.set_font("Helvetica", size=size)
+                pdf.set_font(self.family, size=size)
             pdf.set_xy(pdf.l_margin, y)
             pdf.cell(label_w, row_h, label)
             x0 = pdf.l_margin + label_w + 2
@@ -174,18 +208,20 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
     # A date without a time of day, as in the JSON export.
     doc.set_creation_date(dt.datetime(s.today.year, s.today.month, s.today.day, tzinfo=dt.UTC))
     doc.add_page()
-    out = _PdfWriter(doc, content)
+    _ = content.ui.gettext
+    family, clean = _fonts(doc, content.language)
+    out = _PdfWriter(doc, content, family, clean)
     grey = out.GREY
 
     def header() -> None:
-        out.text("KetaCheck summary", 14, "B", h=6)
+        out.text(_("KetaCheck summary"), 14, "B", h=6)
         out.text(f"{s.today.isoformat()}  |  Check for {s.who}  |  {s.region}  |  ketamine {s.context}", 8, colour=grey)
         out.text(not_a_diagnosis(content), 8.5, "B")
         out.text(s.now, 8.5, "B", colour="#B0301F")
         out.pdf.ln(1.5)
 
     def alarm() -> None:
-        out.text("Get help now", 10.5, "B", h=5)
+        out.text(_("Get help now"), 10.5, "B", h=5)
         for name, message in s.red_flags:
             out.bullet(f"{name}: {message}", indent=0)
         for heading, steps in s.first_aid:
@@ -194,7 +230,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
                 out.bullet(step, 8, indent=0)
 
     def crisis() -> None:
-        out.text("If you need help now", 10.5, "B", h=5)
+        out.text(_("If you need help now"), 10.5, "B", h=5)
         out.text(
             "Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.", 7.5, colour=grey
         )
@@ -211,7 +247,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
                 out.bullet(question, 7.5)
 
     def feedback() -> None:
-        out.heading("About your answers")
+        out.heading(_("About your answers"))
         for row in s.feedback:
             refs = ", ".join(f"[{n}]" for n in row.refs)
             out.text(f"{row.text}  {refs}", 7.5, "B" if row.important else "", h=3.3)
@@ -224,7 +260,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         out.text(s.self_efficacy, 8.5, h=3.9)
 
     def why() -> None:
-        out.heading("Why am I seeing this?")
+        out.heading(_("Why am I seeing this?"))
         for reason in s.reasons:
             out.bullet(reason, 7.5)
         out.text(s.rule, 6.5, h=2.9, colour=grey)
@@ -233,7 +269,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         # One running paragraph: the feedback above says what to do about each sign, and every
         # answer is in the files; here each sign, its strength, the answers and their sources.
         if not s.signs:
-            out.text("None of the warning signs we ask about showed in the answers.")
+            out.text(_("None of the warning signs we ask about showed in the answers."))
             return
         out.text("  ".join(f"{row.name} ({row.detail}): {'; '.join(a for _, a in row.triggers)} "
                            f"{', '.join(f'[{n}]' for n in row.refs)}." for row in s.signs), 7, h=3.1)
@@ -246,9 +282,9 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         return draw
 
     def charts() -> None:
-        out.heading("The answers in pictures")
+        out.heading(_("The answers in pictures"))
         out.bars([s.criteria_bar, *s.instrument_bars])
-        out.text("Each on its own scale; shading marks its bands or cut-off.", 7, colour=grey)
+        out.text(_("Each on its own scale; shading marks its bands or cut-off."), 7, colour=grey)
         out.pdf.ln(1)
 
     def referral() -> None:
@@ -258,7 +294,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
             out.resource(res, details=False)
 
     def sources() -> None:
-        out.heading("Sources")
+        out.heading(_("Sources"))
         # One running paragraph: a line per source left most of each line empty.
         out.text("  ".join(f"[{n}] {title} ({publisher})." for n, title, publisher in s.sources), 6, h=2.6, colour=grey)
         out.pdf.ln(1)
@@ -281,10 +317,10 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
 
         return draw
 
-    out.keep(titled("Warning signs in the answers", signs))
+    out.keep(titled(_("Warning signs in the answers"), signs))
     if s.instruments:
         blocks = [instrument(row) for row in s.instruments]
-        out.keep(titled("Standard questionnaires", blocks[0]))
+        out.keep(titled(_("Standard questionnaires"), blocks[0]))
         for block in blocks[1:]:
             out.keep(block)
     out.keep(charts)

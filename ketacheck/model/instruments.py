@@ -13,7 +13,8 @@ from .questions import AnswerAt, Coding, Item
 
 
 class Validation(Strict):
-    status: Literal["validated", "based_on", "derived"]
+    # `translated`: asked in a language with no validated wording that can be cited (locale/<lang>/validation.yaml)
+    status: Literal["validated", "based_on", "derived", "translated"]
     # Plain words shown next to the score: what was validated, in whom, and whether our wording was.
     statement: str = Field(min_length=1)
     citation: str = Field(min_length=1)

@@ -64,7 +64,18 @@ class Region(Strict):
     id: str = Field(pattern=r"^[A-Z]{2,4}$")
     name: str
     locales: list[str] = Field(default_factory=list)
+    # The law and confidentiality in plain words, as far as sources say; shown on the Help page.
+    legal_note: str = Field(min_length=1)
     resources: list[Resource] = Field(min_length=1)
+
+    @field_validator("legal_note")
+    @classmethod
+    def _no_promises(cls, text: str) -> str:
+        if re.search(r"not (yet )?(confirmed|checked|verified)|unverified", text, re.IGNORECASE):
+            raise ValueError("say only what a source states; leave an unconfirmed point out of the note")
+        if re.search(r"\b(you will not|you won't|cannot|can't) be (prosecuted|arrested|charged)\b|\bimmunity\b", text, re.IGNORECASE):
+            raise ValueError("a legal note must not promise protection from the law; say what a named law or service states")
+        return text
 
 
 class Resources(Strict):

@@ -12,9 +12,11 @@ from ketacheck import loader, referral
 from ketacheck.loader import Content
 from ketacheck.model import Resource
 from ketacheck.scoring import RedFlagHit, Result
+from ketacheck.ui import i18n
 from ketacheck.ui import state as app_state
 from ketacheck.ui import tab_copy
 from ketacheck.web import uploads
+from ketacheck.ui.i18n import _
 from ketacheck.web.pwa import QUICK_EXIT_URL
 
 LEAVING = "_leaving"
@@ -93,8 +95,8 @@ def begin(*, uploads_here: bool = False) -> tuple[Content, dict[str, Any], Resul
     """
     if not uploads_here:
         uploads.POLICY.close_for(session_id())
-    content = loader.load()
-    state = app_state.get(content)
+    state = app_state.get(loader.load())
+    content = i18n.content()  # the content in the person's language
     # Scored once per run; pages use this result rather than scoring again.
     result = app_state.result(state, content)
     header(content, state, result)
@@ -106,7 +108,7 @@ def begin(*, uploads_here: bool = False) -> tuple[Content, dict[str, Any], Resul
                        icon=":material/info:")
     if tab_copy.said_restored(state):
         with st.container(key="announce_restored"):  # read out by /assist.js
-            st.success("We reconnected; your answers are still here.", icon=":material/restore:")
+            st.success(_("We reconnected; your answers are still here."), icon=":material/restore:")
     return content, state, result
 
 
@@ -134,29 +136,30 @@ def _clear_answers() -> None:
     app_state.clear()
     withdraw_upload()
     st.session_state[tab_copy.FORGET] = True  # the copy in the tab goes too
-    st.toast("Your answers are cleared.")
+    st.toast(_("Your answers are cleared."))
 
 
 def header(content: Content, state: dict[str, Any], result: Result) -> None:
     """Top of every page: quick exit first; then, once a red flag is answered, the help it needs
     (nothing else above it, so the first contact is the flag's own), else the crisis line; then the
     page links."""
-    st.html(CSS)
+    st.html(CSS.replace("</style>", i18n.html_lang_css() + "\n</style>"))
     if st.session_state.get(LEAVING):
         leave()
         return
     st.button(
-        "Leave this site quickly",
+        _("Leave this site quickly"),
         key="quick_exit",
         on_click=_quick_exit,
         width="stretch",
-        help="Clears your answers and opens a weather page. Pressing Shift three times does the same.",
+        help=_("Clears your answers and opens a weather page. Pressing Shift three times does the same."),
     )
     if result.red_flags:
         emergency_panel(result)
     else:
         crisis_line(content, state)
     page_links(state)
+    i18n.switch(state)
 
 
 def crisis_line(content: Content, state: dict[str, Any]) -> None:
@@ -166,23 +169,23 @@ def crisis_line(content: Content, state: dict[str, Any]) -> None:
     crisis = next((r for r in region.resources if r.type == "crisis"), None)
     parts = []
     if emergency and emergency.phone:
-        parts.append(f"In danger now? Call **[{emergency.phone}]({referral.tel_link(emergency.phone)})**.")
+        parts.append(_("In danger now? Call **[{number}]({link})**.").format(number=emergency.phone, link=referral.tel_link(emergency.phone)))
     if crisis:
         reach = crisis.phone or (crisis.sms.number if crisis.sms else None)
         how = f" **[{reach}]({referral.tel_link(reach)})**" if crisis.phone else f" {reach}" if reach else ""
-        parts.append(f"To talk now: {crisis.name}{how}.")
+        parts.append(_("To talk now: {name}{how}.").format(name=crisis.name, how=how))
     with st.container(key="crisis_line"):
         st.caption(" ".join(parts))
 
 
 def page_links(state: dict[str, Any]) -> None:
     """Every page in one labelled tap (no folded menu on a phone)."""
-    links = [("pages/check.py", "Check"), ("pages/result.py", "Result"), ("pages/help.py", "Help"),
-             ("pages/learn.py", "Learn")]
+    links = [("pages/check.py", _("Check")), ("pages/result.py", _("Result")), ("pages/help.py", _("Help")),
+             ("pages/learn.py", _("Learn"))]
     if state["audience"] == "other":
-        links.insert(3, ("pages/family.py", "For you"))
+        links.insert(3, ("pages/family.py", _("For you")))
     if state["audience"] == "intake":
-        links.append(("pages/clinician.py", "Clinician"))
+        links.append(("pages/clinician.py", _("Clinician")))
     with st.container(key="page_links", horizontal=True, gap="small"):
         for page, label in links:
             st.page_link(page, label=label)
@@ -191,7 +194,7 @@ def page_links(state: dict[str, Any]) -> None:
 def leave() -> None:
     """After a quick exit. In the browser, /pwa.js has already replaced the page with a neutral one
     (so Back does not return here); this is what shows if scripts are blocked."""
-    st.markdown(f"Your answers are cleared. [Go to a weather page]({QUICK_EXIT_URL}).")
+    st.markdown(_("Your answers are cleared. [Go to a weather page]({url}).").format(url=QUICK_EXIT_URL))
     st.stop()
 
 
@@ -200,19 +203,19 @@ def clear_button() -> None:
     drawn there."""
     state = st.session_state.get(app_state.KEY)
     if state and state["answers"]:
-        st.button("Clear my answers", key="clear_answers", on_click=_clear_answers)
+        st.button(_("Clear my answers"), key="clear_answers", on_click=_clear_answers)
 
 
 def end(clear: bool = True) -> None:
     st.divider()
     if clear:
         clear_button()
-    st.caption(
+    st.caption(_(
         "Private: your answers live only in this session's memory and in this browser tab. Closing the "
         "tab removes them (the server forgets within two minutes); Clear or Leave removes them at once. "
         "Nothing is written down on the server, logged or sent anywhere. "
         "KetaCheck is not a diagnosis."
-    )
+    ))
 
 
 def emergency_panel(result: Result) -> None:
@@ -223,7 +226,7 @@ def emergency_panel(result: Result) -> None:
         return
     emergency = any(f.urgency == "emergency" for f in flags)
     with st.container(key="emergency_panel"):
-        st.header("Get help now" if emergency else "Get help today", anchor=False)
+        st.header(_("Get help now") if emergency else _("Get help today"), anchor=False)
         for flag in flags:
             st.markdown(f"**{flag.name}.** {flag.message}")
         contact_buttons(flags, key="emergency")
@@ -249,16 +252,17 @@ def contact_buttons(flags: list[RedFlagHit], key: str) -> None:
                 contacts.append(res)
     for n, res in enumerate(contacts):
         worse = same_day_only and res.type == "emergency"
-        label = f"Call {res.phone}: {res.name}" if res.phone else res.name
+        label = _("Call {number}: {name}").format(number=res.phone, name=res.name) if res.phone else res.name
         if worse:
-            label = f"If it gets worse, call {res.phone}: {res.name}"
+            label = _("If it gets worse, call {number}: {name}").format(number=res.phone, name=res.name)
         if res.phone:
             st.link_button(label, referral.tel_link(res.phone), type="primary" if n == 0 else "secondary",
                            width="stretch", key=f"{key}_call_{res.id}")
         if res.sms:
-            word = f" {res.sms.keyword} to" if res.sms.keyword else ""
-            st.link_button(f"Text{word} {res.sms.number}: {res.name}", referral.sms_link(res.sms.number, res.sms.keyword),
+            text = (_("Text {keyword} to {number}: {name}") if res.sms.keyword else _("Text {number}: {name}")).format(
+                keyword=res.sms.keyword, number=res.sms.number, name=res.name)
+            st.link_button(text, referral.sms_link(res.sms.number, res.sms.keyword),
                            width="stretch", key=f"{key}_sms_{res.id}")
         if not res.phone and not res.sms and res.url:
-            st.link_button(f"Open: {res.name}", res.url, type="primary" if n == 0 else "secondary", width="stretch",
+            st.link_button(_("Open: {name}").format(name=res.name), res.url, type="primary" if n == 0 else "secondary", width="stretch",
                            key=f"{key}_url_{res.id}")

@@ -9,15 +9,16 @@ import streamlit as st
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, SEX_LABELS
 from ketacheck.ui import state as app_state
+from ketacheck.ui.i18n import N_, _
 
 AUDIENCES = [
-    ("self", "Myself"),
-    ("other", "Someone I care about"),
-    ("intake", "Intake pre-screen (clinic device)"),
+    ("self", N_("Myself")),
+    ("other", N_("Someone I care about")),
+    ("intake", N_("Intake pre-screen (clinic device)")),
 ]
 PRESCRIBED = [
-    (False, "No, it is not prescribed"),
-    (True, "Yes, it is prescribed as treatment"),
+    (False, N_("No, it is not prescribed")),
+    (True, N_("Yes, it is prescribed as treatment")),
 ]
 SEXES = list(SEX_LABELS.items())
 
@@ -42,7 +43,7 @@ def _choice(title: str, state: dict[str, Any], field: str, options: list[tuple[A
     with st.container(key=f"answers_one_{field}", gap="small"):
         for value, label in options:
             st.button(
-                label,
+                _(label),
                 key=f"pick_{field}_{value}",
                 type="primary" if state.get(field) == value else "secondary",
                 width="stretch",
@@ -52,29 +53,30 @@ def _choice(title: str, state: dict[str, Any], field: str, options: list[tuple[A
 
 
 def audience(state: dict[str, Any], content: Content) -> None:
-    _choice("Who is this check for?", state, "audience", AUDIENCES, content)
+    _choice(_("Who is this check for?"), state, "audience", AUDIENCES, content)
 
 
 def prescribed(state: dict[str, Any], content: Content) -> None:
-    who = "their" if state["audience"] == "other" else "the"
     options = list(PRESCRIBED)
-    help_ = "For example clinic infusions, nasal esketamine, or lozenges at home under a prescriber."
+    help_ = _("For example clinic infusions, nasal esketamine, or lozenges at home under a prescriber.")
     if content.offers_dont_know(state["audience"]):
         # A loved one may not know; the check then asks about any ketamine use, and says so.
         options.append((DONT_KNOW, content.dont_know.label))
-        help_ += " If you don't know, the questions are about any ketamine use."
-    _choice(f"Is {who} ketamine prescribed as treatment?", state, "prescribed", options, content, help=help_)
+        help_ += " " + _("If you don't know, the questions are about any ketamine use.")
+    title = _("Is their ketamine prescribed as treatment?") if state["audience"] == "other" \
+        else _("Is the ketamine prescribed as treatment?")
+    _choice(title, state, "prescribed", options, content, help=help_)
 
 
 def sex(state: dict[str, Any], content: Content) -> None:
-    _choice("Sex (optional)", state, "sex", SEXES, content,
-            help="Only used to pick the right cut-off for the alcohol questions.")
+    _choice(_("Sex (optional)"), state, "sex", SEXES, content,
+            help=_("Only used to pick the right cut-off for the alcohol questions."))
 
 
 def region(content: Content, state: dict[str, Any], key: str) -> None:
     ids = list(content.regions)
     st.selectbox(
-        "Where are you? (for the right phone numbers)",
+        _("Where are you? (for the right phone numbers)"),
         ids,
         index=ids.index(state["region"]),
         format_func=lambda rid: content.regions[rid].name,
@@ -86,11 +88,11 @@ def region(content: Content, state: dict[str, Any], key: str) -> None:
 def intake_modules(state: dict[str, Any], content: Content) -> None:
     """Intake answers every module by default; a clinician can switch any of them off."""
     audience, prescribed_ = app_state.context(state)
-    st.header("Modules for this pre-screen", anchor=False)
-    st.caption("All on by default, after the core check. Switch off any you do not need.")
+    st.header(_("Modules for this pre-screen"), anchor=False)
+    st.caption(_("All on by default, after the core check. Switch off any you do not need."))
     for module in content.modules_for(audience, prescribed_):
-        _, asked, _ = app_state.module_progress(state, content, module.id)
-        on = st.toggle(f"{module.title} ({asked} questions)", value=module.id in state["modules"],
+        _answered, asked, _done = app_state.module_progress(state, content, module.id)
+        on = st.toggle(_("{module} ({n} questions)").format(module=module.title, n=asked), value=module.id in state["modules"],
                        key=f"module_on_{module.id}", help=module.adds)
         if on and module.id not in state["modules"]:
             state["modules"] = [m.id for m in content.modules_for(audience, prescribed_)

@@ -16,6 +16,7 @@ from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, Item
 from ketacheck.ui import chrome
 from ketacheck.ui import state as app_state
+from ketacheck.ui.i18n import _
 from ketacheck.ui import tab_copy
 
 # Set by an answer that adds or takes away a red flag: the emergency panel sits above the
@@ -109,7 +110,7 @@ def screen(state: dict[str, Any], content: Content) -> None:
         show(state, content)
         item = content.items.get(state["current"] or "")
         if item and content.module_of[item.id] == "core" and state["answers"] and not app_state.core_done(state, content):
-            if st.button("Stop here and see my result so far", type="tertiary", key="result_so_far"):
+            if st.button(_("Stop here and see my result so far"), type="tertiary", key="result_so_far"):
                 st.switch_page("pages/result.py")
     # Here, not in the page's chrome: an answer reruns only this fragment.
     chrome.clear_button()
@@ -117,10 +118,10 @@ def screen(state: dict[str, Any], content: Content) -> None:
 
 
 def end(state: dict[str, Any], content: Content) -> None:
-    st.title("You have answered every question", anchor=False)
-    if st.button("See my result", type="primary", width="stretch", key="see_result"):
+    st.title(_("You have answered every question"), anchor=False)
+    if st.button(_("See my result"), type="primary", width="stretch", key="see_result"):
         st.switch_page("pages/result.py")
-    st.button("Review my answers", width="stretch", key="review", on_click=_review, args=(state, content))
+    st.button(_("Review my answers"), width="stretch", key="review", on_click=_review, args=(state, content))
 
 
 def _review(state: dict[str, Any], content: Content) -> None:
@@ -136,13 +137,13 @@ def progress_text(item: Item, state: dict[str, Any], content: Content) -> tuple[
     audience, prescribed = app_state.context(state)
     length = sum(1 for i in content.flow(audience, prescribed, (module,)) if content.module_of[i.id] == module)
     answered = sum(1 for i in section if i.id in state["answers"])
-    title = "Core check" if module == "core" else content.modules[module].title
-    return answered / length, f"{title}: question {position + 1} of {length}"
+    title = _("Core check") if module == "core" else content.modules[module].title
+    return answered / length, _("{section}: question {n} of {total}").format(section=title, n=position + 1, total=length)
 
 
 def intro(item: Item, state: dict[str, Any], content: Content) -> str | None:
     """A section's opening words: the item's own intro, or its module's above the first question."""
-    audience, _ = app_state.context(state)
+    audience, _prescribed = app_state.context(state)
     if item.intro:
         return item.intro.for_audience(audience) or item.intro.self_
     module = content.modules[content.module_of[item.id]]
@@ -156,9 +157,9 @@ def intro(item: Item, state: dict[str, Any], content: Content) -> str | None:
 def show(state: dict[str, Any], content: Content) -> None:
     item = current_item(state, content)
     if item is None:
-        st.info("There are no questions for this choice.")
+        st.info(_("There are no questions for this choice."))
         return
-    audience, _ = app_state.context(state)
+    audience, _prescribed = app_state.context(state)
     share, text_line = progress_text(item, state, content)
     with st.container(key="question"):
         st.progress(share, text=text_line)
@@ -177,7 +178,7 @@ def show(state: dict[str, Any], content: Content) -> None:
 
 
 def answers(item: Item, labels: list[str], state: dict[str, Any], content: Content) -> None:
-    audience, _ = app_state.context(state)
+    audience, _prescribed = app_state.context(state)
     answer = state["answers"].get(item.id)
     chosen = {o.value for o in item.chosen(answer)}
     options = [(o.value, label, o.exclusive) for o, label in zip(item.options, labels, strict=True)]
@@ -204,22 +205,22 @@ def navigation(item: Item, state: dict[str, Any], content: Content) -> None:
     # One horizontal container, not st.columns: two fewer elements on every answer, and the pair
     # stays side by side on a phone (columns stack below 640 px).
     row = st.container(horizontal=True, gap="small")
-    row.button("Back", key="nav_back", width="stretch", disabled=first, on_click=_step, args=(state, content, -1))
+    row.button(_("Back"), key="nav_back", width="stretch", disabled=first, on_click=_step, args=(state, content, -1))
     if item.multiple:
         ready = isinstance(answer, tuple) and bool(answer)
         # Continue steps on, as Next does: in a first pass that is the next unanswered question,
         # and in a review it does not jump past the answers being looked at.
-        row.button("Continue", key="nav_next", type="primary" if ready else "secondary", width="stretch",
+        row.button(_("Continue"), key="nav_next", type="primary" if ready else "secondary", width="stretch",
                    disabled=not ready, on_click=_step, args=(state, content, +1),
-                   help=None if ready else "Choose one or more answers, or \"None of these\".")
+                   help=None if ready else _("Choose one or more answers, or \"None of these\"."))
         return
     can_skip = item.optional and answer is None
     row.button(
-        "Skip" if can_skip else "Next",
+        _("Skip") if can_skip else _("Next"),
         key="nav_next",
         width="stretch",
         disabled=answer is None and not can_skip,
         on_click=_step,
         args=(state, content, +1),
-        help=None if answer is not None or can_skip else "Choose an answer to go on.",
+        help=None if answer is not None or can_skip else _("Choose an answer to go on."),
     )

@@ -18,8 +18,9 @@ from ketacheck.submission import Submission
 KEY = "kc"
 
 
-def fresh(region: str = "INTL") -> dict[str, Any]:
+def fresh(region: str = "INTL", language: str = "en") -> dict[str, Any]:
     return {
+        "language": language,  # the language the person reads in (chosen, or guessed from the browser)
         "audience": None,  # None until the person chooses on the start page
         "prescribed": None,  # None until chosen (True, False, or "dont_know" for a loved one): never assumed
         "region": region,
@@ -34,7 +35,10 @@ def fresh(region: str = "INTL") -> dict[str, Any]:
 
 def get(content: Content) -> dict[str, Any]:
     if KEY not in st.session_state:
-        st.session_state[KEY] = fresh(content.region_for_locale(st.context.locale))
+        from ketacheck.ui import i18n  # the guess needs the languages that load
+
+        locale = st.context.locale
+        st.session_state[KEY] = fresh(content.region_for_locale(locale), i18n.guess_language(locale) or "en")
     return st.session_state[KEY]
 
 
@@ -64,6 +68,7 @@ def submission(state: dict[str, Any], content: Content) -> Submission:
         answers={k: v for k, v in state["answers"].items() if k in asked},
         prescribed_known=state["prescribed"] != DONT_KNOW,
         plan=tuple(o for o in state["plan"] if o in options),
+        language=state.get("language", "en"),
     )
 
 

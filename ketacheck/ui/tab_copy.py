@@ -15,7 +15,6 @@ installed, so it registers the same manifest itself.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ import streamlit as st
 from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
-from ketacheck import submission
+from ketacheck import loader, submission
 from ketacheck.export import read_json
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW
@@ -35,7 +34,7 @@ NAME = "ketacheck.tab_copy"
 FORGET = "_forget_tab_copy"  # set by Clear and Finish: the next run wipes the tab's copy
 RESTORED = "_restored"  # set when a copy came back: the page says so until the check moves on
 DROPPED = "_dropped_copy"  # why a copy was not used: the page says so until the person begins again
-FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished")
+FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished", "language")
 VERSION = "content"  # the content version a copy was made under (loader.Content.version)
 MAX_BYTES = 64 * 1024  # a whole check is about 2 KB
 UNUSABLE = "it did not check out (it may have been changed, or it is not KetaCheck's)"
@@ -97,10 +96,12 @@ def from_json(text: Any, content: Content) -> dict[str, Any]:
     current = raw["current"]
     if current is not None and (not isinstance(current, str) or current not in content.items):
         raise InputError(["it names a question this check does not have"])
+    if raw["language"] not in loader.languages(content.directory):
+        raise InputError(["it names a language this check does not have"])
     state = {
         "audience": sub.audience, "prescribed": sub.prescribed_answer, "region": sub.region, "sex": sub.sex,
         "answers": dict(sub.answers), "plan": list(sub.plan), "modules": list(dict.fromkeys(modules)),
-        "current": current, "finished": False,
+        "current": current, "finished": False, "language": raw["language"],
     }
     # "Finished" is what the answers say, not what the copy claims: the end of the questions says
     # "You have answered every question".

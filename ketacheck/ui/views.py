@@ -19,6 +19,7 @@ from ketacheck.model import DONT_KNOW, Resource
 from ketacheck.referral import HelpItem
 from ketacheck.submission import InputError, Submission
 from ketacheck.ui import state as app_state
+from ketacheck.ui.i18n import _, ngettext
 from ketacheck.wording import basis_line, instrument_verdict, not_a_diagnosis, resource_facts, status_words
 
 
@@ -40,12 +41,12 @@ def missing(result: scoring.Result, state: dict[str, Any], content: Content) -> 
     if result.tier != "incomplete":
         return
     if result.tier_so_far in ("some", "high"):
-        st.markdown(f"What was answered already shows **{scoring.tier_label(content, result.tier_so_far).lower()}**.")
+        st.markdown(_("What was answered already shows **{level}**.").format(level=scoring.tier_label(content, result.tier_so_far).lower()))
     first = app_state.first_unanswered_core(state, content)
-    if first and st.button("Answer the missing questions", type="primary", width="stretch", key="to_missing"):
+    if first and st.button(_("Answer the missing questions"), type="primary", width="stretch", key="to_missing"):
         app_state.go_to(state, first)
         st.switch_page("pages/check.py")
-    with st.expander(f"Not answered yet ({len(result.coverage.missing_items)}), never counted as \"no\""):
+    with st.expander(_("Not answered yet ({n}), never counted as \"no\"").format(n=len(result.coverage.missing_items))):
         st.markdown("\n".join(f"- {m.text}" + (f" ({content.dont_know.label})" if m.dont_know else "")
                                for m in result.coverage.missing_items))
 
@@ -62,7 +63,7 @@ def first_step(result: scoring.Result, state: dict[str, Any], content: Content) 
     if step is not None and result.tier in ("some", "high", "incomplete"):
         _call_button(step, key="next_step", primary=True)
     if result.audience == "other" and not result.in_danger_now:
-        if st.button("How to talk with them, and support for you", type="primary" if step is None else "secondary",
+        if st.button(_("How to talk with them, and support for you"), type="primary" if step is None else "secondary",
                      width="stretch", key="to_family"):
             st.switch_page("pages/family.py")
 
@@ -75,7 +76,7 @@ def _feedback_line(line, key: str) -> None:
             st.info(line.text, icon=":material/stethoscope:")
         else:
             st.markdown(line.text)
-        st.caption("Source: " + "; ".join(f"{s['title']} ({s['publisher']})" for s in line.source))
+        st.caption(_("Source: {sources}").format(sources="; ".join(f"{s['title']} ({s['publisher']})" for s in line.source)))
 
 
 SHOWN_FEEDBACK = 3  # lines in view after the first; the rest one tap away (the page stays short)
@@ -88,11 +89,11 @@ def feedback(result: scoring.Result, state: dict[str, Any], content: Content) ->
     important = [f for f in lines if f.important]
     rest = [f for f in lines if f is not (important[0] if important else None)]
     if rest:
-        st.header("About your answers", anchor=False)
+        st.header(_("About your answers"), anchor=False)
         for line in rest[:SHOWN_FEEDBACK]:
             _feedback_line(line, key="shown")
         if rest[SHOWN_FEEDBACK:]:
-            with st.expander(f"More about your answers ({len(rest) - SHOWN_FEEDBACK})"):
+            with st.expander(_("More about your answers ({n})").format(n=len(rest) - SHOWN_FEEDBACK)):
                 for line in rest[SHOWN_FEEDBACK:]:
                     _feedback_line(line, key="more")
     frames = content.feedback.frames
@@ -134,7 +135,7 @@ def next_steps(result: scoring.Result, state: dict[str, Any], content: Content) 
     """After the feedback: for prescribed patients what to raise, and all help one tap away."""
     if result.prescribed and result.tier not in ("low", "incomplete"):
         raise_with_prescriber(result, content)
-    if st.button("See all help for this result", width="stretch", key="to_help"):
+    if st.button(_("See all help for this result"), width="stretch", key="to_help"):
         st.switch_page("pages/help.py")
 
 
@@ -142,8 +143,8 @@ def raise_with_prescriber(result: scoring.Result, content: Content) -> None:
     rows = scoring.to_raise(result, content)
     if not rows:
         return
-    who = "their" if result.audience == "other" else "your"
-    with st.expander(f"To raise with {who} prescriber ({len(rows)})", expanded=True):
+    title = _("To raise with their prescriber ({n})") if result.audience == "other" else _("To raise with your prescriber ({n})")
+    with st.expander(title.format(n=len(rows)), expanded=True):
         st.markdown("\n".join(f"- {question} **{answer}**" for question, answer in rows))
 
 
@@ -155,9 +156,9 @@ def _first_referral(result: scoring.Result) -> Resource | None:
 def _call_button(res: Resource, key: str, primary: bool = False) -> None:
     kind = "primary" if primary else "secondary"
     if res.phone:
-        st.link_button(f"Call {res.name}: {res.phone}", referral.tel_link(res.phone), type=kind, width="stretch", key=key)
+        st.link_button(_("Call {name}: {number}").format(name=res.name, number=res.phone), referral.tel_link(res.phone), type=kind, width="stretch", key=key)
     elif res.url:
-        st.link_button(f"Open {res.name}", res.url, type=kind, width="stretch", key=key)
+        st.link_button(_("Open {name}").format(name=res.name), res.url, type=kind, width="stretch", key=key)
 
 
 def modules_offer(state: dict[str, Any], content: Content) -> None:
@@ -167,16 +168,18 @@ def modules_offer(state: dict[str, Any], content: Content) -> None:
     offered = content.modules_for(audience, prescribed)
     if not offered:
         return
-    st.header("Go deeper", anchor=False)
-    st.caption("Optional. Each adds to the result above; nothing is lost if you stop.")
+    st.header(_("Go deeper"), anchor=False)
+    st.caption(_("Optional. Each adds to the result above; nothing is lost if you stop."))
     for module in offered:
         answered, asked, done = app_state.module_progress(state, content, module.id)
         minutes = content.minutes(asked)
-        length = f"{asked} question{'s' if asked != 1 else ''}, about {minutes} minute{'s' if minutes != 1 else ''}"
+        length = ngettext("{n} question", "{n} questions", asked).format(n=asked) + ", " + ngettext(
+            "about {n} minute", "about {n} minutes", minutes).format(n=minutes)
         if done:
-            st.markdown(f"**{module.title}**: done, included above.")
+            st.markdown(_("**{module}**: done, included above.").format(module=module.title))
             continue
-        label = f"{module.title}: continue ({answered} of {asked} answered)" if answered else f"{module.title} · {length}"
+        label = _("{module}: continue ({n} of {total} answered)").format(module=module.title, n=answered, total=asked) \
+            if answered else f"{module.title} · {length}"
         if st.button(label, width="stretch", key=f"module_{module.id}", help=module.adds):
             app_state.add_module(state, content, module.id)
             st.switch_page("pages/check.py")
@@ -186,30 +189,30 @@ def modules_offer(state: dict[str, Any], content: Content) -> None:
 
 
 def why(result: scoring.Result, content: Content) -> None:
-    with st.expander("Why am I seeing this?"):
+    with st.expander(_("Why am I seeing this?")):
         st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
         st.caption(scoring.explain_rule(content))
 
 
 def signs(result: scoring.Result, content: Content) -> None:
-    with st.expander(f"Warning signs in the answers ({len(result.signs)})"):
+    with st.expander(_("Warning signs in the answers ({n})").format(n=len(result.signs))):
         if not result.signs:
-            st.markdown("None of the warning signs we ask about showed in the answers so far.")
+            st.markdown(_("None of the warning signs we ask about showed in the answers so far."))
         for match in result.signs:
             sign = content.signs[match.id]
-            extra = " (a risk factor: shown, not counted)" if match.risk_factor else ""
-            st.markdown(f"**{match.name}**: strength {round(match.strength * 100)}%{extra}")
-            st.markdown(f"{sign.meaning} *Why it matters:* {sign.why_it_matters}")
+            extra = " " + _("(a risk factor: shown, not counted)") if match.risk_factor else ""
+            st.markdown(_("**{sign}**: strength {percent}%").format(sign=match.name, percent=round(match.strength * 100)) + extra)
+            st.markdown(_("{meaning} *Why it matters:* {why}").format(meaning=sign.meaning, why=sign.why_it_matters))
             for item_id, answers in scoring.grouped_triggers(match):
-                text, _ = content.items[item_id].wording(result.audience, result.region)
+                text, _labels = content.items[item_id].wording(result.audience, result.region)
                 st.markdown(f"- {text} — **{answers}**")
-            st.caption("Source: " + "; ".join(f"{s['title']} ({s['publisher']})" for s in match.sources))
+            st.caption(_("Source: {sources}").format(sources="; ".join(f"{s['title']} ({s['publisher']})" for s in match.sources)))
 
 
 def instruments(result: scoring.Result, content: Content, folded: bool = True) -> None:
     if not result.instruments:
         return
-    box = st.expander(f"Standard questionnaires ({len(result.instruments)})") if folded else st.container()
+    box = st.expander(_("Standard questionnaires ({n})").format(n=len(result.instruments))) if folded else st.container()
     with box:
         _instrument_rows(result, content)
 
@@ -221,13 +224,13 @@ def _instrument_rows(result: scoring.Result, content: Content) -> None:
         st.caption(inst.validation["statement"])
         if inst.from_core:
             numbers = ", ".join(i.rsplit(".", 1)[1] for i in inst.from_core)
-            st.caption(f"Criteria {numbers} come from the core questions that ask the same thing.")
+            st.caption(_("Criteria {numbers} come from the core questions that ask the same thing.").format(numbers=numbers))
         if not inst.complete and inst.severity is None:
-            st.caption(f"Answered {inst.answered} of {inst.asked} questions, so the score may be low.")
+            st.caption(_("Answered {n} of {total} questions, so the score may be low.").format(n=inst.answered, total=inst.asked))
 
 
 def chart_section(result: scoring.Result, content: Content) -> None:
-    with st.expander("The answers in pictures"):
+    with st.expander(_("The answers in pictures")):
         _charts(result, content)
 
 
@@ -250,30 +253,39 @@ def resource_card(item: HelpItem | Resource, key: str, content: Content) -> None
         st.markdown(f"**{res.name}**")
         st.markdown(res.description)
         if res.phone:
-            st.link_button(f"Call {res.phone}", referral.tel_link(res.phone), width="stretch", key=f"{key}_tel")
+            st.link_button(_("Call {number}").format(number=res.phone), referral.tel_link(res.phone), width="stretch", key=f"{key}_tel")
         if res.sms:
-            word = f" with the word {res.sms.keyword}" if res.sms.keyword else ""
-            st.link_button(f"Text {res.sms.number}{word}", referral.sms_link(res.sms.number, res.sms.keyword),
+            text = (_("Text {number} with the word {keyword}") if res.sms.keyword else _("Text {number}")).format(
+                number=res.sms.number, keyword=res.sms.keyword)
+            st.link_button(text, referral.sms_link(res.sms.number, res.sms.keyword),
                            width="stretch", key=f"{key}_sms")
         if res.url:
-            st.link_button("Open website", res.url, width="stretch", key=f"{key}_url")
+            st.link_button(_("Open website"), res.url, width="stretch", key=f"{key}_url")
         if res.what_happens:
-            st.caption(f"What happens: {res.what_happens}")
-        st.caption(f"Languages: {', '.join(res.languages)}. {resource_facts(content, res)}")
+            st.caption(_("What happens: {what}").format(what=res.what_happens))
+        st.caption(_("Languages: {languages}.").format(languages=", ".join(res.languages)) + f" {resource_facts(content, res)}")
 
 
 def help_lists(result: scoring.Result, content: Content) -> None:
     """Crisis contacts and referral lines, visibly separate."""
     crisis = [h for h in result.resources if h.group == "crisis"]
     support = [h for h in result.resources if h.group == "referral"]
-    st.header("If you need help now", anchor=False)
-    st.caption("Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.")
+    st.header(_("If you need help now"), anchor=False)
+    st.caption(_("Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour."))
     for h in crisis:
         resource_card(h, key=f"crisis_{h.resource.id}", content=content)
     st.header(result.help_heading, anchor=False)
     st.markdown(result.help_intro)
     for h in support:
         resource_card(h, key=f"support_{h.resource.id}", content=content)
+
+
+def legal_note(content: Content, region_id: str) -> None:
+    """What the law and the services say in this region, in plain words (never a promise)."""
+    region = content.regions[region_id]
+    with st.container(border=True, key="legal_note"):
+        st.markdown(_("**The law and confidentiality: {region}**").format(region=region.name))
+        st.markdown(region.legal_note)
 
 
 def education(content: Content, section_ids: list[str], audience: str, expanded: bool = False) -> None:
@@ -284,8 +296,8 @@ def education(content: Content, section_ids: list[str], audience: str, expanded:
             continue
         with st.expander(section.title, expanded=expanded):
             st.markdown(section.body)
-            st.caption("Sources: " + "; ".join(
-                f"{content.sources[s].title} ({content.sources[s].publisher})" for s in section.sources))
+            st.caption(_("Sources: {sources}").format(sources="; ".join(
+                f"{content.sources[s].title} ({content.sources[s].publisher})" for s in section.sources)))
 
 
 # ---------------------------------------------------------------- files
@@ -293,22 +305,22 @@ def education(content: Content, section_ids: list[str], audience: str, expanded:
 
 def downloads(sub: Submission, result: scoring.Result, content: Content) -> None:
     """Files are made only when a button is pressed, on this device's request; nothing is kept."""
-    with st.expander("Take it with you: printout and files"):
+    with st.expander(_("Take it with you: printout and files")):
         _download_buttons(sub, result, content)
 
 
 def _download_buttons(sub: Submission, result: scoring.Result, content: Content) -> None:
-    st.caption("To show a doctor or counsellor. Made when you press a button; KetaCheck keeps no copy. "
-               "The file names say nothing about you.")
+    st.caption(_("To show a doctor or counsellor. Made when you press a button; KetaCheck keeps no copy. "
+                 "The file names say nothing about you."))
     today = dt.date.today()
     files = [
-        ("Printable summary (PDF)", "pdf", "application/pdf", lambda: export.summary_pdf(sub, result, content, today)),
-        ("Printable summary (web page)", "html", "text/html", lambda: export.summary_html(sub, result, content, today)),
-        ("Answers for KetaCheck (JSON)", "json", "application/json",
+        (_("Printable summary (PDF)"), "pdf", "application/pdf", lambda: export.summary_pdf(sub, result, content, today)),
+        (_("Printable summary (web page)"), "html", "text/html", lambda: export.summary_html(sub, result, content, today)),
+        (_("Answers for KetaCheck (JSON)"), "json", "application/json",
          lambda: json.dumps(export.to_json(sub, result, content, today), indent=2, ensure_ascii=False)),
-        ("One row for a spreadsheet (CSV)", "csv", "text/csv",
+        (_("One row for a spreadsheet (CSV)"), "csv", "text/csv",
          lambda: export.summary_csv(sub, result, content, today)),
-        ("Answers for health records (FHIR)", "fhir.json", "application/fhir+json",
+        (_("Answers for health records (FHIR)"), "fhir.json", "application/fhir+json",
          lambda: json.dumps(export.fhir_questionnaire_response(sub, result, content, today), indent=2, ensure_ascii=False)),
     ]
     for label, ext, mime, make in files:
@@ -321,7 +333,7 @@ def read_import(data: bytes, content: Content) -> Submission | None:
     try:
         return export.load_import(data, content)
     except InputError as exc:
-        st.error("This file cannot be read. Nothing from it is shown.")
+        st.error(_("This file cannot be read. Nothing from it is shown."))
         for problem in exc.problems:
             st.text(problem)
         return None

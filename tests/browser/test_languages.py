@@ -1,0 +1,148 @@
+"""The languages in a real browser on a phone (390×844): the browser's language is the first guess
+(zh-HK, zh-TW, es-ES, es-MX, es-US), `<html lang>` follows, the switch keeps the answers, and a whole
+check in Spanish shows no English sentence on any screen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from ketacheck import loader
+from ketacheck.translations import content_messages, ui_messages, ui_template
+from .conftest import (answer, by_key, click, click_to, current_question, mixed_answers,
+                      on_result, open_app, wait_for_app)
+
+PHONE_SIZE = {"width": 390, "height": 844}
+
+CASES = [
+    # locale, language, region, emergency, words on the start page
+    ("zh-HK", "zh-Hant", "HK", "999", "快速離開此網站"),
+    ("zh-TW", "zh-Hant", "TW", "119", "這個檢查是為誰而做？"),
+    ("es-ES", "es", "ES", "112", "¿Para quién es esta comprobación?"),
+    ("es-MX", "es", "MX", "911", "¿Para quién es esta comprobación?"),
+    ("es-US", "es", "US", "911", "¿Para quién es esta comprobación?"),
+]
+
+
+def phone(browser: Browser, locale: str):
+    return browser.new_context(viewport=PHONE_SIZE, locale=locale, has_touch=True, is_mobile=True)
+
+
+def html_lang(page: Page) -> str:
+    page.wait_for_function("(want) => document.documentElement.lang === want",
+                           arg=page.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--kc-lang').trim().replace(/\"/g, '')"))
+    return page.evaluate("() => document.documentElement.lang")
+
+
+def switch_language(page: Page, name: str) -> None:
+    box = by_key(page, "language_switch")
+    field = box.locator("input")
+    option = page.get_by_role("option", name=name, exact=True)
+    field.scroll_into_view_if_needed()
+    for _ in range(3):  # as conftest.choose_region: type, open the list, tap the option
+        field.fill(name)
+        page.keyboard.press("ArrowDown")
+        try:
+            option.wait_for(timeout=3000)
+            break
+        except Exception:  # the list closed (a late scroll): try again
+            page.keyboard.press("Escape")
+    option.click()
+    wait_for_app(page)
+    assert field.input_value() == name
+
+
+@pytest.mark.parametrize(("locale", "language", "region", "emergency", "words"), CASES, ids=[c[0] for c in CASES])
+def test_the_browser_language_is_the_first_guess(browser: Browser, server: str, locale, language, region,
+                                                 emergency, words):
+    context = phone(browser, locale)
+    page = context.new_page()
+    try:
+        open_app(page, server + "/")
+        page.get_by_text(words, exact=True).filter(visible=True).first.wait_for()
+        assert html_lang(page) == language
+        content = loader.load(language=language)
+        assert by_key(page, "start_region").locator("input").input_value() == content.regions[region].name
+        assert page.locator(f".st-key-crisis_line a[href='tel:{emergency}']").count() == 1
+        # Nothing is wider than the phone (long Spanish labels, Chinese lines that must break).
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE_SIZE["width"]
+    finally:
+        context.close()
+
+
+def test_the_switch_keeps_every_answer_and_html_lang_follows(browser: Browser, server: str):
+    context = phone(browser, "es-MX")
+    page = context.new_page()
+    try:
+        open_app(page, server + "/")
+        click(page, "pick_audience_self")
+        click(page, "pick_prescribed_False")
+        click_to(page, "start_check", server, "/check")
+        es = loader.load(language="es")
+        first = current_question(page, es)
+        answer(page, first, [0])  # Nada de esto
+        second = current_question(page, es)
+        answer(page, second, 1)
+        assert "pregunta 3 de" in page.locator("[data-testid='stProgress']").inner_text()
+        switch_language(page, "繁體中文")
+        assert html_lang(page) == "zh-Hant"
+        assert "第 3 條" in page.locator("[data-testid='stProgress']").inner_text()
+        switch_language(page, "English")
+        assert html_lang(page) == "en"
+        assert "question 3 of" in page.locator("[data-testid='stProgress']").inner_text()
+        # Back to the first two answers: still there, as chosen.
+        by_key(page, "nav_back").locator("button:visible").click()
+        wait_for_app(page)
+        assert by_key(page, f"answer_{second.id}_1").locator("button[kind='primary']").count() == 1
+    finally:
+        context.close()
+
+
+def _english_sentences() -> set[str]:
+    """Every English sentence KetaCheck itself says (content and app), six words or more."""
+    raw = {name: loader._read_yaml(loader.DEFAULT_DIR / name, []) for name in loader.FILES}
+    ids = set(content_messages(raw)) | set(ui_messages(ui_template(loader.DEFAULT_DIR)))
+    out = set()
+    for text in ids:
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            plain = re.sub(r"\{[^}]*\}|[*_`]", "", sentence).strip()
+            if len(plain.split()) >= 6 and re.search(r"[a-z]", plain):
+                out.add(plain)
+    return out
+
+
+def test_a_whole_spanish_check_shows_no_english_sentence(browser: Browser, server: str):
+    english = _english_sentences()
+    assert len(english) > 500 and "If something is happening now, help comes first." in english  # the check can bite
+    context = phone(browser, "es-ES")
+    page = context.new_page()
+    seen: list[str] = []
+
+    def no_english(where: str) -> None:
+        text = page.locator("[data-testid='stMain']").inner_text()
+        found = [s for s in english if s in text]
+        assert not found, (where, found[:3])
+        seen.append(where)
+
+    try:
+        open_app(page, server + "/")
+        no_english("start")
+        click(page, "pick_audience_self")
+        click(page, "pick_prescribed_False")
+        click_to(page, "start_check", server, "/check")
+        es = loader.load(language="es")
+        for _ in range(60):
+            if on_result(page):
+                break
+            no_english(page.locator("[data-testid='stProgress']").inner_text())
+            item = current_question(page, es)
+            answer(page, item, mixed_answers(item))
+        page.wait_for_url(server + "/result")
+        page.locator("h1").filter(visible=True).first.wait_for()
+        wait_for_app(page)
+        no_english("result")
+        assert len(seen) >= 14
+    finally:
+        context.close()

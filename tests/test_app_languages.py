@@ -1,0 +1,98 @@
+"""The app in another language, as a Spanish-speaking person meets it (AppTest): the browser's
+language is the first guess, every page has a switch that keeps the answers, and the words on
+screen, the content's and the app's own, are in that language."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def open_app(locale: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context["locale"] = locale
+    at.run()
+    assert not at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "header", "subheader", "title", "info", "error", "success",
+                                  "warning") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize(("locale", "language", "region", "emergency"), [
+    ("es-ES", "es", "ES", "112"), ("es-MX", "es", "MX", "911"), ("es-US", "es", "US", "911"),
+    ("es", "es", "INTL", "112"),  # Spanish, but no country: the region is asked (Other countries)
+    ("en-GB", "en", "UK", "999"),
+    ("zh-HK", "zh-Hant", "HK", "999"), ("zh-Hant-HK", "zh-Hant", "HK", "999"), ("zh-TW", "zh-Hant", "TW", "119"),
+    ("zh-CN", "zh-Hans", "INTL", "112"),
+    ("zh", "en", "INTL", "112"),  # bare zh: the start page asks, in both scripts
+])
+def test_the_browser_language_is_the_first_guess(locale, language, region, emergency):
+    at = open_app(locale)
+    kc = at.session_state["kc"]
+    assert (kc["language"], kc["region"]) == (language, region)
+    if language == "es":
+        assert f"¿En peligro ahora? Llama al **[{emergency}](tel:{emergency})**." in texts(at)
+        assert "**No es un diagnóstico**" in texts(at)
+        assert [b.label for b in at.button][:2] == ["Salir rápido de esta web", "Para mí"]
+    assert at.selectbox(key="language_switch").value == language
+    if language == "zh-Hant":
+        assert f"現在有危險？請致電 **[{emergency}](tel:{emergency})**。" in texts(at)
+        assert [b.label for b in at.button][:2] == ["快速離開此網站", "我自己"]
+    if language == "zh-Hans":
+        assert f"现在有危险？请拨打 **[{emergency}](tel:{emergency})**。" in texts(at)
+    asked = "請在上面選擇語言" in texts(at)
+    assert asked == (locale == "zh")
+
+
+def test_a_whole_spanish_core_check_then_the_switch_keeps_every_answer(content):
+    at = open_app("es-MX")
+    at.button(key="pick_audience_other").click().run()
+    at.button(key="pick_prescribed_False").click().run()
+    at.button(key="start_check").click().run()
+    assert "Ahora mismo, ¿le está pasando algo de esto?" in texts(at)
+    at.button(key="answer_safety.now_0").click().run()  # Nada de esto
+    at.button(key="answer_esc.frequency_3").click().run()
+    assert at.session_state["kc"]["answers"] == {"safety.now": (0,), "esc.frequency": 3}
+    shown = texts(at)
+    assert "pregunta 3 de" in at.get("progress")[0].proto.text
+    for english in ("question", "Choose", "Don't know", "Back"):
+        assert english not in shown, english
+    at.selectbox(key="language_switch").set_value("en").run()
+    assert at.session_state["kc"]["answers"] == {"safety.now": (0,), "esc.frequency": 3}
+    assert at.session_state["kc"]["language"] == "en"
+    assert "question 3 of" in at.get("progress")[0].proto.text
+    at.selectbox(key="language_switch").set_value("es").run()
+    assert "pregunta 3 de" in at.get("progress")[0].proto.text
+
+
+def test_a_red_flag_in_spanish_gives_the_regions_number_in_spanish():
+    at = open_app("es-ES")
+    at.button(key="pick_audience_self").click().run()
+    at.button(key="pick_prescribed_False").click().run()
+    at.button(key="start_check").click().run()
+    at.button(key="answer_safety.now_2").click().run()  # breathing
+    assert at.header[0].value == "Pide ayuda ahora"
+    assert at.get("link_button")[0].proto.label == "Llama al 112: Servicios de emergencia (112)"
+    assert "Mientras esperas la ayuda" in texts(at)
+
+
+def test_help_in_spanish_shows_the_legal_note_and_cards():
+    at = open_app("es-ES")
+    at.switch_page("pages/help.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "**La ley y la confidencialidad: España**" in shown
+    assert "Ley Orgánica 4/2015" in shown and "Línea 024 de atención a la conducta suicida" in shown
+
+
+def test_the_page_says_its_language_for_html_lang():
+    at = open_app("es-ES")
+    assert any('--kc-lang: "es"' in h.proto.body for h in at.get("html"))
