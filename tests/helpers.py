@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from ketacheck import scoring, submission
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, Item
@@ -71,3 +73,13 @@ def rest_value(item: Item, how: str):
     else:
         option = min(options, key=lambda o: o.level)
     return [option.value] if item.multiple else option.value
+
+
+def raw_response(port: int, data: bytes) -> bytes:
+    """What a server answers to bytes that are not a proper request, read to the end."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(data)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)

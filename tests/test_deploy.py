@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from benchmarks import loadgen, protocol
 from benchmarks.cluster import ClusterProcess, rolling_restart_under_load
 from benchmarks.servers import free_port
 from conftest import ROOT
+from helpers import raw_response
 
 DEPLOY = ROOT / "deploy"
 BASE = DEPLOY / "k8s" / "base"
@@ -196,16 +196,6 @@ def test_haproxys_own_error_page_carries_the_same_refusals(cluster: ClusterProce
         time.sleep(0.2)
 
 
-def raw(port: int, data: bytes) -> bytes:
-    """What HAProxy answers to bytes that are not a (whole) request, read until it closes."""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        s.sendall(data)
-        chunks = []
-        while chunk := s.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def test_haproxys_own_400_and_408_are_its_fixed_text_echoing_nothing(cluster: ClusterProcess):
     # README: HAProxy 2.6 sends these from its HTTP/1 layer before any rule (or errorfile) applies,
     # so they cannot carry the app's headers; what keeps them harmless is that they are fixed text:
@@ -214,7 +204,7 @@ def test_haproxys_own_400_and_408_are_its_fixed_text_echoing_nothing(cluster: Cl
     for data, status in ((b"GET /" + probe + b" HTTP/1.1\r\nHost: localhost\r\nno colon " + probe + b"\r\n\r\n",
                           b"400"),
                          (b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Probe: " + probe + b"\r\n", b"408")):
-        response = raw(cluster.port, data)  # the 408: once `timeout http-request` (10 s) passes
+        response = raw_response(cluster.port, data)  # the 408: once `timeout http-request` (10 s) passes
         head, _, body = response.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 " + status), head[:80]
         assert b"connection: close" in head.lower()

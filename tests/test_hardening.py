@@ -23,6 +23,7 @@ from ketacheck import cli, export, loader, submission
 from ketacheck.web.compression import accepts_gzip
 from ketacheck.web.origin import host_allowed, same_origin
 from conftest import ROOT
+from helpers import raw_response
 
 
 @pytest.fixture(scope="module")
@@ -218,16 +219,6 @@ def test_leave_asks_the_browser_to_forget_everything_but_only_from_this_site(ser
         status, headers, _ = request(server, "POST", "/leave", headers={"Host": f"127.0.0.1:{server.port}",
                                                                          **({"Origin": origin} if origin else {})})
         assert status == 403 and "clear-site-data" not in headers
-
-
-def raw_response(port: int, data: bytes) -> bytes:
-    """What a server answers to bytes that are not a proper request, read to the end."""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        s.sendall(data)
-        chunks = []
-        while chunk := s.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def assert_refusal_headers(response: bytes, status: bytes) -> None:
