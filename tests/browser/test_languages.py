@@ -45,7 +45,7 @@ def switch_language(page: Page, name: str) -> None:
         field.fill(name)
         page.keyboard.press("ArrowDown")
         try:
-            option.wait_for(timeout=3000)
+            option.wait_for(timeout=10000)  # a busy machine opens the list slowly
             break
         except Exception:  # the list closed (a late scroll): try again
             page.keyboard.press("Escape")
