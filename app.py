@@ -5,6 +5,7 @@ Each page draws the shared chrome itself (`chrome.begin()` / `chrome.end()`)."""
 import streamlit as st
 
 from ketacheck import loader
+from ketacheck.ui import i18n
 from ketacheck.ui import state as app_state
 
 PAGES_KEY = "_pages"
@@ -25,14 +26,15 @@ app_state.get(content)
 
 
 def make_pages() -> list[st.Page]:
+    _ = i18n._  # the titles name the browser tab, in the session's language
     return [
-        st.Page("pages/start.py", title="Start — KetaCheck", default=True),
-        st.Page("pages/check.py", title="Check — KetaCheck"),
-        st.Page("pages/result.py", title="Result — KetaCheck"),
-        st.Page("pages/help.py", title="Help — KetaCheck"),
-        st.Page("pages/family.py", title="For you — KetaCheck"),
-        st.Page("pages/learn.py", title="Learn — KetaCheck"),
-        st.Page("pages/clinician.py", title="Clinician — KetaCheck"),
+        st.Page("pages/start.py", title=_("Start — KetaCheck"), default=True),
+        st.Page("pages/check.py", title=_("Check — KetaCheck")),
+        st.Page("pages/result.py", title=_("Result — KetaCheck")),
+        st.Page("pages/help.py", title=_("Help — KetaCheck")),
+        st.Page("pages/family.py", title=_("For you — KetaCheck")),
+        st.Page("pages/learn.py", title=_("Learn — KetaCheck")),
+        st.Page("pages/clinician.py", title=_("Clinician — KetaCheck")),
     ]
 
 
@@ -41,6 +43,9 @@ def make_pages() -> list[st.Page]:
 # because st.navigation marks the chosen Page object as runnable for that one run.
 # The menu is hidden: each page draws a row of labelled links (chrome.page_links), one tap each,
 # instead of Streamlit's folded "»" menu on a phone.
-if PAGES_KEY not in st.session_state:
-    st.session_state[PAGES_KEY] = make_pages()
-st.navigation(st.session_state[PAGES_KEY], position="hidden").run()
+# One list per language the session has used (a switch renames the tab at once).
+pages = st.session_state.setdefault(PAGES_KEY, {})
+language = i18n.current()
+if language not in pages:
+    pages[language] = make_pages()
+st.navigation(pages[language], position="hidden").run()

@@ -14,6 +14,9 @@
 (function () {
   "use strict";
   var APP = "KetaCheck";
+  // This page's words, in its language (ketacheck/web/script_words.py writes the table in).
+  var WORDS = __WORDS__;
+  function word(key) { return (WORDS[document.documentElement.lang] || WORDS.en)[key]; }
 
   // ------------------------------------------------------------------ geometry
 
@@ -141,10 +144,8 @@
     var main = document.querySelector('[data-testid="stMain"]');
     if (main && main.getAttribute("tabindex") !== "-1") { main.setAttribute("tabindex", "-1"); }
     var links = document.querySelector(".st-key-page_links");
-    if (links && links.getAttribute("role") !== "navigation") {
-      links.setAttribute("role", "navigation");
-      links.setAttribute("aria-label", "Pages");
-    }
+    if (links && links.getAttribute("role") !== "navigation") { links.setAttribute("role", "navigation"); }
+    if (links && links.getAttribute("aria-label") !== word("pages")) { links.setAttribute("aria-label", word("pages")); }
     // The progress bar is named "progress" and says "20%": give it the words on screen.
     var progress = document.querySelector('.st-key-question [data-testid="stProgress"]');
     var words = progress && progress.querySelector('[data-testid="stMarkdownContainer"]');
@@ -152,7 +153,7 @@
     var text = words ? words.textContent.trim() : "";
     if (bar && text) {
       if (bar.getAttribute("aria-valuetext") !== text) { bar.setAttribute("aria-valuetext", text); }
-      if (bar.getAttribute("aria-label") !== "Progress") { bar.setAttribute("aria-label", "Progress"); }
+      if (bar.getAttribute("aria-label") !== word("progress")) { bar.setAttribute("aria-label", word("progress")); }
     }
     // The tab says which question: "Core check: question 3 of 15 — KetaCheck". Other pages keep
     // the title Streamlit gives them from their st.Page titles ("Result — KetaCheck").
@@ -225,6 +226,9 @@
     // The app puts the session's language in a CSS custom property (chrome.html_lang_css).
     var lang = window.getComputedStyle(document.documentElement).getPropertyValue("--kc-lang").trim().replace(/"/g, "");
     if (lang && document.documentElement.lang !== lang) { document.documentElement.lang = lang; }
+    // An installed app takes its name and description from the manifest in the page's language.
+    var manifest = document.querySelector('link[rel="manifest"]');
+    if (manifest && manifest.getAttribute("href") !== word("manifest")) { manifest.setAttribute("href", word("manifest")); }
   }
 
   function onChange() {

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   var EXIT_URL = "__QUICK_EXIT_URL__";
+  // This page's words, in its language (ketacheck/web/script_words.py writes the table in).
+  var WORDS = __WORDS__;
+  function word(key) { return (WORDS[document.documentElement.lang] || WORDS.en)[key]; }
 
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
@@ -106,9 +109,9 @@
     banner.setAttribute("role", "alert");
     var title = document.createElement("p");
     title.className = "kc-offline-title";
-    title.textContent = "Connection lost: trying to reconnect.";
+    title.textContent = word("lost");
     var kept = document.createElement("p");
-    kept.textContent = "Your answers are kept in this tab and come back when the connection does.";
+    kept.textContent = word("kept");
     banner.appendChild(title);
     banner.appendChild(kept);
     var numbers = document.createElement("p");
@@ -116,18 +119,18 @@
       if (numbers.querySelector('a[href="' + a.getAttribute("href") + '"]')) { return; }
       var link = document.createElement("a");
       link.href = a.getAttribute("href");
-      link.textContent = "Call " + a.textContent.trim();
+      link.textContent = word("call").replace("{number}", a.textContent.trim());
       numbers.appendChild(link);
     });
     var card = document.createElement("a");
-    card.href = "/offline.html";
-    card.textContent = "Emergency and crisis numbers (works offline)";
+    card.href = word("offline");
+    card.textContent = word("card");
     numbers.appendChild(card);
     banner.appendChild(numbers);
     var exit = document.createElement("button");
     exit.type = "button";
     exit.className = "kc-offline-exit";
-    exit.textContent = "Leave this site quickly";
+    exit.textContent = word("exit");
     exit.addEventListener("click", leave);
     banner.appendChild(exit);
     document.body.appendChild(banner);

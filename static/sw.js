@@ -6,10 +6,28 @@
 "use strict";
 const VERSION = "__VERSION__";
 const CACHE = "ketacheck-" + VERSION;
-const OFFLINE = "/offline.html";
-// Only what the offline card and the shell need: the PNG icons (55 KB) are fetched by the browser
+// Each language's offline card and manifest ({"en": "/offline.html", "es": "/offline.es.html", ...}).
+const OFFLINE = __OFFLINE__;
+const MANIFESTS = __MANIFESTS__;
+// Only what the offline cards and the shell need: the PNG icons (55 KB) are fetched by the browser
 // when it installs the app, and precaching them cost every first visit those bytes.
-const PRECACHE = [OFFLINE, "/app.webmanifest", "/pwa.js", "/kc.css", "/icons/icon.svg"];
+const PRECACHE = [...Object.values(OFFLINE), ...Object.values(MANIFESTS), "/pwa.js", "/kc.css", "/icons/icon.svg"];
+
+// The card in the browser's language, as the server's first guess does (ketacheck/ui/i18n.py):
+// Spanish for es-*, Traditional Chinese for Hong Kong, Taiwan, Macau or Hant, Simplified for
+// mainland China, Singapore, Malaysia or Hans; otherwise English, which lists the others.
+function offlineCard() {
+  for (const tag of self.navigator.languages || []) {
+    const parts = tag.toLowerCase().split(/[-_]/);
+    if (parts[0] === "es" && OFFLINE.es) { return OFFLINE.es; }
+    if (parts[0] === "zh" || parts[0] === "yue") {
+      if (parts.some((p) => ["hk", "tw", "mo", "hant"].includes(p)) && OFFLINE["zh-Hant"]) { return OFFLINE["zh-Hant"]; }
+      if (parts.some((p) => ["cn", "sg", "my", "hans"].includes(p)) && OFFLINE["zh-Hans"]) { return OFFLINE["zh-Hans"]; }
+    }
+    if (parts[0] === "en") { break; }
+  }
+  return OFFLINE.en;
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
@@ -30,7 +48,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
+    event.respondWith(fetch(request).catch(() => caches.match(offlineCard())));
     return;
   }
   if (url.pathname.startsWith("/static/")) {

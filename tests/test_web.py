@@ -67,8 +67,8 @@ def test_offline_page_escapes_content(content, monkeypatch):
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_manifest_is_installable_shape():
-    m = pwa.manifest()
+def test_manifest_is_installable_shape(content):
+    m = pwa.manifest(content)
     assert m["display"] == "standalone" and m["start_url"] == m["scope"] == m["id"] == "/"
     sizes = {(i["sizes"], i["purpose"]) for i in m["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes

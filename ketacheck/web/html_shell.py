@@ -13,9 +13,15 @@ from html import escape
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+def N_(text: str) -> str:
+    """Marks a word for the catalog (the manifest translates DESCRIPTION; this HTML stays English,
+    since it is one file for every visitor and shows only until the app draws)."""
+    return text
+
+
 LANG = "en"
 NAME = "KetaCheck"
-DESCRIPTION = (
+DESCRIPTION = N_(
     "A private check on ketamine use for yourself, someone you care about, or a clinic intake. "
     "Not a diagnosis; nothing you answer is stored."
 )

@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ketacheck.loader import Content
-from ketacheck.web import html_shell, offline_page
+from ketacheck import loader, translations
+from ketacheck.loader import Content, ContentError
+from ketacheck.web import html_shell, offline_page, script_words
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 # GOV.UK's Exit-this-page pattern sends people to a neutral, busy site.
@@ -31,13 +32,15 @@ NO_CACHE = {"cache-control": "no-cache"}
 ROBOTS = "User-agent: *\nDisallow: /_stcore/\nAllow: /\n"
 
 
-def manifest() -> dict:
+def manifest(content: Content) -> dict:
+    _ = content.ui.gettext
     return {
-        "id": "/",
-        "name": "KetaCheck: a private check on ketamine use",
+        "id": "/",  # one app whatever its language: installing in Spanish and in English is one install
+        "name": _("KetaCheck: a private check on ketamine use"),
         "short_name": html_shell.NAME,
-        "description": html_shell.DESCRIPTION,
-        "lang": html_shell.LANG,
+        "description": _(html_shell.DESCRIPTION),
+        "lang": content.language,
+        "dir": "ltr",
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
@@ -53,16 +56,36 @@ def manifest() -> dict:
     }
 
 
+def in_every_language(content: Content) -> dict[str, Content]:
+    """The content in each language that loads (English first); a refused one is left out, as the
+    app's switch leaves it out (`python -m ketacheck validate` names its problems)."""
+    found = {}
+    for language in loader.languages(content.directory):
+        try:
+            found[language] = content if language == content.language else loader.load(content.directory, language)
+        except ContentError:
+            continue
+    return found
+
+
 def routes(content: Content) -> list[Route]:
-    offline = offline_page.render(content).encode("utf-8")
-    pwa_js = (STATIC / "pwa.js").read_text(encoding="utf-8").replace("__QUICK_EXIT_URL__", QUICK_EXIT_URL)
-    assist_js = (STATIC / "assist.js").read_bytes()
+    contents = in_every_language(content)
+    names = {lang: translations.LANGUAGE_NAMES.get(lang, lang) for lang in contents}
+    offline = {offline_page.path(lang): offline_page.render(c, names).encode("utf-8") for lang, c in contents.items()}
+    manifests = {script_words.manifest_path(lang): json.dumps(manifest(c), indent=2, ensure_ascii=False).encode("utf-8")
+                 for lang, c in contents.items()}
+    words = script_words.table(contents)
+    pwa_js = ((STATIC / "pwa.js").read_text(encoding="utf-8").replace("__QUICK_EXIT_URL__", QUICK_EXIT_URL)
+              .replace("__WORDS__", words))
+    assist_js = (STATIC / "assist.js").read_text(encoding="utf-8").replace("__WORDS__", words).encode("utf-8")
     css = (STATIC / "kc.css").read_bytes()
     icons = {name: (STATIC / "icons" / name).read_bytes() for name in ICONS}
-    manifest_json = json.dumps(manifest(), indent=2).encode("utf-8")
     # The worker's version changes whenever anything it caches changes, so old caches are dropped.
-    version = hashlib.sha256(b"".join([offline, pwa_js.encode(), assist_js, css, manifest_json, *icons.values()])).hexdigest()[:12]
+    version = hashlib.sha256(b"".join([*offline.values(), pwa_js.encode(), assist_js, css, *manifests.values(),
+                                       *icons.values()])).hexdigest()[:12]
     sw_js = (STATIC / "sw.js").read_text(encoding="utf-8").replace("__VERSION__", version)
+    sw_js = sw_js.replace("__OFFLINE__", json.dumps({lang: offline_page.path(lang) for lang in contents}))
+    sw_js = sw_js.replace("__MANIFESTS__", json.dumps({lang: script_words.manifest_path(lang) for lang in contents}))
 
     def fixed(body: bytes | str, media_type: str, headers: dict[str, str] | None = None):
         async def endpoint(request: Request) -> Response:
@@ -90,12 +113,12 @@ def routes(content: Content) -> list[Route]:
         return Response(icons[name], media_type=ICONS[name], headers={"cache-control": "public, max-age=86400"})
 
     return [
-        Route("/app.webmanifest", fixed(manifest_json, "application/manifest+json")),
+        *(Route(path, fixed(body, "application/manifest+json")) for path, body in manifests.items()),
         Route("/sw.js", fixed(sw_js, "text/javascript", {"cache-control": "no-cache", "service-worker-allowed": "/"})),
         Route("/pwa.js", fixed(pwa_js, "text/javascript")),
         Route("/assist.js", fixed(assist_js, "text/javascript")),
         Route("/kc.css", fixed(css, "text/css")),
-        Route("/offline.html", fixed(offline, "text/html; charset=utf-8")),
+        *(Route(path, fixed(body, "text/html; charset=utf-8")) for path, body in offline.items()),
         Route("/robots.txt", fixed(ROBOTS, "text/plain; charset=utf-8")),
         Route(LEAVE_PATH, leave, methods=["POST"]),
         Route("/icons/{name}", icon),

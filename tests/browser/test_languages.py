@@ -144,5 +144,10 @@ def test_a_whole_spanish_check_shows_no_english_sentence(browser: Browser, serve
         wait_for_app(page)
         no_english("result")
         assert len(seen) >= 14
+        # What is not on the page's face follows too: the tab's title, the row of page links' name
+        # (read out by screen readers) and the manifest an install would use.
+        page.wait_for_function("() => document.title === 'Resultado — KetaCheck'")
+        page.wait_for_function("""() => document.querySelector('.st-key-page_links[aria-label="Páginas"]') !== null""")
+        assert page.locator("link[rel='manifest']").get_attribute("href") == "/app.es.webmanifest"
     finally:
         context.close()
