@@ -26,7 +26,9 @@ app_state.get(content)
 
 def make_pages() -> list[st.Page]:
     return [
-        st.Page("pages/start.py", title="Start — KetaCheck", default=True),
+        # `/` is the server's static first screen; this root page only forwards to /start.
+        st.Page("pages/home.py", title="KetaCheck", default=True),
+        st.Page("pages/start.py", title="Start — KetaCheck", url_path="start"),
         st.Page("pages/check.py", title="Check — KetaCheck"),
         st.Page("pages/result.py", title="Result — KetaCheck"),
         st.Page("pages/help.py", title="Help — KetaCheck"),

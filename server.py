@@ -1,5 +1,5 @@
 """KetaCheck server: the Streamlit app (app.py) inside an ASGI wrapper that adds what a private,
-installable web app needs: PWA routes, the HTML shell, and security headers on every response.
+installable web app needs: a static first screen at `/`, PWA routes, the HTML shell, and security headers on every response.
 
 Run with `streamlit run server.py` (what `make run` does), or `uvicorn server:app`.
 """
@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from streamlit import config, net_util
 
 from ketacheck import loader
-from ketacheck.web import pwa
+from ketacheck.web import pwa, start_page
 from ketacheck.web.compression import StaticGzipMiddleware
 from ketacheck.web.headers import SecurityHeadersMiddleware
 from ketacheck.web.html_shell import HtmlShellMiddleware
@@ -30,7 +30,8 @@ content = loader.load()
 
 app = st.App(
     str(HERE / "app.py"),
-    routes=pwa.routes(content),
+    # `/` is our own static first screen (ketacheck/web/start_page.py); the app's pages follow.
+    routes=[*start_page.routes(content), *pwa.routes(content)],
     lifespan=lifespan,  # uploads only where a page asked for one (ketacheck/web/uploads.py)
     # Outermost first: headers go on everything (the guard's refusals and the rewritten HTML too).
     middleware=[

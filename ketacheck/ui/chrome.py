@@ -83,13 +83,14 @@ html, [data-testid="stAppViewContainer"], [data-testid="stMain"] { scroll-paddin
 """
 
 
-def begin(*, uploads_here: bool = False) -> tuple[Content, dict[str, Any], Result]:
+def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Content, dict[str, Any], Result]:
     """Top of every page: quick exit, crisis line, page links and, once a red flag is answered, help.
 
     Each page calls this itself (rather than the entry script drawing it) so the safety chrome is
     part of the page wherever it is reached from. It also keeps the check's copy in the tab (and
     takes it back after a server restart). A page without an uploader (`uploads_here` False) takes
-    no upload, and the file an earlier page took is dropped.
+    no upload, and the file an earlier page took is dropped. A page that `awaits_copy` learns
+    when the tab has none (tab_copy.coming).
     """
     if not uploads_here:
         uploads.POLICY.close_for(session_id())
@@ -98,7 +99,7 @@ def begin(*, uploads_here: bool = False) -> tuple[Content, dict[str, Any], Resul
     # Scored once per run; pages use this result rather than scoring again.
     result = app_state.result(state, content)
     header(content, state, result)
-    tab_copy.keep(state, content)
+    tab_copy.keep(state, content, awaited=awaits_copy)
     dropped = tab_copy.said_dropped(state)
     if dropped:
         with st.container(key="announce_dropped"):  # read out by /assist.js

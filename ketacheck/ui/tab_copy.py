@@ -35,6 +35,7 @@ NAME = "ketacheck.tab_copy"
 FORGET = "_forget_tab_copy"  # set by Clear and Finish: the next run wipes the tab's copy
 RESTORED = "_restored"  # set when a copy came back: the page says so until the check moves on
 DROPPED = "_dropped_copy"  # why a copy was not used: the page says so until the person begins again
+NO_COPY = "_no_tab_copy"  # the tab said it keeps no copy (only asked by a page that waits for one)
 FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished")
 VERSION = "content"  # the content version a copy was made under (loader.Content.version)
 MAX_BYTES = 64 * 1024  # a whole check is about 2 KB
@@ -109,18 +110,24 @@ def from_json(text: Any, content: Content) -> dict[str, Any]:
     return state
 
 
-def keep(state: dict[str, Any], content: Content) -> None:
+def keep(state: dict[str, Any], content: Content, *, awaited: bool = False) -> None:
     """At the top of every page: send the check to the tab, or, in a new and empty session, take
     the tab's copy back. This one also offers the copy when the connection returns, so it must sit
-    outside any fragment: a fragment's rerun means nothing to a new session."""
+    outside any fragment: a fragment's rerun means nothing to a new session. A page that waits for
+    the copy (`awaited`: the check, which the first screen opens with the choices in the copy) is
+    also told when the tab has none (see `coming`)."""
     forget = st.session_state.pop(FORGET, False)
     fresh = not state["answers"] and state["audience"] is None
     result = _renderer()(
         data={"check": None if forget else to_json(state, content), "forget": forget, "fresh": fresh,
-              "offer": True, "max": MAX_BYTES},
+              "offer": True, "report": awaited and fresh, "max": MAX_BYTES},
         key="tab_copy",
         on_restore_change=lambda: None,
+        on_none_change=lambda: None,
     )
+    if getattr(result, "none", None) and fresh:
+        st.session_state[NO_COPY] = True
+        st.rerun()
     kept = getattr(result, "restore", None)
     if kept and fresh:
         try:
@@ -133,8 +140,16 @@ def keep(state: dict[str, Any], content: Content) -> None:
             st.session_state[DROPPED] = STALE if exc.problems == [STALE] else UNUSABLE
             st.rerun()
         state.update(restored)
-        st.session_state[RESTORED] = _where(state)
+        if state["answers"]:  # choices alone (from the first screen) are no reconnection to announce
+            st.session_state[RESTORED] = _where(state)
         st.rerun()
+
+
+def coming(state: dict[str, Any]) -> bool:
+    """True while a new, empty session may still get the tab's copy back: the tab has neither
+    given one, nor said it has none, nor had one dropped."""
+    fresh = not state["answers"] and state["audience"] is None
+    return fresh and NO_COPY not in st.session_state and DROPPED not in st.session_state
 
 
 def said_dropped(state: dict[str, Any]) -> str | None:
