@@ -6,8 +6,7 @@ import streamlit as st
 
 from ketacheck import loader
 from ketacheck.ui import state as app_state
-
-PAGES_KEY = "_pages"
+from ketacheck.ui.state import PAGES_KEY
 
 # No page_title here: each st.Page's title names the browser tab ("Help — KetaCheck"); /assist.js
 # names the question pages ("Core check: question 3 of 15 — KetaCheck").

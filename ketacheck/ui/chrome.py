@@ -184,9 +184,12 @@ def page_links(state: dict[str, Any]) -> None:
         links.insert(3, ("pages/family.py", "For you"))
     if state["audience"] == "intake":
         links.append(("pages/clinician.py", "Clinician"))
+    # The session's own st.Page objects where app.py made them: given a file name, st.page_link
+    # resolves the path again (system calls per path part) on every run, for every link.
+    pages = {p.url_path: p for p in st.session_state.get(app_state.PAGES_KEY, [])}
     with st.container(key="page_links", horizontal=True, gap="small"):
         for page, label in links:
-            st.page_link(page, label=label)
+            st.page_link(pages.get(page.removeprefix("pages/").removesuffix(".py"), page), label=label)
 
 
 def leave() -> None:
