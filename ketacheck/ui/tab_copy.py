@@ -35,6 +35,7 @@ NAME = "ketacheck.tab_copy"
 FORGET = "_forget_tab_copy"  # set by Clear and Finish: the next run wipes the tab's copy
 RESTORED = "_restored"  # set when a copy came back: the page says so until the check moves on
 DROPPED = "_dropped_copy"  # why a copy was not used: the page says so until the person begins again
+SENT = "_sent_tab_copy"  # the copy last sent to the tab (JSON), so an unchanged one is not sent again
 NO_COPY = "_no_tab_copy"  # the tab said it keeps no copy (only asked by a page that waits for one)
 FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished")
 VERSION = "content"  # the content version a copy was made under (loader.Content.version)
@@ -121,6 +122,21 @@ def from_json(text: Any, content: Content) -> dict[str, Any]:
     return state
 
 
+def _outgoing(state: dict[str, Any], content: Content, forget: bool) -> dict[str, Any] | None:
+    """The copy to send, or None when the tab already holds it: most runs change nothing in it (a
+    page opened, a fold unfolded), and sending it every time cost every click its serialising
+    and its bytes. Forgetting resets what the tab is known to hold."""
+    if forget:
+        st.session_state.pop(SENT, None)
+        return None
+    copy = to_json(state, content)
+    text = None if copy is None else json.dumps(copy, sort_keys=True)
+    if text is None or text == st.session_state.get(SENT):
+        return None
+    st.session_state[SENT] = text
+    return copy
+
+
 def keep(state: dict[str, Any], content: Content, *, awaited: bool = False) -> None:
     """At the top of every page: send the check to the tab, or, in a new and empty session, take
     the tab's copy back. This one also offers the copy when the connection returns, so it must sit
@@ -130,7 +146,7 @@ def keep(state: dict[str, Any], content: Content, *, awaited: bool = False) -> N
     forget = st.session_state.pop(FORGET, False)
     fresh = not state["answers"] and state["audience"] is None
     result = _renderer()(
-        data={"check": None if forget else to_json(state, content), "forget": forget, "fresh": fresh,
+        data={"check": _outgoing(state, content, forget), "forget": forget, "fresh": fresh,
               "offer": True, "report": awaited and fresh, "max": MAX_BYTES},
         key="tab_copy",
         on_restore_change=lambda: None,
@@ -176,7 +192,7 @@ def update(state: dict[str, Any], content: Content) -> None:
     """Inside the question fragment, whose reruns do not reach the page's `keep`: send the
     answers as they change (and forget them after Clear)."""
     forget = st.session_state.pop(FORGET, False)
-    _renderer()(data={"check": None if forget else to_json(state, content), "forget": forget, "fresh": False,
+    _renderer()(data={"check": _outgoing(state, content, forget), "forget": forget, "fresh": False,
                       "offer": False, "max": MAX_BYTES}, key="tab_copy_answers")
 
 
