@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit import config, net_util
+from streamlit.runtime.pages_manager import PagesManager
 
 from ketacheck import loader
 from ketacheck.web import pwa, start_page
@@ -24,6 +25,13 @@ HERE = Path(__file__).resolve().parent
 # request to a third party) to print it at start-up and in its cross-origin check; OriginGuard
 # refuses cross-origin upgrades before that check runs, and this makes the lookup a no-op anyway.
 net_util.get_external_ip = lambda: None
+
+# The app's pages live in pages/, so Streamlit 1.67 starts each process in its legacy "pages
+# directory" mode: until some run executes app.py (only a visit to the root page does, and `/` is
+# now our static first screen), a deep link such as /check runs pages/check.py alone, without
+# app.py's page list, titles and hidden navigation, and the process stays that way. app.py always
+# calls st.navigation, which turns that mode off; this does it before the first session.
+PagesManager.uses_pages_directory = False
 
 # Refuse to start on broken content (loader.ContentError lists every problem).
 content = loader.load()

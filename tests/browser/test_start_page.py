@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from benchmarks.servers import ServerProcess
 from ketacheck import referral
 from ketacheck.loader import Content
 from ketacheck.web.pwa import QUICK_EXIT_URL
@@ -24,6 +26,7 @@ from .conftest import (
     by_key,
     choose_on_first_screen,
     current_question,
+    go_to,
     mixed_answers,
     open_first_screen,
     start_check,
@@ -195,3 +198,16 @@ def test_shift_three_times_leaves_the_first_screen(page: Page, context: BrowserC
         page.keyboard.press("Shift")
     page.wait_for_url(QUICK_EXIT_URL)
     assert page.title() == "Weather"
+
+
+def test_on_a_server_nobody_has_visited_yet_the_check_is_the_whole_app(
+        page: Page, server_factory: Callable[[], ServerProcess], content: Content):
+    """Everyone now arrives at /check, never at the app's root page. Streamlit starts a process with
+    a pages/ folder in its legacy mode, where such a deep link runs the page file alone (tabs named
+    "result", no page list) until a root visit runs app.py; the server turns that mode off."""
+    fresh = server_factory()
+    start_check(page, fresh.url, content, audience="self")
+    go_to(page, "Result")
+    assert page.title() == "Result — KetaCheck"
+    go_to(page, "Help")
+    assert page.title() == "Help — KetaCheck"
