@@ -2,7 +2,8 @@
 replica or a reload costs them nothing.
 
 The copy lives in the tab's sessionStorage (never a cookie, never the URL, never the server's
-disk). Each run sends the check to the tab; a new, empty session gets the tab's copy back once,
+disk). A run that changed the check sends it to the tab; a new, empty session (after a restart, or
+opened by the static first screen with the choices in the copy) gets the tab's copy back once,
 checks it like any answer file (the import's limits and answer checks, and the content version it
 was made under), and says so; a copy that does not check out is dropped, and the page says why.
 Clear, Finish and Leave wipe the copy too.
