@@ -27,7 +27,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -249,10 +249,13 @@ def routes(content: Content) -> list[Route]:
     async def start(request: Request) -> Response:
         if request.method == "POST":
             raw = b""
-            async for chunk in request.stream():
-                raw += chunk
-                if len(raw) > MAX_FORM_BYTES:
-                    return Response("Too large\n", status_code=413, media_type="text/plain")
+            try:
+                async for chunk in request.stream():
+                    raw += chunk
+                    if len(raw) > MAX_FORM_BYTES:
+                        return Response("Too large\n", status_code=413, media_type="text/plain")
+            except ClientDisconnect:  # a body uvicorn could not parse (it has answered 400 itself)
+                return Response("Bad request\n", status_code=400, media_type="text/plain")
             form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items() if v}
             region = form.get("region", "")
             if region not in content.regions:
