@@ -58,7 +58,7 @@ test: $(VENV)/.dev chromium cjk-fonts haproxy .venv-policy/.ready node_modules/.
 	$(PY) -m pytest
 
 # Speed, load, memory and the cluster against a bare Streamlit page (about 45 minutes; BENCH=--quick for ~12).
-bench: $(VENV)/.dev chromium
+bench: $(VENV)/.dev chromium node_modules/.package-lock.json
 	$(PY) -m benchmarks $(BENCH)
 
 # $(call from_debian,COMMAND,PACKAGES,NAME,WHO needs): install PACKAGES with apt-get when COMMAND is
@@ -105,7 +105,8 @@ haproxy:
 	$(call from_debian,haproxy,haproxy,HAProxy,make cluster needs)
 
 # The FHIR tests check our exports with tools nobody here wrote: LHC-Forms (npm `lforms`) renders
-# them in Chromium and the HL7 R4 JSON schema validates them. `npm ci` installs exactly
+# them in Chromium and the HL7 R4 JSON schema validates them; `make bench` runs Google's
+# Lighthouse (npm `lighthouse`) against Debian's Chromium. `npm ci` installs exactly
 # package-lock.json (integrity hashes; .npmrc: no install scripts).
 node_modules/.package-lock.json: package-lock.json | nodejs
 	npm ci --silent

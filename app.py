@@ -7,8 +7,9 @@ import streamlit as st
 from ketacheck import loader
 from ketacheck.ui import i18n
 from ketacheck.ui import state as app_state
+from ketacheck.ui.state import PAGES_KEY
 
-PAGES_KEY = "_pages"
+PAGES_BY_LANGUAGE = "_pages_by_language"
 
 # No page_title here: each st.Page's title names the browser tab ("Help — KetaCheck"); /assist.js
 # names the question pages ("Core check: question 3 of 15 — KetaCheck").
@@ -28,7 +29,9 @@ app_state.get(content)
 def make_pages() -> list[st.Page]:
     _ = i18n._  # the titles name the browser tab, in the session's language
     return [
-        st.Page("pages/start.py", title=_("Start — KetaCheck"), default=True),
+        # `/` is the server's static first screen; this root page only forwards to /start.
+        st.Page("pages/home.py", title="KetaCheck", default=True),
+        st.Page("pages/start.py", title=_("Start — KetaCheck"), url_path="start"),
         st.Page("pages/check.py", title=_("Check — KetaCheck")),
         st.Page("pages/result.py", title=_("Result — KetaCheck")),
         st.Page("pages/help.py", title=_("Help — KetaCheck")),
@@ -43,9 +46,11 @@ def make_pages() -> list[st.Page]:
 # because st.navigation marks the chosen Page object as runnable for that one run.
 # The menu is hidden: each page draws a row of labelled links (chrome.page_links), one tap each,
 # instead of Streamlit's folded "»" menu on a phone.
-# One list per language the session has used (a switch renames the tab at once).
-pages = st.session_state.setdefault(PAGES_KEY, {})
+# One list per language the session has used (a switch renames the tab at once); PAGES_KEY holds
+# the current language's, which the page links use.
+by_language = st.session_state.setdefault(PAGES_BY_LANGUAGE, {})
 language = i18n.current()
-if language not in pages:
-    pages[language] = make_pages()
-st.navigation(pages[language], position="hidden").run()
+if language not in by_language:
+    by_language[language] = make_pages()
+st.session_state[PAGES_KEY] = by_language[language]
+st.navigation(by_language[language], position="hidden").run()

@@ -1,5 +1,5 @@
 """KetaCheck server: the Streamlit app (app.py) inside an ASGI wrapper that adds what a private,
-installable web app needs: PWA routes, the HTML shell, and security headers on every response.
+installable web app needs: a static first screen at `/`, PWA routes, the HTML shell, and security headers on every response.
 
 Run with `streamlit run server.py` (what `make run` does), or `uvicorn server:app`.
 """
@@ -9,9 +9,10 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit import config, net_util
+from streamlit.runtime.pages_manager import PagesManager
 
 from ketacheck import loader
-from ketacheck.web import pwa
+from ketacheck.web import pwa, start_page
 from ketacheck.web.compression import StaticGzipMiddleware
 from ketacheck.web.headers import SecurityHeadersMiddleware
 from ketacheck.web.html_shell import HtmlShellMiddleware
@@ -25,12 +26,20 @@ HERE = Path(__file__).resolve().parent
 # refuses cross-origin upgrades before that check runs, and this makes the lookup a no-op anyway.
 net_util.get_external_ip = lambda: None
 
+# The app's pages live in pages/, so Streamlit 1.67 starts each process in its legacy "pages
+# directory" mode: until some run executes app.py (only a visit to the root page does, and `/` is
+# now our static first screen), a deep link such as /check runs pages/check.py alone, without
+# app.py's page list, titles and hidden navigation, and the process stays that way. app.py always
+# calls st.navigation, which turns that mode off; this does it before the first session.
+PagesManager.uses_pages_directory = False
+
 # Refuse to start on broken content (loader.ContentError lists every problem).
 content = loader.load()
 
 app = st.App(
     str(HERE / "app.py"),
-    routes=pwa.routes(content),
+    # `/` is our own static first screen (ketacheck/web/start_page.py); the app's pages follow.
+    routes=[*start_page.routes(content), *pwa.routes(content)],
     lifespan=lifespan,  # uploads only where a page asked for one (ketacheck/web/uploads.py)
     # Outermost first: headers go on everything (the guard's refusals and the rewritten HTML too).
     middleware=[

@@ -3,6 +3,7 @@
     python -m benchmarks            # the full run (about 45 minutes; the soak alone is 20)
     python -m benchmarks --quick    # a smaller run to try things (about 12 minutes)
     python -m benchmarks --only engine,latency
+    python -m benchmarks --only lighthouse   # Lighthouse on `/`, a bare and a static page; Start -> question
     python -m benchmarks --smoke    # seconds per section, numbers meaningless: does everything still run?
 
 Prints the table and writes it, with every number behind it and the machine's details, to
@@ -27,11 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cluster, engine, first_load, loadgen, memory, soak
+from benchmarks import cluster, engine, first_load, lighthouse, loadgen, memory, soak
 from benchmarks.servers import ROOT, ServerProcess
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("engine", "latency", "levers", "cluster", "memory", "first_load", "soak")
+SECTIONS = ("engine", "lighthouse", "latency", "levers", "cluster", "memory", "first_load", "soak")
 READING = (1.0, 3.0)  # seconds a person takes to read a question and answer
 
 # Targets from the issue (on this 2-core machine).
@@ -105,11 +106,15 @@ class Size:
     soak_session_ttl_s: int = soak.SESSION_TTL_S
     engine_cold_runs: int = engine.COLD_RUNS
     engine_score_runs: int = engine.SCORE_RUNS
+    lighthouse_runs: int = lighthouse.RUNS
+    start_links: tuple[tuple[str, first_load.Link], ...] = tuple(lighthouse.START_LINKS.items())
+    start_rounds: int = lighthouse.START_ROUNDS
 
 
 FULL = Size()
 QUICK = replace(FULL, big_crowd=100, gc_on_crowd=20, cluster_crowds=(50, 100), memory_sessions=(100,),
-                first_load_links=(("localhost", first_load.LINKS["localhost"]),), first_load_rounds=1, soak_minutes=2)
+                first_load_links=(("localhost", first_load.LINKS["localhost"]),), first_load_rounds=1, soak_minutes=2, lighthouse_runs=1,
+                start_links=(("slow 4G", lighthouse.START_LINKS["slow 4G"]),), start_rounds=1)
 SMOKE = Size(crowd=3, big_crowd=4, reading=(0.0, 0.02), one_at_a_time=2, warm_people=1, gc_on_crowd=2,
              cluster_crowds=(3,), roll_people=3, roll_think=(0.0, 0.02), memory_sessions=(5,),
              memory_warm_people=1, memory_settle_s=0.5, first_load_links=(
@@ -117,7 +122,8 @@ SMOKE = Size(crowd=3, big_crowd=4, reading=(0.0, 0.02), one_at_a_time=2, warm_pe
                  ("localhost", first_load.Link()), ("fast shaped", first_load.Link(40_000, 20_000, 20))),
              first_load_rounds=1, first_load_settle_ms=1000, soak_minutes=0.15, soak_slots=3,
              soak_think=(0.0, 0.02), soak_sample_s=0.5, soak_session_ttl_s=2, engine_cold_runs=2,
-             engine_score_runs=200)
+             engine_score_runs=200, lighthouse_runs=1, start_links=(("fast shaped", first_load.Link(40_000, 20_000, 20)),),
+             start_rounds=1)
 
 
 # ------------------------------------------------------------------------------------ the runs
@@ -199,11 +205,15 @@ def cluster_section(logs: Path, size: Size) -> dict[str, Any]:
                            roll_people=size.roll_people, roll_think=size.roll_think)
 
 
+def lighthouse_section(logs: Path, size: Size) -> dict[str, Any]:
+    return lighthouse.measure(logs, runs=size.lighthouse_runs, links=dict(size.start_links), rounds=size.start_rounds)
+
+
 def engine_section(logs: Path, size: Size) -> dict[str, Any]:
     return engine.run(cold_runs=size.engine_cold_runs, score_runs=size.engine_score_runs)
 
 
-RUNNERS = {"engine": engine_section, "latency": latency, "levers": levers, "cluster": cluster_section,
+RUNNERS = {"engine": engine_section, "lighthouse": lighthouse_section, "latency": latency, "levers": levers, "cluster": cluster_section,
            "memory": memory_section, "first_load": first_load_section, "soak": soak_section}
 
 
@@ -247,6 +257,9 @@ def table(res: dict[str, Any]) -> str:
     lines = [f"# KetaCheck benchmarks, {m['date']}", "",
              (f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM; {m['os']}; Python {m['python']}, "
              f"Streamlit {m['streamlit']}; {m['chromium']}. Commit {m['commit']}."), ""]
+
+    if "lighthouse" in res:
+        lines += lighthouse.table(res["lighthouse"])
 
     if "latency" in res:
         lines += ["## Answer round trip (click sent -> run finished), bare page beside KetaCheck", "",

@@ -214,9 +214,10 @@ async def _person_tab(base_url: str, res: PersonResult, timeout: float) -> Async
         res.total_s = time.perf_counter() - started
 
 
-async def _open(session: StreamlitSession, res: PersonResult) -> None:
-    """Connect and show the first page, as a browser tab opening the app (timed)."""
+async def _open(session: StreamlitSession, res: PersonResult, page: str = "") -> None:
+    """Connect and show the first page (`page`: its URL path), as a browser tab opening the app (timed)."""
     started = time.perf_counter()
+    session.url_path = page
     await session.connect()
     await session.rerun()
     res.initial_load_s = time.perf_counter() - started
@@ -231,7 +232,7 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
     lean = rng.random() ** 3  # most people show few signs; this gives every tier in a crowd
 
     async with _person_tab(base_url, res, timeout) as session:
-        await _open(session, res)
+        await _open(session, res, "start")  # the app's own start page (`/` is a static page)
 
         async def click(key: str, into: list[float]) -> RunStats:
             await _think(think, rng)

@@ -151,7 +151,8 @@ class StreamlitSession:
         cs = back.rerun_script
         cs.query_string = ""
         cs.page_script_hash = self.page_script_hash
-        cs.page_name = ""
+        # Until the server names the page, the one asked for by its URL path ("" the default).
+        cs.page_name = "" if self.page_script_hash else self.url_path
         cs.fragment_id = fragment_id
         for state in self.widget_values.values():
             if state.id != trigger_id:

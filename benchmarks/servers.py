@@ -50,6 +50,7 @@ class ServerProcess:
         self.stdout_path = log_dir / f"{name}-{self.port}.out"
         self.stderr_path = log_dir / f"{name}-{self.port}.err"
         self.proc: subprocess.Popen | None = None
+        self.cwd = ROOT  # the code it runs (benchmarks/ab.py points it at another commit's)
 
     @property
     def pid(self) -> int:
@@ -59,7 +60,7 @@ class ServerProcess:
     def start(self, timeout: float = START_TIMEOUT_S) -> Self:
         # Output goes to files so a full pipe never blocks the server.
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(self.cmd, cwd=ROOT, stdout=out, stderr=err,
+            self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, stdout=out, stderr=err,
                                          stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ketacheck.ui import chrome
-from ketacheck.ui.i18n import _, ngettext
+from ketacheck.ui.i18n import _
 from ketacheck.ui import views
 
 content, state, _result = chrome.begin()

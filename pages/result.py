@@ -5,7 +5,7 @@ first screen holds the level, its basis and the first step."""
 import streamlit as st
 
 from ketacheck.ui import chrome
-from ketacheck.ui.i18n import _, ngettext
+from ketacheck.ui.i18n import _
 from ketacheck.ui import state as app_state
 from ketacheck.ui import views
 

@@ -61,6 +61,12 @@
 
   document.addEventListener("click", function (event) {
     var target = event.target;
+    if (target && target.closest && target.closest("[data-kc-leave]")) {
+      // The first screen's quick exit (a plain link there, for when scripts are off): no app to tell.
+      event.preventDefault();
+      leave();
+      return;
+    }
     if (target && target.closest && target.closest(".st-key-quick_exit")) {
       // Let Streamlit send the click first: its handler clears the answers on the server.
       document.documentElement.style.visibility = "hidden";

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import benchmarks.__main__ as bench
-from benchmarks import first_load, loadgen
+from benchmarks import first_load, lighthouse, loadgen
 from ketacheck.loader import Content
 
 SIZE = bench.SMOKE
@@ -144,8 +144,30 @@ def check_soak(report: dict[str, Any], content: Content) -> None:
     assert report["rss_series"] and all(finite(t) and positive(mb) for t, mb in report["rss_series"])
 
 
+def check_lighthouse(report: dict[str, Any], content: Content) -> None:
+    assert report["lighthouse"] == json.loads((Path(lighthouse.ROOT) / "package.json").read_text())[
+        "devDependencies"]["lighthouse"]  # the pinned one ran
+    assert report["runs"] == SIZE.lighthouse_runs and list(report["pages"]) == list(lighthouse.PAGES)
+    for name, page in report["pages"].items():
+        scores = [page[c] for c in lighthouse.CATEGORIES]
+        assert all(isinstance(v, int) and 0 <= v <= 100 for v in scores), (name, scores)
+        assert len(page["performance_all"]) == SIZE.lighthouse_runs
+        assert all(positive(page[k]) for k in ("fcp_ms", "lcp_ms", "si_ms", "kib", "requests")), (name, page)
+        assert finite(page["tbt_ms"]) and finite(page["cls"]) and page["lcp_ms"] >= page["fcp_ms"]
+        assert page["settings"].startswith("mobile, simulate")  # Lighthouse's own defaults, not ours
+    # The first screen is static: none of Streamlit's bundle runs on it, so it is a fraction of
+    # the app's own start page's bytes even with the bundle prefetched (not a timing: bytes).
+    pages = report["pages"]
+    assert pages["KetaCheck first screen /"]["kib"] < pages["KetaCheck start page /start (Streamlit)"]["kib"]
+    start = report["start_to_question"]
+    assert start["rounds"] == SIZE.start_rounds and list(start["links"]) == [n for n, _ in SIZE.start_links]
+    for link, times in start["links"].items():
+        assert set(times) == {"cold_ms", "cold_at_once_ms", "warm_ms"}
+        assert all(positive(v) for v in times.values()), (link, times)
+
+
 CHECKS: dict[str, Callable[[dict[str, Any], Content], None]] = {
-    "engine": check_engine, "latency": check_latency, "levers": check_levers, "cluster": check_cluster,
+    "lighthouse": check_lighthouse, "engine": check_engine, "latency": check_latency, "levers": check_levers, "cluster": check_cluster,
     "memory": check_memory, "first_load": check_first_load, "soak": check_soak,
 }
 

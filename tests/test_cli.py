@@ -253,3 +253,18 @@ def test_a_reader_failing_in_an_unforeseen_way_is_a_problem_line_not_a_traceback
     assert (code, out) == (2, "")
     assert err == "this file could not be read (KetaCheck did not expect what it holds); nothing from it is used\n"
     assert "TypeError" in caplog.text and "crav.urges=4" not in caplog.text  # the log names the failure, not the file
+
+
+def test_score_loads_nothing_that_scoring_does_not_need(tmp_path):
+    """The command a script or a clinic's system calls for every check: it reads, scores and prints,
+    and leaves out what only the printouts need (plotly's charts, the PDF writer), which made it
+    330 ms instead of about 200 (issue 23)."""
+    doc = tmp_path / "check.json"
+    doc.write_text(json.dumps({"audience": "self", "region": "UK", "prescribed": False,
+                               "answers": {"audit_c.1": 4, "safety.suicide": 1}}))
+    probe = ("import sys, io; from ketacheck.cli import main; out = io.StringIO()\n"
+             f"code = main(['score', {str(doc)!r}], out=out)\n"
+             "heavy = sorted(m for m in ('plotly', 'fpdf', 'streamlit', 'pandas', 'numpy') if m in sys.modules)\n"
+             "print(code, heavy, '\"tier\": \"urgent\"' in out.getvalue())")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "[]", "True"], done.stdout + done.stderr

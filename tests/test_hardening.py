@@ -113,10 +113,11 @@ def test_the_server_never_looks_up_its_public_address(tmp_path):
 
 
 def test_a_range_request_gets_the_bytes_it_asked_for(server):
-    whole_status, _, whole = request(server, "GET", "/", headers={"Accept": "text/html"})
+    # /check: Streamlit's page, rewritten into our shell (`/` is the static first screen).
+    whole_status, _, whole = request(server, "GET", "/check", headers={"Accept": "text/html"})
     assert whole_status == 200 and b"<title>KetaCheck</title>" in whole  # a whole page is still ours
     for asked in ("bytes=0-", "bytes=10-7000", "bytes=0-99"):
-        status, headers, part = request(server, "GET", "/", headers={"Accept": "text/html", "Range": asked})
+        status, headers, part = request(server, "GET", "/check", headers={"Accept": "text/html", "Range": asked})
         assert status == 206, asked
         start, end = map(int, headers["content-range"].split()[1].split("/")[0].split("-"))
         # The slice is the one its header names (the shell does not rewrite a slice).
@@ -127,7 +128,7 @@ def test_a_range_request_gets_the_bytes_it_asked_for(server):
 @pytest.mark.parametrize(("accept", "gzipped"), [("gzip", True), ("gzip;q=0", False), ("x-gzip", False),
                                                  ("br, gzip;q=0.5", True), ("*", True), ("gzip;q=0, *", False)])
 def test_gzip_only_when_the_browser_accepts_it(server, accept, gzipped):
-    page = request(server, "GET", "/")[2].decode()
+    page = request(server, "GET", "/check")[2].decode()
     script = page.split('src="', 2)[1].split('"', 1)[0]  # Streamlit's main bundle
     status, headers, body = request(server, "GET", "/" + script.lstrip("./"), headers={"Accept-Encoding": accept})
     assert status == 200 and (headers.get("content-encoding") == "gzip") == gzipped

@@ -167,3 +167,28 @@ def test_launcher_takes_streamlit_options_as_toml_values_and_names_a_bad_one(cap
         serve.main(["--set", "postScriptGC"])
     assert stop.value.code == 2
     assert "expected section.option=value, got 'postScriptGC'" in capsys.readouterr().err
+
+
+def test_first_screen_escapes_content_and_prefetches_only_streamlits_own_bundle(content, monkeypatch):
+    from ketacheck.web import start_page
+
+    region = content.regions["US"]
+    crisis = next(i for i, r in enumerate(region.resources) if r.type == "crisis")
+    hostile = region.resources[crisis].model_copy(update={"name": "<script>alert(1)</script>"})
+    resources = [*region.resources[:crisis], hostile, *region.resources[crisis + 1:]]
+    monkeypatch.setitem(content.regions, "US", region.model_copy(update={"resources": resources}))
+    html = start_page.render(content, "US", {"audience": '"><script>x()</script>'})
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "x()" not in html  # a posted value that is no choice is not echoed back
+    bundle = start_page.streamlit_bundle()
+    assert bundle[0].startswith("/static/js/index.") and any(p.endswith(".css") for p in bundle)
+    assert all(p.startswith("/static/") for p in bundle)
+
+
+@pytest.mark.parametrize(("header", "region"), [("en-GB,en;q=0.9", "UK"), ("fr;q=0.9, en-NZ", "NZ"),
+                                                ("de-DE;q=0.9,en-AU;q=0.8", "AU"), ("", "INTL"), ("*", "INTL"),
+                                                ("en-IE;q=0, en-CA", "CA")])
+def test_first_screen_guesses_the_region_from_the_browsers_languages(content, header, region):
+    from ketacheck.web import start_page
+
+    assert start_page.guess_region(content, header) == region

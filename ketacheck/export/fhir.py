@@ -30,9 +30,8 @@ from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Ite
 from ..scoring import Result, visible
 from ..submission import Submission
 from ..phrases import say
-from ..wording import not_a_diagnosis
+from ..wording import AUDIENCE_WORDS, not_a_diagnosis
 from .answers_json import SCHEMA_VERSION
-from .summary import AUDIENCE_WORDS
 
 FHIR_BASE = "https://ketacheck.example/fhir"
 ITEM_SYSTEM = f"{FHIR_BASE}/CodeSystem/items"

@@ -12,9 +12,8 @@ from ..referral import sms_link, tel_link
 from ..instrument_scores import InstrumentScore
 from ..scoring import Result, explain_rule, grouped_triggers
 from ..submission import Submission
-from ..wording import basis_line, instrument_verdict, status_words
+from ..wording import AUDIENCE_WORDS, basis_line, instrument_verdict, status_words
 
-AUDIENCE_WORDS = {"self": "yourself", "other": "a family member or friend", "intake": "a clinic intake"}
 PRIVACY_LINE = "Made on your device at your request. KetaCheck keeps no copy of your answers."
 
 

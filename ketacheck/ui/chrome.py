@@ -85,13 +85,14 @@ html, [data-testid="stAppViewContainer"], [data-testid="stMain"] { scroll-paddin
 """
 
 
-def begin(*, uploads_here: bool = False) -> tuple[Content, dict[str, Any], Result]:
+def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Content, dict[str, Any], Result]:
     """Top of every page: quick exit, crisis line, page links and, once a red flag is answered, help.
 
     Each page calls this itself (rather than the entry script drawing it) so the safety chrome is
     part of the page wherever it is reached from. It also keeps the check's copy in the tab (and
     takes it back after a server restart). A page without an uploader (`uploads_here` False) takes
-    no upload, and the file an earlier page took is dropped.
+    no upload, and the file an earlier page took is dropped. A page that `awaits_copy` learns
+    when the tab has none (tab_copy.coming).
     """
     if not uploads_here:
         uploads.POLICY.close_for(session_id())
@@ -100,7 +101,7 @@ def begin(*, uploads_here: bool = False) -> tuple[Content, dict[str, Any], Resul
     # Scored once per run; pages use this result rather than scoring again.
     result = app_state.result(state, content)
     header(content, state, result)
-    tab_copy.keep(state, content)
+    tab_copy.keep(state, content, awaited=awaits_copy)
     dropped = tab_copy.said_dropped(state)
     if dropped:
         with st.container(key="announce_dropped"):  # read out by /assist.js
@@ -186,9 +187,12 @@ def page_links(state: dict[str, Any]) -> None:
         links.insert(3, ("pages/family.py", _("For you")))
     if state["audience"] == "intake":
         links.append(("pages/clinician.py", _("Clinician")))
+    # The session's own st.Page objects where app.py made them: given a file name, st.page_link
+    # resolves the path again (system calls per path part) on every run, for every link.
+    pages = {p.url_path: p for p in st.session_state.get(app_state.PAGES_KEY, [])}
     with st.container(key="page_links", horizontal=True, gap="small"):
         for page, label in links:
-            st.page_link(page, label=label)
+            st.page_link(pages.get(page.removeprefix("pages/").removesuffix(".py"), page), label=label)
 
 
 def leave() -> None:

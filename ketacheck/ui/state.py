@@ -16,6 +16,7 @@ from ketacheck.model import DONT_KNOW, Item
 from ketacheck.submission import Submission
 
 KEY = "kc"
+PAGES_KEY = "_pages"  # this session's st.Page objects (app.py), for st.navigation and the page links
 
 
 def fresh(region: str = "INTL", language: str = "en") -> dict[str, Any]:

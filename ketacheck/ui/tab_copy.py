@@ -2,7 +2,8 @@
 replica or a reload costs them nothing.
 
 The copy lives in the tab's sessionStorage (never a cookie, never the URL, never the server's
-disk). Each run sends the check to the tab; a new, empty session gets the tab's copy back once,
+disk). A run that changed the check sends it to the tab; a new, empty session (after a restart, or
+opened by the static first screen with the choices in the copy) gets the tab's copy back once,
 checks it like any answer file (the import's limits and answer checks, and the content version it
 was made under), and says so; a copy that does not check out is dropped, and the page says why.
 Clear, Finish and Leave wipe the copy too.
@@ -15,6 +16,7 @@ installed, so it registers the same manifest itself.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,8 @@ NAME = "ketacheck.tab_copy"
 FORGET = "_forget_tab_copy"  # set by Clear and Finish: the next run wipes the tab's copy
 RESTORED = "_restored"  # set when a copy came back: the page says so until the check moves on
 DROPPED = "_dropped_copy"  # why a copy was not used: the page says so until the person begins again
+SENT = "_sent_tab_copy"  # the copy last sent to the tab (JSON), so an unchanged one is not sent again
+NO_COPY = "_no_tab_copy"  # the tab said it keeps no copy (only asked by a page that waits for one)
 FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished", "language")
 VERSION = "content"  # the content version a copy was made under (loader.Content.version)
 MAX_BYTES = 64 * 1024  # a whole check is about 2 KB
@@ -43,14 +47,25 @@ UNUSABLE = "it did not check out (it may have been changed, or it is not KetaChe
 STALE = "it was made under an earlier version of KetaCheck's questions, whose answers may now mean something else"
 
 
+_MOUNT: dict[int, Any] = {}  # id(the runtime's component manager) -> the mount function made for it
+
+
 def _renderer():
-    """Registered once per server process (the manager lives in the runtime)."""
+    """Registered once per server process (the manager lives in the runtime), and the mount
+    function made once with it: `component()` re-registers and re-resolves the asset on every
+    call, which was about a tenth of the server's CPU per click (issue 23). Keyed by manager, as
+    each AppTest brings a runtime of its own."""
     manager = get_bidi_component_manager()
+    mount = _MOUNT.get(id(manager))
+    if mount is not None and manager.get(NAME) is not None:
+        return mount
     if manager.get(NAME) is None or manager.get_component_asset_root(NAME) is None:
         manifest = ComponentManifest(name="ketacheck", version="2",
                                      components=[ComponentConfig(name="tab_copy", asset_dir="ui/assets")])
         manager.register_from_manifest(manifest, PACKAGE_ROOT)
-    return st.components.v2.component(NAME, js="tab_copy.js")
+    _MOUNT.clear()  # only the live runtime's
+    _MOUNT[id(manager)] = mount = st.components.v2.component(NAME, js="tab_copy.js")
+    return mount
 
 
 def to_json(state: dict[str, Any], content: Content) -> dict[str, Any] | None:
@@ -110,18 +125,39 @@ def from_json(text: Any, content: Content) -> dict[str, Any]:
     return state
 
 
-def keep(state: dict[str, Any], content: Content) -> None:
+def _outgoing(state: dict[str, Any], content: Content, forget: bool) -> dict[str, Any] | None:
+    """The copy to send, or None when the tab already holds it: most runs change nothing in it (a
+    page opened, a fold unfolded), and sending it every time cost every click its serialising
+    and its bytes. Forgetting resets what the tab is known to hold."""
+    if forget:
+        st.session_state.pop(SENT, None)
+        return None
+    copy = to_json(state, content)
+    text = None if copy is None else json.dumps(copy, sort_keys=True)
+    if text is None or text == st.session_state.get(SENT):
+        return None
+    st.session_state[SENT] = text
+    return copy
+
+
+def keep(state: dict[str, Any], content: Content, *, awaited: bool = False) -> None:
     """At the top of every page: send the check to the tab, or, in a new and empty session, take
     the tab's copy back. This one also offers the copy when the connection returns, so it must sit
-    outside any fragment: a fragment's rerun means nothing to a new session."""
+    outside any fragment: a fragment's rerun means nothing to a new session. A page that waits for
+    the copy (`awaited`: the check, which the first screen opens with the choices in the copy) is
+    also told when the tab has none (see `coming`)."""
     forget = st.session_state.pop(FORGET, False)
     fresh = not state["answers"] and state["audience"] is None
     result = _renderer()(
-        data={"check": None if forget else to_json(state, content), "forget": forget, "fresh": fresh,
-              "offer": True, "max": MAX_BYTES},
+        data={"check": _outgoing(state, content, forget), "forget": forget, "fresh": fresh,
+              "offer": True, "report": awaited and fresh, "max": MAX_BYTES},
         key="tab_copy",
         on_restore_change=lambda: None,
+        on_none_change=lambda: None,
     )
+    if getattr(result, "none", None) and fresh:
+        st.session_state[NO_COPY] = True
+        st.rerun()
     kept = getattr(result, "restore", None)
     if kept and fresh:
         try:
@@ -134,8 +170,16 @@ def keep(state: dict[str, Any], content: Content) -> None:
             st.session_state[DROPPED] = STALE if exc.problems == [STALE] else UNUSABLE
             st.rerun()
         state.update(restored)
-        st.session_state[RESTORED] = _where(state)
+        if state["answers"]:  # choices alone (from the first screen) are no reconnection to announce
+            st.session_state[RESTORED] = _where(state)
         st.rerun()
+
+
+def coming(state: dict[str, Any]) -> bool:
+    """True while a new, empty session may still get the tab's copy back: the tab has neither
+    given one, nor said it has none, nor had one dropped."""
+    fresh = not state["answers"] and state["audience"] is None
+    return fresh and NO_COPY not in st.session_state and DROPPED not in st.session_state
 
 
 def said_dropped(state: dict[str, Any]) -> str | None:
@@ -151,7 +195,7 @@ def update(state: dict[str, Any], content: Content) -> None:
     """Inside the question fragment, whose reruns do not reach the page's `keep`: send the
     answers as they change (and forget them after Clear)."""
     forget = st.session_state.pop(FORGET, False)
-    _renderer()(data={"check": None if forget else to_json(state, content), "forget": forget, "fresh": False,
+    _renderer()(data={"check": _outgoing(state, content, forget), "forget": forget, "fresh": False,
                       "offer": False, "max": MAX_BYTES}, key="tab_copy_answers")
 
 

@@ -74,7 +74,8 @@ class HtmlShellMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or not _accepts_html(scope):
+        # `/` is the static first screen (start_page.py), compressed by its own route.
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] == "/" or not _accepts_html(scope):
             await self.app(scope, receive, send)
             return
         scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]}

@@ -124,9 +124,9 @@ def wait_for_app(page: Page, initial_wait: int = 210) -> None:
 # What shows once each page has really arrived (after `st.switch_page` the URL changes before the
 # new page's elements do, and the script state can read 'notRunning' in between).
 READY = {
-    "/": ".st-key-pick_audience_self",
+    "/start": ".st-key-pick_audience_self",  # the app's own start page (`/` is the static first screen)
     "/check": "[data-testid='stProgress'], .st-key-see_result, [data-testid='stAlertContainer']",
-    "/result": ".st-key-result_level, .st-key-start_from_result",
+    "/result": ".st-key-result_level, .st-key-start_from_result",  # the charts are folded away now
     "/help": "h1#help",
     "/learn": "h1#learn",
     "/family": "h1",
@@ -286,17 +286,40 @@ def complete_check(page: Page, content: Content, choose: Callable[[Item], Any] =
     raise AssertionError(f"the check never finished; answered {list(answers)}")
 
 
-def start_check(page: Page, url: str, content: Content, audience: str = "self", prescribed: bool = False,
-                region: str | None = None) -> str:
-    """Start page → audience → prescribed (→ region) → 'Start the check' → the first question.
-    Returns the region the start page showed (by default the browser locale's)."""
-    open_app(page, url + "/")
-    click(page, f"pick_audience_{audience}")
-    click(page, f"pick_prescribed_{prescribed}")
+FIRST_QUESTION = '[class*="st-key-answer_"]'
+
+
+def open_first_screen(page: Page, url: str) -> None:
+    """The static first screen at `/` (ketacheck/web/start_page.py), its script run."""
+    page.goto(url + "/")
+    page.wait_for_function("() => document.getElementById('kc-start').hasAttribute('aria-disabled')")
+
+
+def choose_on_first_screen(page: Page, audience: str, prescribed: bool | str, region: str | None = None) -> str:
+    """Tap the choices on the first screen; returns the region it shows (by default the guessed one)."""
+    page.locator(f"input[name=audience][value={audience}]").check()
+    page.locator(f"input[name=prescribed][value={str(prescribed).lower()}]").check()
     if region:
-        choose_region(page, content, region)
-    shown = region_shown(page, content)
-    click_to(page, "start_check", url, "/check")
+        page.select_option("#kc-region", region)
+    return page.locator("#kc-region").input_value()
+
+
+def start_check(page: Page, url: str, content: Content, audience: str = "self", prescribed: bool | str = False,
+                region: str | None = None) -> str:
+    """First screen → audience → prescribed (→ region) → Start → the first question (intake: via the
+    app's start page, where the modules are). Returns the region the first screen showed (by
+    default the one guessed from the browser's language)."""
+    open_first_screen(page, url)
+    shown = choose_on_first_screen(page, audience, prescribed, region)
+    page.locator("#kc-start").click()
+    if audience == "intake":
+        arrive(page, url, "/start")
+        page.locator(".st-key-start_check button:not([disabled])").wait_for()
+        click_to(page, "start_check", url, "/check")
+    else:
+        arrive(page, url, "/check")
+    page.wait_for_selector(FIRST_QUESTION)
+    wait_for_app(page)
     assert page.evaluate(CURRENT_ANSWERS), "the first question did not show"
     return shown
 

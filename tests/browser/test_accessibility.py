@@ -1,5 +1,6 @@
-"""axe-core finds nothing on the pages a person goes through (start, a question, a question with
-the emergency panel, the result, help, learn), on a phone and on a desktop screen.
+"""axe-core finds nothing on the pages a person goes through (the static first screen, the app's
+start page, a question, a question with the emergency panel, the result, help, learn), on a phone
+and on a desktop screen.
 
 axe is injected with `page.evaluate` (a `<script>` tag would be blocked by the app's CSP)."""
 
@@ -19,17 +20,19 @@ from .conftest import (
     DESKTOP,
     PHONE,
     button,
+    choose_on_first_screen,
     click_to,
     complete_check,
     go_to,
     no_red_flag_else,
+    open_first_screen,
     start_check,
     wait_for_app,
 )
 
 AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
-PAGES = ["start", "question", "emergency", "result", "help", "learn"]
+PAGES = ["first screen", "first screen, choices made", "start", "question", "emergency", "result", "help", "learn"]
 
 RUN_AXE = """async () => {
   const results = await axe.run(document, { resultTypes: ['violations'] });
@@ -64,7 +67,12 @@ def axe_report(request: pytest.FixtureRequest, browser: Browser, server: str,
     page = context.new_page()
     report: dict[str, list[dict[str, Any]]] = {}
     try:
-        page.goto(server + "/")
+        open_first_screen(page, server)
+        report["first screen"] = axe(page)
+        choose_on_first_screen(page, "other", "dont_know")  # the loved one's "Don't know" shows
+        report["first screen, choices made"] = axe(page)
+
+        page.goto(server + "/start")
         wait_for_app(page)
         report["start"] = axe(page)
 

@@ -11,11 +11,14 @@ from urllib.parse import urljoin
 
 import pytest
 
+from ketacheck.web.pwa import QUICK_EXIT_URL
+
 BROWSER_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Encoding": "gzip, deflate, br",
 }
-HTML_PAGES = ["/", "/check", "/result", "/help", "/learn"]
+HTML_PAGES = ["/", "/start", "/check", "/result", "/help", "/learn"]
+APP_PAGES = HTML_PAGES[1:]  # Streamlit's index.html, rewritten (`/` is the static first screen)
 
 
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -69,7 +72,7 @@ def parse(body: bytes) -> Page:
 @pytest.fixture(scope="module")
 def static_js(server: str) -> str:
     """A script Streamlit's index.html loads (its hashed bundle)."""
-    _, _, body = get(server + "/", BROWSER_HEADERS)
+    _, _, body = get(server + "/check", BROWSER_HEADERS)
     sources = [a["src"] for t, a in parse(body).tags if t == "script" and "static/js/" in a.get("src", "")]
     assert sources, "no /static/js/ script in the HTML"
     return urljoin(server + "/", sources[0]).removeprefix(server)
@@ -104,7 +107,7 @@ def test_static_bundle_is_served_as_javascript(server: str, static_js: str):
     assert headers["content-type"].split(";")[0] in ("text/javascript", "application/javascript")
 
 
-@pytest.mark.parametrize("path", HTML_PAGES)
+@pytest.mark.parametrize("path", APP_PAGES)
 def test_every_page_arrives_as_our_shell_even_when_gzip_is_accepted(server: str, path: str):
     status, headers, body = get(server + path, BROWSER_HEADERS)
     assert status == 200 and headers["content-type"].startswith("text/html")
@@ -128,6 +131,30 @@ def test_every_page_arrives_as_our_shell_even_when_gzip_is_accepted(server: str,
     assert "KetaCheck" in shell, shell
     assert "/offline.html" in page.root_links, page.root_links
     assert b"<title>KetaCheck</title>" in body
+
+
+def test_the_first_screen_arrives_compressed_whole_and_with_the_pwa_tags(server: str):
+    import gzip
+
+    status, headers, body = get(server + "/", BROWSER_HEADERS)
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert headers.get("content-encoding") == "gzip" and int(headers["content-length"]) == len(body)
+    assert "accept-encoding" in headers.get("vary", "").lower()
+    html = gzip.decompress(body)
+    assert len(body) < 8 * 1024  # a phone on a slow network gets it in one or two round trips
+    page = parse(html)
+    assert page.find("html", lang="en") is not None
+    assert page.find("link", rel="manifest")["href"] == "/app.webmanifest"
+    assert page.find("script", src="/pwa.js") is not None and page.find("script", src="/start.js") is not None
+    assert page.find("meta", name="referrer")["content"] == "no-referrer"
+    # No web fonts, no other origin: every link and source is this site's own (or a phone number).
+    for _, attrs in page.tags:
+        for name in ("href", "src"):
+            value = attrs.get(name) or ""
+            assert not value.startswith(("http:", "https:", "//")) or value == QUICK_EXIT_URL, value
+    assert b"@font-face" not in html and b"woff" not in html
+    status, headers, plain = get(server + "/", {"Accept": "text/html"})
+    assert headers.get("content-encoding", "identity") == "identity" and gzip.decompress(body) == plain
 
 
 def test_robots_txt_is_plain_text(server: str):

@@ -101,7 +101,7 @@ def test_a_whole_check_with_the_keyboard_only(browser: Browser, server: str, con
     press = page.keyboard.press
     page.keyboard.press = lambda key, **kw: (presses.append(key), press(key, **kw))[1]
     try:
-        page.goto(server + "/")
+        page.goto(server + "/start")
         wait_for_app(page)
         region = region_shown(page, content)
 

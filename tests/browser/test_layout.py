@@ -56,7 +56,7 @@ def answer_keys(page: Page, item) -> list[str]:
 
 def test_touch_targets_are_at_least_44_px(page: Page, server: str, content: Content):
     small: list[str] = []
-    open_app(page, server + "/")
+    open_app(page, server + "/start")
     small += too_small(page, "quick_exit", *(f"pick_audience_{a}" for a in ("self", "other", "intake")))
     click(page, "pick_audience_self")
     small += too_small(page, "pick_prescribed_False", "pick_prescribed_True",
@@ -147,7 +147,7 @@ def test_nothing_scrolls_sideways_at_320_px(browser: Browser, server: str, conte
     page = context.new_page()
     problems: list[str] = []
     try:
-        open_app(page, server + "/")
+        open_app(page, server + "/start")
         click(page, "pick_audience_self")  # shows every start-page control
         problems += overflow(page, "start")
 

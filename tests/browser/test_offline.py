@@ -11,7 +11,7 @@ from benchmarks.servers import ServerProcess
 from ketacheck import referral
 from ketacheck.loader import Content
 
-from .conftest import PHONE, wait_for_app
+from .conftest import PHONE, open_first_screen
 
 
 def wait_until_controlled(page: Page) -> None:
@@ -19,7 +19,7 @@ def wait_until_controlled(page: Page) -> None:
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
         page.reload()
-        wait_for_app(page)
+        page.wait_for_load_state()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
@@ -44,8 +44,7 @@ def assert_offline_help(page: Page, content: Content) -> None:
 
 
 def test_offline_the_app_opens_on_the_emergency_numbers_page(page: Page, server: str, content: Content):
-    page.goto(server + "/")
-    wait_for_app(page)
+    open_first_screen(page, server)
     wait_until_controlled(page)
 
     page.context.set_offline(True)
@@ -65,8 +64,7 @@ def test_server_down_the_app_still_opens_on_the_emergency_numbers_page(
     context = browser.new_context(**PHONE)
     try:
         page = context.new_page()
-        page.goto(own.url + "/")
-        wait_for_app(page)
+        open_first_screen(page, own.url)
         wait_until_controlled(page)
 
         own.stop()

@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Playwright
 
-from .conftest import CHROMIUM_ARGS, PHONE, wait_for_app
+from .conftest import CHROMIUM_ARGS, PHONE, open_first_screen
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -26,13 +26,12 @@ def test_chromium_finds_the_app_installable_and_the_worker_controls_the_page(
         str(tmp_path / "profile"), executable_path=chromium, args=CHROMIUM_ARGS, **PHONE)
     try:
         page = context.pages[0] if context.pages else context.new_page()
-        page.goto(server + "/")
-        wait_for_app(page)
+        open_first_screen(page, server)  # the installed app's start_url: the static first screen
         scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
         assert scope == server + "/"
 
         page.reload()
-        wait_for_app(page)
+        open_first_screen(page, server)
         assert page.evaluate("() => navigator.serviceWorker.controller !== null"), \
             "after a reload the service worker should control the page"
         assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL") == server + "/sw.js"

@@ -101,7 +101,7 @@ def test_a_copy_that_does_not_check_out_is_dropped_with_a_message_and_the_tab_wo
     # so the same tab's storage), then the app opened again.
     page.goto(server + "/offline.html")
     page.evaluate("(text) => sessionStorage.setItem('ketacheck.check', text)", bad)
-    page.goto(server + "/")
+    page.goto(server + "/start")
     main = page.get_by_test_id("stMain")
     main.get_by_text(DROPPED).wait_for()
     wait_for_app(page)

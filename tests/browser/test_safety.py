@@ -116,10 +116,15 @@ def assert_back_does_not_show_the_answers(page: Page, server: str) -> None:
     page.wait_for_load_state()
     if not page.url.startswith(server):
         return  # Back did not lead into KetaCheck at all
+    if page.url == server + "/":  # the static first screen: nothing chosen, nothing to continue
+        page.wait_for_function("() => document.getElementById('kc-start').hasAttribute('aria-disabled')")
+        assert page.locator("input:checked").count() == 0
+        assert page.locator("#kc-start").inner_text() == "Start the check"
+        return
     wait_for_app(page)
     assert page.evaluate("() => document.documentElement.style.visibility") != "hidden"
     # A fresh start page: nothing chosen, nothing to continue, no question on screen.
-    assert page.url == server + "/", page.url
+    assert page.url == server + "/start", page.url
     assert button(page, "start_check").inner_text() == "Start the check"
     assert button(page, "start_check").is_disabled()
     assert page.locator("[class*='st-key-pick_audience_'] button[kind='primary']").count() == 0
@@ -187,7 +192,7 @@ def test_quick_exit_stays_in_view_through_a_whole_check(page: Page, server: str,
 
 def test_quick_exit_is_the_first_thing_on_every_page(page: Page, server: str):
     """Findable in a hurry: the first control on the page, full width, visible without scrolling."""
-    for path in ("/", "/check", "/result", "/help", "/learn"):
+    for path in ("/start", "/check", "/result", "/help", "/learn"):
         open_app(page, server + path)
         exit_button = button(page, "quick_exit")
         assert exit_button.inner_text() == "Leave this site quickly", path

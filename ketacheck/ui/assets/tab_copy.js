@@ -44,6 +44,8 @@ export default function ({ data, setTriggerValue }) {
       // A copy over the limit (a real one is about 2 KB) goes only as far as the limit: enough for
       // the app to refuse it and say so, never a message so large the server closes the connection.
       if (copy) setTriggerValue("restore", copy.length > data.max ? copy.slice(0, data.max + 1) : copy);
+      // A page that waits for the copy (the check, opened from the first screen) hears that there is none.
+      else if (data.report && data.fresh) setTriggerValue("none", true);
     };
   }
   try {

@@ -1,0 +1,7 @@
+"""The app's root page: only reached inside the app (a mistyped page name falls back to it), since
+the server answers `/` itself with the static first screen (ketacheck/web/start_page.py). It opens
+the app's own start page, at /start."""
+
+import streamlit as st
+
+st.switch_page("pages/start.py")
