@@ -57,6 +57,38 @@ WORD_TREES = frozenset({"reach_words"})
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
 
+# Script subtags and the countries that write them: a browser's first guess, never a silent default
+# for a bare "zh" (Traditional or Simplified is the person's choice).
+_TRADITIONAL = {"HK", "TW", "MO", "HANT"}
+_SIMPLIFIED = {"CN", "SG", "MY", "HANS"}
+
+
+def guess_language(locale: str | None, have: tuple[str, ...] | list[str]) -> str | None:
+    """The language a browser locale points to among `have` (None: ask, or English)."""
+    if not locale:
+        return None
+    parts = [p for p in locale.replace("_", "-").split("-") if p]
+    lang = parts[0].lower() if parts else ""
+    tags = {p.upper() for p in parts[1:]}
+    if lang == "es" and "es" in have:
+        return "es"
+    if lang in ("zh", "yue"):
+        if tags & _TRADITIONAL and "zh-Hant" in have:
+            return "zh-Hant"
+        if tags & _SIMPLIFIED and "zh-Hans" in have:
+            return "zh-Hans"
+        return None  # bare zh: ask
+    return SOURCE_LANGUAGE if lang == "en" else None
+
+
+def asks_language(locale: str | None, have: tuple[str, ...] | list[str]) -> bool:
+    """A Chinese browser locale that names no script or place: the person chooses."""
+    if not locale:
+        return False
+    lang = locale.replace("_", "-").split("-")[0].lower()
+    return lang in ("zh", "yue") and guess_language(locale, have) is None and len(have) > 1
+
+
 @dataclass(frozen=True)
 class Message:
     """One English string (or a plural pair) and every place it is used."""

@@ -8,6 +8,7 @@
   var dataEl = document.getElementById("kc-start-data");
   if (!form || !dataEl) { return; }
   var data = JSON.parse(dataEl.textContent);
+  var WORDS = data.words;  // in the page's language (ketacheck/web/start_page.py)
   var start = document.getElementById("kc-start");
   var note = document.getElementById("kc-start-note");
   var region = document.getElementById("kc-region");
@@ -54,8 +55,7 @@
       if (!dontKnow && radio.checked) { radio.checked = false; }  // only a loved one may not know: ask again
     });
     sex.hidden = !(audience === "self" || audience === "intake");
-    legend.textContent = audience === "other" ? "Is their ketamine prescribed as treatment?"
-      : "Is the ketamine prescribed as treatment?";
+    legend.textContent = audience === "other" ? WORDS.prescribed_other : WORDS.prescribed;
     Array.prototype.forEach.call(document.querySelectorAll("[data-region]"), function (block) {
       block.hidden = block.getAttribute("data-region") !== region.value;
     });
@@ -64,17 +64,17 @@
       var length = data.lengths[audience + ":" + (prescribed === "true")];
       start.removeAttribute("aria-disabled");
       if (hasAnswers(kept())) {
-        start.textContent = "Continue the check";
-        note.textContent = "Your answers so far are kept in this tab.";
+        start.textContent = WORDS["continue"];
+        note.textContent = WORDS.kept;
       } else if (audience === "intake") {
-        start.textContent = "Next: the modules for this pre-screen";
-        note.textContent = "With every module: " + length + ". A clinician can switch modules off on the next screen.";
+        start.textContent = WORDS.modules;
+        note.textContent = WORDS.modules_note.replace("{length}", length);
       } else {
-        start.textContent = "Start: " + length;
-        note.textContent = "The core check is " + length + ". Deeper, optional questions are offered with the first result.";
+        start.textContent = WORDS.start_length.replace("{length}", length);
+        note.textContent = WORDS.core_note.replace("{length}", length);
       }
     } else {
-      start.textContent = "Start the check";
+      start.textContent = WORDS.start;
       start.setAttribute("aria-disabled", "true");
       note.textContent = READY_NOTE;
     }
@@ -97,6 +97,7 @@
       audience: audience, prescribed: prescribed, region: region.value,
       sex: checked("sex") || (old && old.sex) || "unspecified",
       answers: {}, plan: [], modules: data.modules[context], current: null, finished: false, content: data.version,
+      language: data.language,
     };
     if (hasAnswers(old)) {
       // As on the app's start page: a new context keeps every answer; it may add questions, so the

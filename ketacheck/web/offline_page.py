@@ -77,6 +77,7 @@ def render(content: Content, languages: dict[str, str] | None = None) -> str:
         "checked": _("Numbers checked against the sources listed in KetaCheck; hours are shown where a source "
                      "states them. KetaCheck stores nothing about you."),
     }.items()}
+    again = "/" if content.language == translations.SOURCE_LANGUAGE else f"/?lang={escape(content.language)}"
     switch = f'<nav aria-label="{words["language"]}" class="muted">{others}</nav>' if others else ""
     return f"""<!DOCTYPE html>
 <html lang="{escape(content.language)}">
@@ -98,7 +99,7 @@ def render(content: Content, languages: dict[str, str] | None = None) -> str:
 <ul>{steps}</ul>
 </div>
 {''.join(regions)}
-<p><a href="/">{words["again"]}</a></p>
+<p><a href="{again}">{words["again"]}</a></p>
 <p class="muted">{words["checked"]}</p>
 </main>
 </body>

@@ -31,29 +31,75 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ketacheck import referral
+from ketacheck import referral, translations
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, SEX_LABELS, Region
-from ketacheck.web import html_shell
+from ketacheck.web import html_shell, offline_page, script_words
 from ketacheck.web.compression import accepts_gzip
 from ketacheck.web.headers import streamlit_index_html
-from ketacheck.web.pwa import QUICK_EXIT_URL
+from ketacheck.web.pwa import QUICK_EXIT_URL, in_every_language
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 PATH = "/"
 APP_START = "/start"  # the app's own start page (Streamlit), for no scripts and for intake's modules
 MAX_FORM_BYTES = 2048  # the region form is well under 200 bytes
 
-# The same words as the app's start page (pages/start.py, ketacheck/ui/pickers.py).
+# The same words as the app's start page (pages/start.py, ketacheck/ui/pickers.py), so one
+# translation serves both; the intro is that page's Markdown, drawn here as HTML.
 AUDIENCES = [("self", "Myself"), ("other", "Someone I care about"), ("intake", "Intake pre-screen (clinic device)")]
 PRESCRIBED = [("false", "No, it is not prescribed"), ("true", "Yes, it is prescribed as treatment")]
 INTRO = (
-    "A private check on ketamine use: yours, someone you care about, or a clinic intake. One question at a "
-    "time, then a first result with what to do next. <strong>It is not a diagnosis</strong>, and "
-    "<strong>nothing you answer is stored on the server</strong>: answers stay in this session's memory and in "
-    "this browser tab (so a lost connection loses nothing). Closing the tab removes them (the server forgets "
-    "within two minutes); <em>Leave this site quickly</em> or <em>Clear my answers</em> removes them at once."
+    "A private check on ketamine use: yours, someone you care about, or a clinic intake. "
+    "One question at a time, then a first result with what to do next. **It is not a diagnosis**, and "
+    "**nothing you answer is stored on the server**: answers stay in this session's memory and in this "
+    "browser tab (so a lost connection loses nothing). Closing the tab removes them (the server forgets "
+    "within two minutes); *Leave this site quickly* or *Clear my answers* removes them at once."
 )
+
+
+def _markdown(text: str) -> str:
+    """The intro's **bold** and *emphasis*, as HTML (after escaping)."""
+    html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escape(text))
+    return re.sub(r"\*(.+?)\*", r"<em>\1</em>", html)
+
+
+def words(content: Content) -> dict[str, str]:
+    """The page's and /start.js's words in the content's language."""
+    _ = content.ui.gettext
+    return {
+        "title": _("KetaCheck: a private check on ketamine use"),
+        "leave": _("Leave this site quickly"),
+        "leave_help": _("Clears your answers and opens a weather page. Pressing Shift three times does the same."),
+        "numbers": _("Emergency and crisis numbers"),
+        "every_region": _("Emergency and crisis numbers for every region"),
+        "who": _("Who is this check for?"),
+        "prescribed": _("Is the ketamine prescribed as treatment?"),
+        "prescribed_other": _("Is their ketamine prescribed as treatment?"),
+        "prescribed_hint": _("For example clinic infusions, nasal esketamine, or lozenges at home under a prescriber."),
+        "sex": _("Sex (optional)"),
+        "sex_hint": _("Only used to pick the right cut-off for the alcohol questions."),
+        "where": _("Where are you? (for the right phone numbers)"),
+        "show": _("Show the numbers for this region"),
+        "start": _("Start the check"),
+        "ready": _("Choose who the check is for, and whether the ketamine is prescribed, to begin."),
+        "help": _("Help and support"),
+        "learn": _("Learn about ketamine"),
+        "private": _("Private: your answers live only in this session's memory and in this browser tab. Nothing "
+                     "is written down on the server, logged or sent anywhere. KetaCheck is not a diagnosis."),
+        "language": _("Language"),
+        # /start.js
+        "continue": _("Continue the check"),
+        "kept": _("Your answers so far are kept in this tab."),
+        "modules": _("Next: the modules for this pre-screen"),
+        "modules_note": _("With every module: {length}. A clinician can switch modules off on the next screen."),
+        "start_length": _("Start: {length}"),
+        "core_note": _("The core check is {length}. Deeper, optional questions are offered with the first result."),
+    }
+
+
+def path(language: str) -> str:
+    """Each language's first screen: `/` guesses from the browser, `/?lang=es` says which."""
+    return PATH if language == "en" else f"{PATH}?lang={language}"
 
 STYLE = """
 *,*::before,*::after{box-sizing:border-box}
@@ -87,7 +133,9 @@ background:#fff;color:#1F5F8B;font-weight:600}
 .kc-start{display:flex;align-items:center;justify-content:center;min-height:52px;margin:1.5rem 0 .5rem;
 border-radius:.5rem;background:#1F5F8B;color:#fff;font-size:1.1rem;text-decoration:none;text-align:center;padding:.5rem 1rem}
 .kc-start[aria-disabled=true]{background:#5B6B78}
-.kc-links a{display:inline-block;min-height:44px;line-height:44px;margin-right:1.25rem}
+.kc-links a,.kc-languages a{display:inline-block;min-height:44px;line-height:44px;margin-right:1.25rem}
+.kc-languages{margin-top:.25rem}
+:lang(zh){line-break:strict;overflow-wrap:anywhere}
 footer{max-width:42rem;margin:1.5rem auto 2rem;padding:1rem 1rem 0;border-top:1px solid #D5DDE4;color:#4F5B66;
 font-size:.95rem}
 [hidden]{display:none!important}
@@ -102,8 +150,8 @@ def streamlit_bundle(index_html: str | None = None) -> list[str]:
     return ["/" + path for path in dict.fromkeys(found)]
 
 
-def guess_region(content: Content, accept_language: str | None) -> str:
-    """The region of the browser's most wanted language tag (as the app does with its locale)."""
+def _tags(accept_language: str | None) -> list[str]:
+    """The browser's language tags, most wanted first (by q, then by order)."""
     tags = []
     for n, part in enumerate((accept_language or "").split(",")):
         tag, _, params = part.strip().partition(";")
@@ -115,7 +163,12 @@ def guess_region(content: Content, accept_language: str | None) -> str:
                 q = 0.0
         if tag and tag != "*" and q > 0:
             tags.append((-q, n, tag))
-    for _, _, tag in sorted(tags):
+    return [tag for _, _, tag in sorted(tags)]
+
+
+def guess_region(content: Content, accept_language: str | None) -> str:
+    """The region of the browser's most wanted language tag (as the app does with its locale)."""
+    for tag in _tags(accept_language):
         region = content.region_for_locale(tag, default="")
         if region:
             return region
@@ -124,21 +177,22 @@ def guess_region(content: Content, accept_language: str | None) -> str:
 
 def numbers(content: Content, region: Region) -> str:
     """The app's crisis line for one region: the emergency number, then the first crisis line."""
+    _ = content.ui.gettext
     emergency = next((r for r in region.resources if r.type == "emergency"), None)
     crisis = next((r for r in region.resources if r.type == "crisis"), None)
     lines = []
     if emergency and emergency.phone:
-        lines.append(f'<p>In danger now? Call <a href="{escape(referral.tel_link(emergency.phone))}">'
-                     f"<strong>{escape(emergency.phone)}</strong></a>.</p>")
+        link = f'<a href="{escape(referral.tel_link(emergency.phone))}"><strong>{escape(emergency.phone)}</strong></a>'
+        lines.append("<p>" + escape(_("In danger now? Call {number}.")).format(number=link) + "</p>")
     if crisis:
         if crisis.phone:
             how = f' <a href="{escape(referral.tel_link(crisis.phone))}"><strong>{escape(crisis.phone)}</strong></a>'
         elif crisis.sms:
-            how = f' (text <a href="{escape(referral.sms_link(crisis.sms.number, crisis.sms.keyword))}">' \
-                  f"{escape(crisis.sms.number)}</a>)"
+            link = f'<a href="{escape(referral.sms_link(crisis.sms.number, crisis.sms.keyword))}">{escape(crisis.sms.number)}</a>'
+            how = " " + escape(_("(text {number})")).format(number=link)
         else:
             how = ""
-        lines.append(f"<p>To talk now: {escape(crisis.name)}{how}.</p>")
+        lines.append("<p>" + escape(_("To talk now: {name}{how}.")).format(name=escape(crisis.name), how=how) + "</p>")
     return "".join(lines)
 
 
@@ -151,11 +205,13 @@ def page_data(content: Content) -> dict:
             key = f"{audience}:{str(prescribed).lower()}"
             items = content.flow(audience, prescribed, tuple(m.id for m in content.modules_for(audience, prescribed))) \
                 if audience == "intake" else content.core(audience, prescribed)
-            minutes = content.minutes(len(items))
-            lengths[key] = f"{len(items)} questions, about {minutes} minute{'s' if minutes != 1 else ''}"
+            minutes, n = content.minutes(len(items)), len(items)
+            lengths[key] = (content.ui.ngettext("{n} question", "{n} questions", n).format(n=n) + ", "
+                            + content.ui.ngettext("about {n} minute", "about {n} minutes", minutes).format(n=minutes))
             modules[key] = [m.id for m in content.modules_for(audience, prescribed)] if audience == "intake" else []
     return {"version": content.version, "lengths": lengths, "modules": modules,
-            "dontKnow": list(content.dont_know.audiences), "app": APP_START}
+            "dontKnow": list(content.dont_know.audiences), "app": APP_START, "language": content.language,
+            "words": words(content)}
 
 
 def _radio(name: str, value: str, label: str, chosen: str | None, extra: str = "") -> str:
@@ -165,8 +221,11 @@ def _radio(name: str, value: str, label: str, chosen: str | None, extra: str = "
 
 
 def render(content: Content, region: str, chosen: dict[str, str] | None = None,
-           bundle: list[str] | None = None) -> str:
-    """The page for one region (the guessed or chosen one); `chosen` re-checks what a form sent."""
+           bundle: list[str] | None = None, languages: dict[str, str] | None = None) -> str:
+    """The page for one region (the guessed or chosen one), in the content's language; `chosen`
+    re-checks what a form sent; `languages` (code -> own name) links the page in the others."""
+    _ = content.ui.gettext
+    w = {key: escape(text) for key, text in words(content).items()}
     chosen = chosen or {}
     region = region if region in content.regions else content.region_for_locale(None)
     blocks = "".join(
@@ -174,25 +233,31 @@ def render(content: Content, region: str, chosen: dict[str, str] | None = None,
         for r in content.regions.values())
     options = "".join(f'<option value="{escape(r.id)}"{" selected" if r.id == region else ""}>{escape(r.name)}</option>'
                       for r in content.regions.values())
-    audiences = "".join(_radio("audience", v, label, chosen.get("audience")) for v, label in AUDIENCES)
+    audiences = "".join(_radio("audience", v, _(label), chosen.get("audience")) for v, label in AUDIENCES)
     only_other = "" if chosen.get("audience") in content.dont_know.audiences else " hidden"
-    prescribed = "".join(_radio("prescribed", v, label, chosen.get("prescribed")) for v, label in PRESCRIBED)
+    prescribed = "".join(_radio("prescribed", v, _(label), chosen.get("prescribed")) for v, label in PRESCRIBED)
     prescribed += _radio("prescribed", DONT_KNOW, content.dont_know.label, chosen.get("prescribed"),
                          f' data-for="{" ".join(content.dont_know.audiences)}"{only_other}')
-    sexes = "".join(_radio("sex", v, label, chosen.get("sex")) for v, label in SEX_LABELS.items())
+    sexes = "".join(_radio("sex", v, _(label), chosen.get("sex")) for v, label in SEX_LABELS.items())
     sex_hidden = "" if chosen.get("audience") in ("self", "intake") else " hidden"
     data = {**page_data(content), "prefetch": streamlit_bundle() if bundle is None else bundle}
-    data = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
+    data = json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+    # Each language in its own name, a plain link (no script needed); a bare "zh" browser lands on
+    # English and picks its script here.
+    others = "".join(f'<a href="{escape(path(lang))}" lang="{escape(lang)}" hreflang="{escape(lang)}">{escape(name)}</a>'
+                     for lang, name in (languages or {}).items() if lang != content.language)
+    switch = f'<nav class="kc-languages" aria-label="{w["language"]}">{others}</nav>' if others else ""
+    lang = escape(content.language)
     return f"""<!DOCTYPE html>
-<html lang="{html_shell.LANG}">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="description" content="{escape(html_shell.DESCRIPTION)}">
+<meta name="description" content="{escape(_(html_shell.DESCRIPTION))}">
 <meta name="theme-color" content="{html_shell.THEME_COLOR}">
 <meta name="referrer" content="no-referrer">
-<title>{html_shell.NAME}: a private check on ketamine use</title>
-<link rel="manifest" href="/app.webmanifest">
+<title>{w["title"]}</title>
+<link rel="manifest" href="{escape(script_words.manifest_path(content.language))}">
 <link rel="icon" type="image/svg+xml" href="/icons/icon.svg">
 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png">
 <style>{STYLE}</style>
@@ -201,52 +266,74 @@ def render(content: Content, region: str, chosen: dict[str, str] | None = None,
 </head>
 <body>
 <header class="kc-top"><a class="kc-leave" href="{escape(QUICK_EXIT_URL)}" rel="noreferrer" data-kc-leave
-title="Clears your answers and opens a weather page. Pressing Shift three times does the same.">Leave this site quickly</a></header>
+title="{w["leave_help"]}">{w["leave"]}</a></header>
 <main>
+{switch}
 <h1>{html_shell.NAME}</h1>
-<section class="kc-numbers" aria-label="Emergency and crisis numbers">{blocks}
-<p><a href="/offline.html">Emergency and crisis numbers for every region</a></p>
+<section class="kc-numbers" aria-label="{w["numbers"]}">{blocks}
+<p><a href="{escape(offline_page.path(content.language))}">{w["every_region"]}</a></p>
 </section>
-<p>{INTRO}</p>
-<form id="kc-start-form" method="post" action="{PATH}">
-<fieldset><legend>Who is this check for?</legend>{audiences}</fieldset>
-<fieldset id="kc-prescribed"><legend>Is the ketamine prescribed as treatment?</legend>
-<p class="kc-hint">For example clinic infusions, nasal esketamine, or lozenges at home under a prescriber.</p>
+<p>{_markdown(_(INTRO))}</p>
+<form id="kc-start-form" method="post" action="{escape(path(content.language))}">
+<fieldset><legend>{w["who"]}</legend>{audiences}</fieldset>
+<fieldset id="kc-prescribed"><legend>{w["prescribed"]}</legend>
+<p class="kc-hint">{w["prescribed_hint"]}</p>
 {prescribed}</fieldset>
-<fieldset id="kc-sex"{sex_hidden}><legend>Sex (optional)</legend>
-<p class="kc-hint">Only used to pick the right cut-off for the alcohol questions.</p>{sexes}</fieldset>
-<label for="kc-region">Where are you? (for the right phone numbers)</label>
+<fieldset id="kc-sex"{sex_hidden}><legend>{w["sex"]}</legend>
+<p class="kc-hint">{w["sex_hint"]}</p>{sexes}</fieldset>
+<label for="kc-region">{w["where"]}</label>
 <select id="kc-region" name="region">{options}</select>
-<noscript><button class="kc-show" type="submit">Show the numbers for this region</button></noscript>
-<a id="kc-start" class="kc-start" href="{APP_START}">Start the check</a>
-<p id="kc-start-note" class="kc-hint" role="status">Choose who the check is for, and whether the ketamine is prescribed, to begin.</p>
+<noscript><button class="kc-show" type="submit">{w["show"]}</button></noscript>
+<a id="kc-start" class="kc-start" href="{APP_START}">{w["start"]}</a>
+<p id="kc-start-note" class="kc-hint" role="status">{w["ready"]}</p>
 </form>
-<p class="kc-links"><a href="/help">Help and support</a><a href="/learn">Learn about ketamine</a></p>
+<p class="kc-links"><a href="/help">{w["help"]}</a><a href="/learn">{w["learn"]}</a></p>
 </main>
-<footer><p>Private: your answers live only in this session's memory and in this browser tab. Nothing is
-written down on the server, logged or sent anywhere. KetaCheck is not a diagnosis.</p></footer>
+<footer><p>{w["private"]}</p></footer>
 <script type="application/json" id="kc-start-data">{data}</script>
 </body>
 </html>
 """
 
 
+def guess_language(accept_language: str | None, have: list[str]) -> str:
+    """The language of the browser's most wanted tag that names one ("en" when none does, or for a
+    bare "zh", whose script the page's language links then ask for)."""
+    for tag in _tags(accept_language):
+        found = translations.guess_language(tag, have)
+        if found:
+            return found
+        if translations.asks_language(tag, have):
+            return translations.SOURCE_LANGUAGE
+    return translations.SOURCE_LANGUAGE
+
+
 def routes(content: Content) -> list[Route]:
-    """`/` (GET: the guessed region; POST: the region a script-less form chose) and /start.js.
-    Each region's page is rendered once, at server start, and kept with its gzip."""
+    """`/` (GET: the guessed language and region, or `?lang=`; POST: the region a script-less form
+    chose) and /start.js. Each language's page for each region is rendered once, at server start,
+    and kept with its gzip."""
     bundle = streamlit_bundle()
-    pages = {rid: render(content, rid, bundle=bundle).encode("utf-8") for rid in content.regions}
-    packed = {rid: gzip.compress(body, compresslevel=9, mtime=0) for rid, body in pages.items()}
+    contents = in_every_language(content)
+    have = list(contents)
+    names = {lang: translations.LANGUAGE_NAMES.get(lang, lang) for lang in contents}
+    pages = {(lang, rid): render(c, rid, bundle=bundle, languages=names).encode("utf-8")
+             for lang, c in contents.items() for rid in content.regions}
+    packed = {key: gzip.compress(body, compresslevel=9, mtime=0) for key, body in pages.items()}
     script = (STATIC / "start.js").read_bytes()
     headers = {"cache-control": "no-cache", "vary": "Accept-Encoding, Accept-Language"}
 
-    def reply(request: Request, body: bytes, region: str | None) -> Response:
-        if region is not None and accepts_gzip(request.headers.get("accept-encoding", "")):
-            return Response(packed[region], media_type="text/html; charset=utf-8",
+    def reply(request: Request, body: bytes, key: tuple[str, str] | None) -> Response:
+        if key is not None and accepts_gzip(request.headers.get("accept-encoding", "")):
+            return Response(packed[key], media_type="text/html; charset=utf-8",
                             headers={**headers, "content-encoding": "gzip"})
         return Response(body, media_type="text/html; charset=utf-8", headers=headers)
 
+    def language_of(request: Request) -> str:
+        asked = request.query_params.get("lang")
+        return asked if asked in contents else guess_language(request.headers.get("accept-language"), have)
+
     async def start(request: Request) -> Response:
+        language = language_of(request)
         if request.method == "POST":
             raw = b""
             try:
@@ -262,9 +349,10 @@ def routes(content: Content) -> list[Route]:
                 region = guess_region(content, request.headers.get("accept-language"))
             chosen = {k: form[k] for k in ("audience", "prescribed", "sex") if k in form}
             # Not the shared page: it re-checks what was sent (never stored, never logged).
-            return reply(request, render(content, region, chosen, bundle=bundle).encode("utf-8"), None)
+            body = render(contents[language], region, chosen, bundle=bundle, languages=names)
+            return reply(request, body.encode("utf-8"), None)
         region = guess_region(content, request.headers.get("accept-language"))
-        return reply(request, pages[region], region)
+        return reply(request, pages[(language, region)], (language, region))
 
     async def start_js(request: Request) -> Response:
         return Response(script, media_type="text/javascript", headers={"cache-control": "no-cache"})
