@@ -322,11 +322,12 @@ def routes(content: Content) -> list[Route]:
     script = (STATIC / "start.js").read_bytes()
     headers = {"cache-control": "no-cache", "vary": "Accept-Encoding, Accept-Language"}
 
-    def reply(request: Request, body: bytes, key: tuple[str, str] | None) -> Response:
+    def reply(request: Request, body: bytes, language: str, key: tuple[str, str] | None) -> Response:
+        sent = {**headers, "content-language": language}
         if key is not None and accepts_gzip(request.headers.get("accept-encoding", "")):
             return Response(packed[key], media_type="text/html; charset=utf-8",
-                            headers={**headers, "content-encoding": "gzip"})
-        return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+                            headers={**sent, "content-encoding": "gzip"})
+        return Response(body, media_type="text/html; charset=utf-8", headers=sent)
 
     def language_of(request: Request) -> str:
         asked = request.query_params.get("lang")
@@ -350,9 +351,9 @@ def routes(content: Content) -> list[Route]:
             chosen = {k: form[k] for k in ("audience", "prescribed", "sex") if k in form}
             # Not the shared page: it re-checks what was sent (never stored, never logged).
             body = render(contents[language], region, chosen, bundle=bundle, languages=names)
-            return reply(request, body.encode("utf-8"), None)
+            return reply(request, body.encode("utf-8"), language, None)
         region = guess_region(content, request.headers.get("accept-language"))
-        return reply(request, pages[(language, region)], (language, region))
+        return reply(request, pages[(language, region)], language, (language, region))
 
     async def start_js(request: Request) -> Response:
         return Response(script, media_type="text/javascript", headers={"cache-control": "no-cache"})

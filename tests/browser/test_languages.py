@@ -11,8 +11,8 @@ from playwright.sync_api import Browser, Page
 
 from ketacheck import loader
 from ketacheck.translations import content_messages, ui_messages, ui_template
-from .conftest import (answer, by_key, click, click_to, current_question, mixed_answers,
-                      on_result, open_app, wait_for_app)
+from .conftest import (answer, by_key, current_question, mixed_answers, on_result, open_app,
+                      open_first_screen, start_check, wait_for_app)
 
 PHONE_SIZE = {"width": 390, "height": 844}
 
@@ -41,15 +41,17 @@ def switch_language(page: Page, name: str) -> None:
     field = box.locator("input")
     option = page.get_by_role("option", name=name, exact=True)
     field.scroll_into_view_if_needed()
-    for _ in range(3):  # as conftest.choose_region: type, open the list, tap the option
+    for attempt in range(4):  # as conftest.choose_region: type, open the list, tap the option
+        wait_for_app(page)  # a rerun redraws the list under the tap
         field.fill(name)
         page.keyboard.press("ArrowDown")
         try:
-            option.wait_for(timeout=10000)  # a busy machine opens the list slowly
+            option.click(timeout=10000)  # a busy machine opens the list slowly
             break
-        except Exception:  # the list closed (a late scroll): try again
+        except Exception:  # the list closed or was redrawn (a late rerun): try again
+            if attempt == 3:
+                raise
             page.keyboard.press("Escape")
-    option.click()
     wait_for_app(page)
     assert field.input_value() == name
 
@@ -60,7 +62,17 @@ def test_the_browser_language_is_the_first_guess(browser: Browser, server: str, 
     context = phone(browser, locale)
     page = context.new_page()
     try:
-        open_app(page, server + "/")
+        # The static first screen, before any script: its language, region and emergency number.
+        with page.expect_response(server + "/") as reply:
+            open_first_screen(page, server)
+        assert reply.value.headers["content-language"] == language
+        assert page.evaluate("() => document.documentElement.lang") == language
+        page.get_by_text(words, exact=True).filter(visible=True).first.wait_for()
+        assert page.locator("#kc-region").input_value() == region
+        assert page.locator(f"[data-region='{region}']:not([hidden]) a[href='tel:{emergency}']").count() == 1
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE_SIZE["width"]
+        # And the app's own start page guesses the same.
+        open_app(page, server + "/start")
         page.get_by_text(words, exact=True).filter(visible=True).first.wait_for()
         assert html_lang(page) == language
         content = loader.load(language=language)
@@ -72,14 +84,25 @@ def test_the_browser_language_is_the_first_guess(browser: Browser, server: str, 
         context.close()
 
 
+def test_a_bare_zh_chooses_its_script_on_the_first_screen(browser: Browser, server: str):
+    context = phone(browser, "zh")
+    page = context.new_page()
+    try:
+        open_first_screen(page, server)
+        assert page.evaluate("() => document.documentElement.lang") == "en"  # not a guessed script
+        page.locator("a[hreflang='zh-Hans']").click()
+        page.wait_for_function("() => document.documentElement.lang === 'zh-Hans'")
+        page.get_by_text("这个检查是为谁而做？", exact=True).wait_for()
+    finally:
+        context.close()
+
+
 def test_the_switch_keeps_every_answer_and_html_lang_follows(browser: Browser, server: str):
     context = phone(browser, "es-MX")
     page = context.new_page()
     try:
-        open_app(page, server + "/")
-        click(page, "pick_audience_self")
-        click(page, "pick_prescribed_False")
-        click_to(page, "start_check", server, "/check")
+        # Chosen on the static first screen, in Spanish: the check opens in Spanish (the tab's copy).
+        start_check(page, server, loader.load(language="es"))
         es = loader.load(language="es")
         first = current_question(page, es)
         answer(page, first, [0])  # Nada de esto
@@ -127,11 +150,12 @@ def test_a_whole_spanish_check_shows_no_english_sentence(browser: Browser, serve
         seen.append(where)
 
     try:
-        open_app(page, server + "/")
+        open_first_screen(page, server)
+        first_screen = page.locator("body").inner_text()
+        assert not [s for s in english if s in first_screen], "the first screen has English"
+        open_app(page, server + "/start")
         no_english("start")
-        click(page, "pick_audience_self")
-        click(page, "pick_prescribed_False")
-        click_to(page, "start_check", server, "/check")
+        start_check(page, server, loader.load(language="es"))
         es = loader.load(language="es")
         for _ in range(60):
             if on_result(page):
