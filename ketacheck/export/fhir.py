@@ -15,7 +15,10 @@ in LHC-Forms and checks each point):
 - Context as questions: region, sex (where AUDIT-C is asked) and prescribed are items, so a
   renderer asks them and a filled-in response carries them back. A region whose wording differs
   (UK units) gets its own items (`<id>-UK`), shown by enableWhen on the region question.
-Only standard extensions are written (ordinalValue, itemControl, optionExclusive, SDC).
+- Languages: a Questionnaire is in its content's language (`language` when not English) and each
+  string a person reads carries the core `translation` extension for every other language whose
+  catalogs load (built once per language and walked in parallel: `add_translations`).
+Only standard extensions are written (ordinalValue, itemControl, optionExclusive, SDC, translation).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..loader import Content
+from .. import loader
+from ..loader import Content, ContentError
 from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Item, Option
 from ..scoring import Result, visible
 from ..submission import Submission
@@ -47,6 +51,7 @@ ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 
 # linkIds KetaCheck adds to the content's items; a hyphen keeps them apart from item ids (`domain.name`).
@@ -363,10 +368,115 @@ def _answers(*link_ids: str) -> str:
     return f"%resource.repeat(item).where({where}).answer"
 
 
-def fhir_questionnaire(content: Content, questionnaire_id: str) -> dict:
+def fhir_questionnaire(content: Content, questionnaire_id: str, others: dict[str, Content] | None = None) -> dict:
     """A FHIR R4 Questionnaire (SDC): a whole check for one audience ("ketacheck-self", "-other",
     "-intake": the context questions first, then every item either prescribed context can ask,
-    with enableWhen) or one instrument ("audit_c", "sds", "dsm5_k")."""
+    with enableWhen) or one instrument ("audit_c", "sds", "dsm5_k").
+
+    It is in the content's language, and every string a person reads carries the standard
+    `translation` extension for each other language (`others`: language -> the same content in
+    it; by default every other language whose catalogs load beside this content)."""
+    resource = one_language_questionnaire(content, questionnaire_id)
+    if others is None:
+        others = other_languages(content)
+    trees = {content.language: resource}
+    trees.update((lang, one_language_questionnaire(c, questionnaire_id)) for lang, c in others.items()
+                 if lang != content.language)
+    add_translations(trees, content.language)
+    return resource
+
+
+def other_languages(content: Content) -> dict[str, Content]:
+    """The content in each other language whose catalogs load (a language the loader refuses is
+    left out: `python -m ketacheck validate` names its problems)."""
+    out = {}
+    for language in loader.languages(content.directory):
+        if language != content.language:
+            try:
+                out[language] = loader.load(content.directory, language)
+            except ContentError:
+                continue
+    return out
+
+
+class ShapeMismatch(RuntimeError):
+    """The same Questionnaire built in two languages differs in more than its words: the content's
+    structure drifted between languages (translations only ever replace strings)."""
+
+
+def _read_here(path: tuple[str, ...]) -> bool:
+    """Whether the string at `path` (the keys from the resource down, list positions left out) is
+    one a person reads: the title and description, a question's text and prefix, an answer's
+    words, a total's description. Code displays on `code` are published displays, not translated
+    (nor is the copyright)."""
+    if len(path) == 1:
+        return path[0] in ("title", "description")
+    *parents, key = path
+    if parents[-1] == "item":
+        return key in ("text", "prefix")
+    if parents[-1] == "answerOption":
+        return key == "valueString"
+    if parents[-1] == "valueExpression":
+        return key == "description"
+    return key == "display" and parents[-2:] == ["answerOption", "valueCoding"]
+
+
+def _read_strings(nodes: dict[str, Any], path: tuple[str, ...] = (), where: str = "Questionnaire"):
+    """Walk one Questionnaire per language in parallel, yielding (the first tree's dict, key, the
+    string in each language) for each string a person reads. Everything else must be the same in
+    every language, or ShapeMismatch names where it differs."""
+    first = next(iter(nodes.values()))
+    if len({type(n) for n in nodes.values()}) > 1:
+        kinds = ", ".join(f"{lang} has {type(n).__name__}" for lang, n in nodes.items())
+        raise ShapeMismatch(f"{where}: {kinds}")
+    if isinstance(first, dict):
+        # A translated Questionnaire says its language; English, the default, does not.
+        keys = {lang: [k for k in n if not (k == "language" and not path)] for lang, n in nodes.items()}
+        if len({tuple(k) for k in keys.values()}) > 1:
+            raise ShapeMismatch(f"{where}: keys differ: " + "; ".join(f"{lang} {k}" for lang, k in keys.items()))
+        for key in next(iter(keys.values())):
+            values = {lang: n[key] for lang, n in nodes.items()}
+            if isinstance(first[key], str) and _read_here((*path, key)):
+                yield first, key, values
+            else:
+                yield from _read_strings(values, (*path, key), f"{where}.{key}")
+    elif isinstance(first, list):
+        if len({len(n) for n in nodes.values()}) > 1:
+            lengths = ", ".join(f"{lang} {len(n)}" for lang, n in nodes.items())
+            raise ShapeMismatch(f"{where}: lengths differ: {lengths}")
+        for i, node in enumerate(first):
+            values = {lang: n[i] for lang, n in nodes.items()}
+            name = node.get("linkId", i) if isinstance(node, dict) else i
+            yield from _read_strings(values, path, f"{where}[{name}]")
+    elif len({repr(n) for n in nodes.values()}) > 1:
+        each = ", ".join(f"{lang} {n!r}" for lang, n in nodes.items())
+        raise ShapeMismatch(f"{where}: differs between languages ({each})")
+
+
+def add_translations(trees: dict[str, dict], language: str) -> None:
+    """Give every string a person reads in `trees[language]` a `translation` extension for each
+    other language in `trees` (one Questionnaire per language, same shape), in its primitive's
+    `_<name>` sibling. A string that is the same in every language gets none: it either needs none
+    (a number) or is not translated yet (a LOINC answer's published display), and a translation
+    that repeats the English would claim a language it is not in."""
+    ordered = {language: trees[language], **{lang: t for lang, t in trees.items() if lang != language}}
+    found = list(_read_strings(ordered))
+    for node, key, values in found:
+        if len(set(values.values())) == 1:
+            continue
+        extensions = [{"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": lang},
+                                                          {"url": "content", "valueString": text}]}
+                      for lang, text in values.items() if lang != language]
+        items = list(node.items())
+        node.clear()
+        for k, v in items:
+            node[k] = v
+            if k == key:
+                node[f"_{key}"] = {"extension": extensions}
+
+
+def one_language_questionnaire(content: Content, questionnaire_id: str) -> dict:
+    """The Questionnaire in the content's language alone (what a response and an import follow)."""
     if questionnaire_id not in QUESTIONNAIRE_IDS:
         raise ValueError(f"unknown questionnaire {questionnaire_id!r} (one of {', '.join(QUESTIONNAIRE_IDS)})")
     audience = AUDIENCE_QUESTIONNAIRES.get(questionnaire_id)
@@ -485,7 +595,7 @@ def fhir_questionnaire_response(
     It holds what the person was asked: an answer hidden by an earlier answer (kept in the session,
     not scored) or outside this audience's and context's questions is left out, as FHIR requires."""
     qid = f"ketacheck-{sub.audience}"
-    questionnaire = fhir_questionnaire(content, qid)
+    questionnaire = one_language_questionnaire(content, qid)
     in_context = {i.id for i in content.flow(sub.audience, sub.prescribed)}
     shown = {
         k: v for k, v in sub.answers.items() if k in in_context and visible(content.items[k], sub.answers, content)

@@ -26,8 +26,8 @@ from .fhir import (
     SEX_LINK_ID,
     SEX_SYSTEM,
     TOTAL_SUFFIX,
-    fhir_questionnaire,
     item_of,
+    one_language_questionnaire,
     resource_id,
 )
 
@@ -149,7 +149,7 @@ def from_fhir(data: Any, content: Content) -> Submission:
         problems.append("modifierExtension: not understood, so the file cannot be read safely")
     legacy = _legacy_context(data, problems)
 
-    questions = _questions(fhir_questionnaire(content, qid)["item"])
+    questions = _questions(one_language_questionnaire(content, qid)["item"])
     answers: dict[str, Any] = {}
     context: dict[str, Any] = {}
     seen: set[str] = set()
