@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
     if args.lang is not None and args.lang not in langs:
         print(f"--lang: must be one of {', '.join(langs)} (got {args.lang!r})", file=err)
         return 2
-    content = _load(args.content, err, args.lang if args.command in ("questions", "fhir-questionnaire") and args.lang else "en")
+    # In --lang's language from the start (its problems with the file are said in it too); English otherwise.
+    content = _load(args.content, err, args.lang or "en")
     if content is None:
         return 1
     if args.command == "questions":
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         sub_ = _submission(data, content)
     except submission.InputError as exc:
         for problem in exc.problems:
-            print(safe(problem), file=err)
+            print(safe(submission.translated(problem, content.ui.gettext)), file=err)
         return 2
     language = args.lang or sub_.language  # the file's language, unless --lang says otherwise
     if language != content.language:

@@ -1,7 +1,9 @@
 """`python -m ketacheck messages`: keep the gettext catalogs in step with the English.
 
 - `locale/ui.pot` is extracted (Babel) from the code that shows words: `_("...")` and
-  `ngettext("one", "other", n)` in pages/ and ketacheck/ui, `content.ui.gettext(...)` elsewhere.
+  `ngettext("one", "other", n)` in pages/ and ketacheck/ui, `content.ui.gettext(...)` elsewhere,
+  `N_("...")` where a word is defined away from where it is shown, and `Line("...", name=value)`,
+  the problems with a file a person is shown (ketacheck/submission.py).
 - Each `locale/<language>/content.po` and `ui.po` is updated: a new English string arrives with an
   empty translation (or Babel's closest guess, marked fuzzy), a removed one becomes obsolete (`#~`);
   existing translations are kept. The loader refuses the language until every string is translated
@@ -26,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Code whose words people read. Relative to the project root.
 UI_SOURCES = ("app.py", "pages/*.py", "ketacheck/ui/*.py", "ketacheck/web/*.py", "ketacheck/export/*.py",
               "ketacheck/wording.py", "ketacheck/charts.py", "ketacheck/submission.py")
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+# `Line("...", name=value)`: a problem with a file (ketacheck/submission.py), its template a msgid.
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "Line": None}
 HEADER = "KetaCheck {what}. msgid is the English; see ketacheck/translations.py for the rules."
 # A fixed date, so running the tool twice changes nothing (the catalogs live in git, which dates them).
 STAMP = dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc)

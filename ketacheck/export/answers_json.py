@@ -10,7 +10,7 @@ from typing import Any
 
 from ..loader import Content
 from ..scoring import Result
-from ..submission import InputError, Submission, describe, parse
+from ..submission import InputError, Line, Submission, describe, parse
 
 # 2: check v2 (multiple-choice answers as lists, "dont_know", new question ids). Version 1 files hold
 # answers to questions that no longer exist, so they are refused with a plain reason.
@@ -47,34 +47,35 @@ def from_json(data: Any, content: Content) -> Submission:
     `kind`, `created` and `result` may be left out (a hand-written answer file with a
     `schema_version` is read too); `result` is never trusted: the caller scores the answers again."""
     if not isinstance(data, dict):
-        raise InputError([f"input must be a JSON object (a KetaCheck answer file), not {type(data).__name__}"])
+        raise InputError([Line("input must be a JSON object (a KetaCheck answer file), not {type}",
+                               type=type(data).__name__)])
     if "schema_version" not in data:
-        raise InputError(
-            [
-                f"schema_version: missing (a KetaCheck answer file says which version it is; this KetaCheck reads {SCHEMA_VERSION})"
-            ]
-        )
+        raise InputError([Line("schema_version: missing (a KetaCheck answer file says which version it is; this "
+                               "KetaCheck reads {version})", version=SCHEMA_VERSION)])
     version = data["schema_version"]
     if isinstance(version, bool) or not isinstance(version, int):
-        raise InputError([f"schema_version: must be a whole number (got {describe(version)})"])
+        raise InputError([Line("schema_version: must be a whole number (got {got})", got=describe(version))])
     if version == 1:
-        raise InputError([f"schema_version 1 is from an earlier KetaCheck whose questions have since changed, so its "
-                          f"answers cannot be scored again (this KetaCheck reads {SCHEMA_VERSION}); please take the check again"])
+        raise InputError([Line("schema_version 1 is from an earlier KetaCheck whose questions have since changed, so "
+                               "its answers cannot be scored again (this KetaCheck reads {version}); please take the "
+                               "check again", version=SCHEMA_VERSION)])
     if version != SCHEMA_VERSION:
-        raise InputError([f"schema_version {version} is not supported (this KetaCheck reads {SCHEMA_VERSION})"])
+        raise InputError([Line("schema_version {got} is not supported (this KetaCheck reads {version})", got=version,
+                               version=SCHEMA_VERSION)])
     kind = data.get("kind", KIND)
     if kind != KIND:
-        raise InputError([f"kind: must be {KIND!r} (got {describe(kind)})"])
+        raise InputError([Line("kind: must be {kind} (got {got})", kind=repr(KIND), got=describe(kind))])
 
     problems: list[str] = []
     for key in data:
         if key not in EXPORT_KEYS:
-            problems.append(f"{describe(key)}: unknown key (a KetaCheck answer file has {', '.join(EXPORT_KEYS)})")
+            problems.append(Line("{key}: unknown key (a KetaCheck answer file has {keys})", key=describe(key),
+                                 keys=", ".join(EXPORT_KEYS)))
     created = data.get("created")
     if created is not None and not (isinstance(created, str) and _is_iso_date(created)):
-        problems.append(f"created: must be a date like 2026-01-31 (got {describe(created)})")
+        problems.append(Line("created: must be a date like 2026-01-31 (got {got})", got=describe(created)))
     if "result" in data and not isinstance(data["result"], dict):
-        problems.append(f"result: must be an object (got {type(data['result']).__name__})")
+        problems.append(Line("result: must be an object (got {type})", type=type(data["result"]).__name__))
     return parse_after(problems, {k: data[k] for k in _ANSWER_KEYS if k in data}, content)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..loader import Content
 from ..model import DONT_KNOW
-from ..submission import InputError, Submission, describe
+from ..submission import InputError, Line, Submission, describe
 from .answers_json import parse_after
 from .fhir import (
     ANSWER_SYSTEM,
@@ -64,24 +64,25 @@ def _legacy_context(data: dict, problems: list[str]) -> dict[str, Any]:
     context: dict[str, Any] = {}
     extensions = data.get("extension", [])
     if not isinstance(extensions, list):
-        problems.append("extension: must be a list")
+        problems.append(Line("{path}: must be a list", path="extension"))
         return context
     ours = [e for e in extensions if isinstance(e, dict) and e.get("url") == LEGACY_CONTEXT_EXTENSION]
     if len(ours) > 1:
-        problems.append("extension: the KetaCheck context appears more than once")
+        problems.append(Line("extension: the KetaCheck context appears more than once"))
     for ext in ours[:1]:
         parts = ext.get("extension", [])
         if not isinstance(parts, list):
-            problems.append("extension context: must hold a list of extensions")
+            problems.append(Line("extension context: must hold a list of extensions"))
             parts = []
         for part in parts:
             url = part.get("url") if isinstance(part, dict) else None
             if url not in _CONTEXT_FIELDS:
-                problems.append(f"extension context.{describe(url)}: unknown (expected {', '.join(_CONTEXT_FIELDS)})")
+                problems.append(Line("extension context.{url}: unknown (expected {fields})", url=describe(url),
+                                     fields=", ".join(_CONTEXT_FIELDS)))
             elif url in context:
-                problems.append(f"extension context.{url}: appears more than once")
+                problems.append(Line("extension context.{url}: appears more than once", url=url))
             elif _CONTEXT_FIELDS[url] not in part:
-                problems.append(f"extension context.{url}: needs a {_CONTEXT_FIELDS[url]}")
+                problems.append(Line("extension context.{url}: needs a {field}", url=url, field=_CONTEXT_FIELDS[url]))
             else:
                 context[url] = part[_CONTEXT_FIELDS[url]]
     return context
@@ -100,16 +101,18 @@ def _context_answer(link: str, answer: dict, problems: list[str]) -> tuple[str, 
         if code in choices:
             key = choices[code]
             return "prescribed", True if key == "yes" else False if key == "no" else DONT_KNOW
-        problems.append(f"item {link!r}: answer must be a valueBoolean, or one of {', '.join(choices)}")
+        problems.append(Line("item {link}: answer must be a valueBoolean, or one of {choices}", link=repr(link),
+                             choices=", ".join(choices)))
         return None
     coding = answer.get("valueCoding")
     system = REGION_SYSTEM if link == REGION_LINK_ID else SEX_SYSTEM
     if not isinstance(coding, dict) or coding.get("system", system) != system:
-        problems.append(f"item {link!r}: answer must be a valueCoding from {system}")
+        problems.append(Line("item {link}: answer must be a valueCoding from {system}", link=repr(link), system=system))
         return None
     code = coding.get("code")
     if not isinstance(code, str):
-        problems.append(f"item {link!r}: valueCoding.code must be text (got {describe(code)})")
+        problems.append(Line("item {link}: valueCoding.{part} must be text (got {got})", link=repr(link), part="code",
+                             got=describe(code)))
         return None
     return ("region" if link == REGION_LINK_ID else "sex"), code
 
@@ -120,9 +123,10 @@ def _questionnaire_id(data: dict) -> str:
     qid = canonical.removeprefix(QUESTIONNAIRE_BASE) if canonical and canonical.startswith(QUESTIONNAIRE_BASE) else None
     by_resource_id = {resource_id(q): q for q in QUESTIONNAIRE_IDS}
     if qid not in by_resource_id:
-        got = "missing" if ref is None else describe(ref)
-        raise InputError([f"questionnaire: not a KetaCheck questionnaire (expected {QUESTIONNAIRE_BASE} followed by "
-                          f"{', '.join(by_resource_id)}; got {got})"])
+        # TRANSLATORS: "missing": the file names no questionnaire at all.
+        got = Line("missing") if ref is None else describe(ref)
+        raise InputError([Line("questionnaire: not a KetaCheck questionnaire (expected {base} followed by {ids}; "
+                               "got {got})", base=QUESTIONNAIRE_BASE, ids=", ".join(by_resource_id), got=got)])
     return by_resource_id[qid]
 
 
@@ -134,19 +138,20 @@ def from_fhir(data: Any, content: Content) -> Submission:
     questions (or the extension earlier versions wrote), answers from each item's valueCoding.
     Totals are ignored: the answers are scored again."""
     if not isinstance(data, dict):
-        raise InputError([f"input must be a JSON object (a FHIR QuestionnaireResponse), not {type(data).__name__}"])
+        raise InputError([Line("input must be a JSON object (a FHIR QuestionnaireResponse), not {type}",
+                               type=type(data).__name__)])
     kind = data.get("resourceType")
     if kind != "QuestionnaireResponse":
-        raise InputError([f"resourceType: must be QuestionnaireResponse (got {describe(kind)})"])
+        raise InputError([Line("resourceType: must be QuestionnaireResponse (got {got})", got=describe(kind))])
     qid = _questionnaire_id(data)
     audience = AUDIENCE_QUESTIONNAIRES.get(qid, INSTRUMENT_AUDIENCE)
 
     problems: list[str] = []
     status = data.get("status")
     if status not in ("completed", "amended", "in-progress"):
-        problems.append(f"status: must be completed, amended or in-progress (got {describe(status)})")
+        problems.append(Line("status: must be completed, amended or in-progress (got {got})", got=describe(status)))
     if "modifierExtension" in data:
-        problems.append("modifierExtension: not understood, so the file cannot be read safely")
+        problems.append(Line("modifierExtension: not understood, so the file cannot be read safely"))
     legacy = _legacy_context(data, problems)
 
     questions = _questions(one_language_questionnaire(content, qid)["item"])
@@ -159,33 +164,33 @@ def from_fhir(data: Any, content: Content) -> Submission:
         nodes, path = queue[index]
         index += 1
         if not isinstance(nodes, list):
-            problems.append(f"{path}: must be a list")
+            problems.append(Line("{path}: must be a list", path=path))
             continue
         for n, node in enumerate(nodes):
             where = f"{path}[{n}]"
             if not isinstance(node, dict):
-                problems.append(f"{where}: must be an object")
+                problems.append(Line("{path}: must be an object", path=where))
                 continue
             link = node.get("linkId")
             if not isinstance(link, str):
-                problems.append(f"{where}.linkId: required (got {describe(link)})")
+                problems.append(Line("{path}.linkId: required (got {got})", path=where, got=describe(link)))
                 continue
             if "modifierExtension" in node:
-                problems.append(
-                    f"item {describe(link)}: modifierExtension not understood, so the file cannot be read safely"
-                )
+                problems.append(Line("item {link}: modifierExtension not understood, so the file cannot be read safely",
+                                     link=describe(link)))
             if "item" in node:
                 queue.append((node["item"], f"item {link}.item"))
             question = questions.get(link)
             if question is None:
-                what = (
-                    f"not a question in {qid}" if link in content.items else "unknown linkId (not a KetaCheck question)"
-                )
-                problems.append(f"item {describe(link)}: {what}")
+                if link in content.items:
+                    problems.append(Line("item {link}: not a question in {questionnaire}", link=describe(link),
+                                         questionnaire=qid))
+                else:
+                    problems.append(Line("item {link}: unknown linkId (not a KetaCheck question)", link=describe(link)))
                 continue
             item_id = item_of(link, content)[0]
             if item_id in seen:
-                problems.append(f"item {describe(link)}: appears more than once")
+                problems.append(Line("item {link}: appears more than once", link=describe(link)))
                 continue
             seen.add(item_id)
             if "answer" not in node or question["type"] in ("group", "display") or link.endswith(TOTAL_SUFFIX):
@@ -194,7 +199,11 @@ def from_fhir(data: Any, content: Content) -> Submission:
             many = question.get("repeats", False)
             if not (isinstance(answer, list) and answer and all(isinstance(a, dict) for a in answer)
                     and (many or len(answer) == 1)):
-                problems.append(f"item {describe(link)}: answer must be a list with {'at least ' if many else ''}one answer")
+                if many:
+                    problems.append(Line("item {link}: answer must be a list with at least one answer",
+                                         link=describe(link)))
+                else:
+                    problems.append(Line("item {link}: answer must be a list with one answer", link=describe(link)))
                 continue
             if link in (REGION_LINK_ID, SEX_LINK_ID, PRESCRIBED_LINK_ID):
                 found = _context_answer(link, answer[0], problems)
@@ -208,8 +217,8 @@ def from_fhir(data: Any, content: Content) -> Submission:
 
     for key, value in legacy.items():
         if key in context and context[key] != value:
-            problems.append(f"{key}: the answer ({describe(context[key])}) disagrees with the context extension "
-                            f"({describe(value)})")
+            problems.append(Line("{key}: the answer ({answer}) disagrees with the context extension ({value})", key=key,
+                                 answer=describe(context[key]), value=describe(value)))
         context.setdefault(key, value)
     return parse_after(problems, {"audience": audience, **context, "answers": answers}, content)
 
@@ -217,21 +226,25 @@ def from_fhir(data: Any, content: Content) -> Submission:
 def _coded_value(link: str, coding: Any, decode: dict, problems: list[str]) -> int | str | None:
     """One answer's valueCoding to the answer-file value (a whole number, or DONT_KNOW)."""
     if not isinstance(coding, dict):
-        problems.append(f"item {describe(link)}: answer must be a valueCoding")
+        problems.append(Line("item {link}: answer must be a valueCoding", link=describe(link)))
         return None
     key = (coding.get("system", ANSWER_SYSTEM), coding.get("code"))
     for part, value in zip(("system", "code"), key, strict=True):
         if not isinstance(value, str):
-            problems.append(f"item {describe(link)}: valueCoding.{part} must be text (got {describe(value)})")
+            problems.append(Line("item {link}: valueCoding.{part} must be text (got {got})", link=describe(link),
+                                 part=part, got=describe(value)))
             return None
     if key in decode:
         return decode[key]
     offered = sorted(code for system, code in decode if system == key[0] and (system != ANSWER_SYSTEM or ":" in code))
     if not offered:  # another system altogether: name the ones this question uses
         systems = sorted({s for s, c in decode if s != ANSWER_SYSTEM or ":" in c})
-        problems.append(f"item {describe(link)}: answer system {describe(key[0])} is not this question's "
-                        f"({' or '.join(systems)})")
+        either = ""
+        for system in systems:
+            either = Line("{first} or {second}", first=either, second=system) if either else system
+        problems.append(Line("item {link}: answer system {system} is not this question's ({systems})",
+                             link=describe(link), system=describe(key[0]), systems=either))
     else:
-        problems.append(f"item {describe(link)}: answer code {describe(key[1])} is not one of this question's "
-                        f"({', '.join(offered)})")
+        problems.append(Line("item {link}: answer code {code} is not one of this question's ({codes})",
+                             link=describe(link), code=describe(key[1]), codes=", ".join(offered)))
     return None

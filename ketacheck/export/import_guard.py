@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..loader import Content
-from ..submission import MAX_INPUT_BYTES, InputError, Submission, decode_utf8, describe, parse_json
+from ..submission import (MAX_INPUT_BYTES, InputError, Line, Submission, decode_utf8, describe, not_utf8, parse_json,
+                          too_large)
 from .answers_json import from_json
 from .fhir_import import from_fhir
 
@@ -41,13 +42,12 @@ def _prescan(text: str) -> None:
         if token in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise InputError([f"input is nested too deeply (more than {MAX_DEPTH} levels)"])
+                raise InputError([Line("input is nested too deeply (more than {max} levels)", max=MAX_DEPTH)])
         elif token in "]}":
             depth -= 1
         else:
-            raise InputError(
-                [f"input holds a number with {len(token)} digits: value too large (the limit is {MAX_NUMBER})"]
-            )
+            raise InputError([Line("input holds a number with {digits} digits: value too large (the limit is {limit})",
+                                   digits=len(token), limit=MAX_NUMBER)])
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
@@ -58,6 +58,11 @@ def _key(key: Any) -> str:
     (never raw: a key could hold terminal escape sequences or markup)."""
     text = str(key)
     return text if _PLAIN_KEY.fullmatch(text) else describe(text)
+
+
+def _whole() -> Line:
+    # TRANSLATORS: where a problem line names its place: the whole file (a JSON document that is one number).
+    return Line("input")
 
 
 def _check_numbers(data: Any) -> None:
@@ -72,14 +77,15 @@ def _check_numbers(data: Any) -> None:
             stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
         elif isinstance(node, bool):
             continue
-        elif isinstance(node, int) and abs(node) > MAX_NUMBER:
-            problems.append(f"{path or 'input'}: value too large (the limit is {MAX_NUMBER})")
         elif isinstance(node, float) and not math.isfinite(node):
-            problems.append(f"{path or 'input'}: NaN and Infinity are not numbers KetaCheck accepts")
-        elif isinstance(node, float) and abs(node) > MAX_NUMBER:
-            problems.append(f"{path or 'input'}: value too large (the limit is {MAX_NUMBER})")
-    if len(problems) > MAX_PROBLEMS:
-        problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more numbers too large"]
+            problems.append(Line("{path}: NaN and Infinity are not numbers KetaCheck accepts", path=path or _whole()))
+        elif isinstance(node, (int, float)) and abs(node) > MAX_NUMBER:
+            problems.append(Line("{path}: value too large (the limit is {limit})", path=path or _whole(),
+                                 limit=MAX_NUMBER))
+    # A count, never "1 more": one more line is shown instead.
+    if len(problems) > MAX_PROBLEMS + 1:
+        problems = [*problems[:MAX_PROBLEMS],
+                    Line("... and {more} more numbers too large", more=len(problems) - MAX_PROBLEMS)]
     if problems:
         raise InputError(problems)
 
@@ -90,16 +96,16 @@ def read_json(raw: bytes | str, limit: int = MAX_INPUT_BYTES) -> Any:
     InputError with one plain line."""
     if isinstance(raw, str):
         if len(raw) > limit:  # at least this many bytes; skip encoding something huge
-            raise InputError([f"input is too large (over {limit} bytes; the limit is {limit})"])
+            raise InputError([Line("input is too large (over {limit} bytes; the limit is {limit})", limit=limit)])
         try:
             raw = raw.encode("utf-8")
         except UnicodeEncodeError:
-            raise InputError(["input is not UTF-8 text"]) from None
+            raise InputError([not_utf8()]) from None
     if len(raw) > limit:
-        raise InputError([f"input is too large ({len(raw)} bytes; the limit is {limit})"])
+        raise InputError([too_large(len(raw), limit)])
     text = decode_utf8(raw)
     if not text.strip():
-        raise InputError(["input is empty"])
+        raise InputError([Line("input is empty")])
     _prescan(text)
     data = parse_json(text)
     _check_numbers(data)
@@ -115,10 +121,9 @@ def from_data(data: Any, content: Content) -> Submission:
     if isinstance(data, dict) and data.get("resourceType") == "QuestionnaireResponse":
         return from_fhir(data, content)
     if isinstance(data, dict) and "resourceType" in data:
-        raise InputError(
-            [f"not a KetaCheck or FHIR QuestionnaireResponse file (it is a FHIR {describe(data['resourceType'])})"]
-        )
-    raise InputError(["not a KetaCheck or FHIR QuestionnaireResponse file"])
+        raise InputError([Line("not a KetaCheck or FHIR QuestionnaireResponse file (it is a FHIR {kind})",
+                               kind=describe(data["resourceType"]))])
+    raise InputError([Line("not a KetaCheck or FHIR QuestionnaireResponse file")])
 
 
 def load_import(raw: bytes | str, content: Content) -> Submission:
@@ -139,4 +144,5 @@ def guarded(read: Callable[[], Submission]) -> Submission:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         logger.error("reading a file failed unexpectedly: %s at %s:%s", type(exc).__name__,
                      Path(frame.filename).name, frame.lineno)
-        raise InputError(["this file could not be read (KetaCheck did not expect what it holds); nothing from it is used"]) from None
+        raise InputError([Line("this file could not be read (KetaCheck did not expect what it holds); nothing from it "
+                               "is used")]) from None

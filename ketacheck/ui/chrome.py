@@ -105,8 +105,8 @@ def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Con
     dropped = tab_copy.said_dropped(state)
     if dropped:
         with st.container(key="announce_dropped"):  # read out by /assist.js
-            st.warning(f"The answers kept in this tab could not be used: {dropped}. Please start the check again.",
-                       icon=":material/info:")
+            st.warning(_("The answers kept in this tab could not be used: {why}. Please start the check again.")
+                       .format(why=_(dropped)), icon=":material/info:")
     if tab_copy.said_restored(state):
         with st.container(key="announce_restored"):  # read out by /assist.js
             st.success(_("We reconnected; your answers are still here."), icon=":material/restore:")

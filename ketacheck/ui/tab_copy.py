@@ -30,6 +30,7 @@ from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW
 from ketacheck.submission import InputError
 from ketacheck.ui import state as app_state
+from ketacheck.ui.i18n import N_
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # ketacheck/
 NAME = "ketacheck.tab_copy"
@@ -41,10 +42,12 @@ NO_COPY = "_no_tab_copy"  # the tab said it keeps no copy (only asked by a page 
 FIELDS = ("audience", "prescribed", "region", "sex", "answers", "plan", "modules", "current", "finished", "language")
 VERSION = "content"  # the content version a copy was made under (loader.Content.version)
 MAX_BYTES = 64 * 1024  # a whole check is about 2 KB
-UNUSABLE = "it did not check out (it may have been changed, or it is not KetaCheck's)"
+# Why a copy was dropped, in the words the page shows (in the person's language, by chrome.page):
+# never the details, which quote what the copy holds. The reasons from_json gives are for tests.
+UNUSABLE = N_("it did not check out (it may have been changed, or it is not KetaCheck's)")
 # During a rolling upgrade a tab made under the old content can meet the new: its option values
 # may mean something else now, so it is not used.
-STALE = "it was made under an earlier version of KetaCheck's questions, whose answers may now mean something else"
+STALE = N_("it was made under an earlier version of KetaCheck's questions, whose answers may now mean something else")
 
 
 _MOUNT: dict[int, Any] = {}  # id(the runtime's component manager) -> the mount function made for it

@@ -17,7 +17,7 @@ from ketacheck import charts, export, referral, scoring
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, Resource
 from ketacheck.referral import HelpItem
-from ketacheck.submission import InputError, Submission
+from ketacheck.submission import InputError, Submission, translated
 from ketacheck.ui import state as app_state
 from ketacheck.ui.i18n import _, ngettext
 from ketacheck.wording import basis_line, instrument_verdict, not_a_diagnosis, resource_facts, status_words
@@ -335,7 +335,7 @@ def read_import(data: bytes, content: Content) -> Submission | None:
     except InputError as exc:
         st.error(_("This file cannot be read. Nothing from it is shown."))
         for problem in exc.problems:
-            st.text(problem)
+            st.text(translated(problem, content.ui.gettext))  # in the person's language
         return None
 
 
