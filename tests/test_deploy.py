@@ -401,3 +401,16 @@ def test_the_policy_checker_is_locked_with_hashes():
     assert all("--hash=sha256:" in e for e in entries)
     wanted = re.search(r"^checkov==(\S+)", (ROOT / "requirements-policy.txt").read_text(), flags=re.M).group(1)
     assert f"checkov=={wanted} " in lock
+
+
+def test_the_image_has_the_fonts_the_chinese_printout_embeds():
+    # The packages the image installs are the ones that own the files pdf.py reads (asked of dpkg on
+    # this Debian machine, where `make test` installs the same packages).
+    from ketacheck.export import pdf
+    installed = re.search(r"apt-get install --yes --no-install-recommends ([^\\\n]+)", dockerfile())
+    assert installed, "the image installs no Debian packages"
+    wanted = set(installed.group(1).split())
+    files = [pdf.CJK_DIR / "NotoSansCJK-Regular.ttc", pdf.CJK_DIR / "NotoSansCJK-Bold.ttc",
+             pdf.LATIN_DIR / "DejaVuSans.ttf", pdf.LATIN_DIR / "DejaVuSans-Bold.ttf"]
+    owners = subprocess.run(["dpkg", "-S", *map(str, files)], capture_output=True, text=True, check=True).stdout
+    assert {line.split(":")[0] for line in owners.splitlines()} <= wanted
