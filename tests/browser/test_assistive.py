@@ -153,7 +153,7 @@ def tab_through(page: Page, limit: int = 80) -> list[dict[str, Any]]:
 
 def walk(page: Page, server: str, content: Content) -> dict[str, list[dict[str, Any]]]:
     """Tab through the start page, the first question and the result."""
-    open_app(page, server + "/")
+    open_app(page, server + "/start")
     seen = {"start": tab_through(page)}
     start_check(page, server, content, audience="self")
     seen["question"] = tab_through(page)
@@ -225,7 +225,7 @@ def first_tab(page: Page) -> str:
 
 def test_the_first_tab_on_each_page_lands_on_the_expected_control(any_screen: Page, server: str, content: Content):
     page = any_screen
-    open_app(page, server + "/")
+    open_app(page, server + "/start")
     assert first_tab(page) == "quick_exit"  # a fresh page: the way out comes first
 
     # Choosing keeps focus on the choice (the button is redrawn as chosen), not on <body>.
@@ -276,7 +276,7 @@ def test_every_page_has_its_own_title(page: Page, server: str, content: Content)
     for name in ("Result", "Help", "Learn"):
         go_to(page, name)
         titles[name] = page.title()
-    open_app(page, server + "/")
+    open_app(page, server + "/start")
     titles["start"] = page.title()
     assert titles["question 1"] == "Core check: question 1 of 15 — KetaCheck"
     assert titles["Result"] == "Result — KetaCheck"  # never the level itself: tabs can be seen by others

@@ -175,3 +175,39 @@ def test_a_whole_spanish_check_shows_no_english_sentence(browser: Browser, serve
         assert page.locator("link[rel='manifest']").get_attribute("href") == "/app.es.webmanifest"
     finally:
         context.close()
+
+
+CLIPPED = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('button, a, label, legend, h1, h2, [data-testid=stMarkdownContainer] p')) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+      out.push(`${el.tagName} "${el.textContent.trim().slice(0, 40)}" clipped (${el.scrollWidth} > ${el.clientWidth})`);
+    if (box.right > window.innerWidth + 1) out.push(`${el.tagName} "${el.textContent.trim().slice(0, 40)}" past the screen (${box.right})`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("locale", ["zh-HK", "zh-CN", "es-MX"])
+def test_text_at_200_percent_fits_the_phone(browser: Browser, server: str, locale: str):
+    # Text twice the size (a browser's text-size setting), as Chinese lines must break and Spanish
+    # labels run about a quarter longer: nothing wider than 390 px, no label cut off.
+    context = browser.new_context(viewport=PHONE_SIZE, locale=locale, has_touch=True, is_mobile=True, bypass_csp=True)
+    page = context.new_page()
+    bigger = "html { font-size: 200% !important; } body { font-size: 34px !important; }"
+    try:
+        open_first_screen(page, server)
+        page.add_style_tag(content=bigger)
+        assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 32
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE_SIZE["width"]
+        assert page.evaluate(CLIPPED) == []
+        language = {"zh-HK": "zh-Hant", "zh-CN": "zh-Hans", "es-MX": "es"}[locale]
+        start_check(page, server, loader.load(language=language))
+        page.add_style_tag(content=bigger)
+        wait_for_app(page)
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE_SIZE["width"]
+        assert page.evaluate(CLIPPED) == []
+    finally:
+        context.close()

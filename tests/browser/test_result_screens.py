@@ -129,7 +129,7 @@ def test_in_danger_now_shows_help_first_and_no_go_deeper_offers(page: Page, serv
 
 def test_a_loved_one_can_answer_dont_know_to_prescribed_and_the_result_says_how_it_was_read(
         page: Page, server: str, content: Content):
-    open_app(page, server + "/")
+    open_app(page, server + "/start")
     page.locator(".st-key-pick_audience_other button").click()
     dont_know = page.locator(f".st-key-pick_prescribed_{DONT_KNOW} button")
     dont_know.wait_for()
