@@ -3,6 +3,11 @@ put together from phrases.yaml."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from babel.dates import format_date
+
+from . import translations
 from .instrument_scores import InstrumentScore
 from .loader import Content
 from .model import Resource
@@ -43,10 +48,18 @@ def instrument_verdict(content: Content, inst: InstrumentScore) -> str:
     return say(content, "verdict.no_cutoff", score=inst.score, max=inst.max)
 
 
+def long_date(content: Content, day: dt.date) -> str:
+    """"22 November 2026" in English; in another language its own long form ("22 de noviembre de 2026",
+    "2026年11月22日"), from Babel's locale data."""
+    if content.language == translations.SOURCE_LANGUAGE:
+        return day.strftime("%-d %B %Y")
+    return format_date(day, format="long", locale=translations.babel_locale(content.language))
+
+
 def resource_facts(content: Content, res: Resource, against: bool = True) -> str:
     """Hours and cost where a source states them, and when (and, on screen, against what) the
     details were last checked. The printed summary leaves out "against what" to fit on two pages."""
-    date = res.verified.strftime("%-d %B %Y")
+    date = long_date(content, res.verified)
     parts = [say(content, "facts.hours", hours=res.hours) if res.hours else "",
              say(content, "facts.cost", cost=res.cost) if res.cost else "",
              say(content, "facts.checked_against", date=date, what=res.checked_against) if against

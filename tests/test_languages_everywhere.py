@@ -1,17 +1,36 @@
 """A language goes everywhere the check goes: the command line, the answer file (and back), the
-printout (with Chinese drawn from an embedded Noto Sans CJK subset, and copyable out of the PDF)."""
+printout (with Chinese drawn from an embedded Noto Sans CJK subset, and copyable out of the PDF) with
+none of the English printout's sentences left in it, and the clinician page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
+import re
 
 import pypdf
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from helpers import top
 from ketacheck import export, loader, scoring, submission
 from ketacheck.cli import main
+from ketacheck.export.summary import PRIVACY_LINE
+from test_app import start, texts
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text as pypdf copies it out, page after page. pypdf reads the embedded CJK subset's
+    codes above 255 a byte at a time (one character comes out as two); the font's ToUnicode map, which
+    viewers use, is right. Latin text (DejaVu, few glyphs) and the first Chinese characters read back."""
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages).replace("\x00", "")
+
+
+def squeeze(text: str) -> str:
+    """Without spaces and line breaks: a Chinese line break or a font switch may add or drop a space."""
+    return "".join(text.split())
 
 
 def run(argv, stdin=""):
@@ -68,10 +87,127 @@ def test_the_printout_draws_the_language_and_its_text_can_be_copied_out(language
     sub = submission.parse({"audience": "self", "region": region, "language": language,
                             "answers": {"safety.now": [2]}}, content)
     pdf = export.summary_pdf(sub, scoring.score(sub, content), content, dt.date(2026, 12, 3))
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    squeezed = text.replace("\x00", "").replace(" ", "").replace("\n", "")
+    squeezed = squeeze(pdf_text(pdf))
     assert words.replace(" ", "") in squeezed
     assert "?" * 5 not in squeezed  # nothing fell back to question marks
-    assert "KetaCheck" in squeezed and "answers." in squeezed  # Latin text comes back out as written
+    # Latin text comes back out as written: the name in the heading and in the privacy line at the end
+    assert squeezed.count("KetaCheck") >= 2
+    if language == "es":
+        assert squeeze(content.ui.gettext(PRIVACY_LINE)) in squeezed
     if language.startswith("zh"):
         assert b"/FontFile2" in pdf and len(pdf) < 600_000  # an embedded subset, not the 19 MB collection
+
+
+# ---------------------------------------------------------------- no English left in the printout
+
+TODAY = dt.date(2026, 12, 3)
+# Two or more words in Latin letters (or a percentage after a word): a sentence, a label, a caption or
+# a part of one ("Time frame", "strength 100%"). A name with a year ("Tung 2014") is not one.
+ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,/&-]+(?:[A-Za-z'’-]+|\d+%))+")
+
+
+def full_check(language: str, region: str):
+    """Every question answered at its most concerning (no red flag), then one red flag, and two
+    questionnaires left partly unanswered: every part of the printout is drawn."""
+    content = loader.load(language=language)
+    items = content.flow("self", False)
+    answers = {i.id: top(content, i.id) for i in items if not i.red_flags}
+    flagged = next(i for i in items if i.red_flags)
+    option = next(o for o in flagged.options if o.red_flag)
+    answers[flagged.id] = [option.value] if flagged.multiple else option.value
+    for inst in ("audit_c", "sds"):
+        answers.pop(content.instruments[inst].items[-1].id)
+    sub = submission.parse({"audience": "self", "region": region, "prescribed": False, "sex": "female",
+                            "language": language, "answers": answers}, content)
+    result = scoring.score(sub, content)
+    assert result.red_flags and [i.complete for i in result.instruments.values()].count(False) == 2
+    return sub, result, content
+
+
+def early_check(language: str, region: str):
+    """Two answers: too few for a level, so the printout lists every open question."""
+    content = loader.load(language=language)
+    sub = submission.parse({"audience": "self", "region": region, "language": language,
+                            "answers": {"safety.now": [0], "safety.recent": [0]}}, content)
+    result = scoring.score(sub, content)
+    assert result.tier == "incomplete"
+    return sub, result, content
+
+
+def page_text(page: str) -> str:
+    """What the page says, with the bars' captions (their <title>s) and without the style sheet."""
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def english_runs(text: str, result: scoring.Result, content) -> set[str]:
+    """Every English run in the English printout, except the names it keeps in every language:
+    sources (titles and publishers, cited as published) and the help lines' own names."""
+    kept = [content.sources[s].title for s in content.sources] + [content.sources[s].publisher for s in content.sources]
+    kept += [h.resource.name for h in result.resources]
+    text = re.sub(r"[\w-]+(?:\.[\w-]+)+(?:/\S*)?", " ", text)  # web addresses, shown as they are
+    runs = {m.group(0).strip(" ,/&-") for m in ENGLISH_RUN.finditer(text)}
+    return {r for r in runs if not any(r in k for k in kept)}
+
+
+@pytest.mark.parametrize(("language", "region"), [("es", "US"), ("zh-Hant", "HK"), ("zh-Hans", "INTL")])
+@pytest.mark.parametrize("check", [full_check, early_check])
+def test_the_html_printout_has_none_of_the_english_printouts_sentences(check, language, region):
+    sub, result, content = check("en", region)
+    english = english_runs(page_text(export.summary_html(sub, result, content, TODAY)), result, content)
+    assert len(english) > (100 if check is full_check else 25)  # the English side has plenty to find
+    expected = ("Check for yourself", "ketamine not prescribed", "In danger now", "Made on your device")
+    expected += (("so the score may be low", "a risk factor", "shown, not counted", "Time frame", "strength",
+                  "at or above the cut-off", "no validated ketamine cut-off") if check is full_check
+                 else ("Not answered yet",))
+    for words in expected:
+        assert any(words in run for run in english), words
+    sub, result, content = check(language, region)
+    page = export.summary_html(sub, result, content, TODAY)
+    assert not sorted(run for run in english if run in page_text(page))
+    assert not re.search(r"\b(Call|Text) \d", page_text(page))  # one word and a number: "Call 988"
+    assert f'<html lang="{language}">' in page
+
+
+@pytest.mark.parametrize(("language", "region"), [("zh-Hant", "HK"), ("zh-Hans", "INTL")])
+def test_the_chinese_pdf_has_none_of_the_english_printouts_sentences_and_fits_two_pages(language, region):
+    sub, result, content = full_check("en", region)
+    pdf = export.summary_pdf(sub, result, content, TODAY)
+    english = english_runs(" ".join(pdf_text(pdf).split()), result, content)
+    assert len(english) > 100
+    sub, result, content = full_check(language, region)
+    pdf = export.summary_pdf(sub, result, content, TODAY)
+    translated = squeeze(pdf_text(pdf))
+    assert not sorted(run for run in english if squeeze(run) in translated)
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) <= 2
+    # The sources keep their English titles, and those come back out of the PDF as written.
+    for source in {s["id"] for sign in result.signs for s in sign.sources}:
+        assert squeeze(content.sources[source].title) in translated
+
+
+# ---------------------------------------------------------------- the clinician page
+
+
+def test_the_clinician_page_in_spanish():
+    at = start("intake", region="ES", locale="es-ES")
+    at.button(key="answer_safety.now_9").click().run()  # thoughts of ending my life, now
+    at.switch_page("pages/clinician.py").run()
+    assert not at.exception and at.session_state["kc"]["language"] == "es"
+    flag = loader.load(language="es").red_flags["suicide"].name
+    page = texts(at)
+    assert [t.value for t in at.title] == ["Resumen para el profesional"]
+    assert "Solo es un cribado previo; no es un diagnóstico." in page
+    label = at.file_uploader(key="import_file").proto.label
+    assert label == "Leer un archivo de KetaCheck que trajo la persona (JSON o FHIR)"
+    assert at.button(key="finish_clear").label == "Terminar y borrar"
+    assert "Borra esta sesión" in at.button(key="finish_clear").proto.help
+    assert "**Nivel:** " in page and "**Contexto:** sin receta, región ES" in page
+    assert "**Siguiente paso sugerido:**" in page
+    error = at.error[0].value
+    assert error.startswith("Banderas rojas: ")
+    assert "BANDERA ROJA: " in page and "Todas las respuestas" in [h.value for h in at.header]
+    assert re.search(r"\n.* · nivel \d+ de \d+ · \*\*BANDERA ROJA: ", page)  # the answer's row
+    for english in ("Level:", "Context:", "Red flags", "RED FLAG", "Suggested next step", "Every answer",
+                    "not counted", "level ", "Clinician summary", "Pre-screen", "(now,", "emergency)"):
+        assert english not in page and english not in error, english
+    assert f"{flag} (ahora, emergencia)" in error and f"BANDERA ROJA: {flag}" in page

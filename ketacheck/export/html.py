@@ -11,7 +11,7 @@ from ..model import Resource
 from ..scoring import Result
 from ..submission import Submission
 from ..wording import not_a_diagnosis, resource_facts
-from .summary import PRIVACY_LINE, Bar, build, contact_parts
+from .summary import Bar, build, contact_parts
 
 _CSS = """
 :root { color-scheme: light; }
@@ -104,7 +104,7 @@ def _svg_bar(bar: Bar) -> str:
 
 def _html_resource(res: Resource, content: Content) -> str:
     contacts = " · ".join(
-        f'<a href="{_e(link)}">{_e(text)}</a>' if link else _e(text) for text, link in contact_parts(res)
+        f'<a href="{_e(link)}">{_e(text)}</a>' if link else _e(text) for text, link in contact_parts(res, content.ui)
     )
     return (
         f'<div class="res block"><b>{_e(res.name)}</b>: {contacts}'
@@ -132,17 +132,17 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
     w("<header>")
     w(f"<h1>{_e(_('KetaCheck summary'))}</h1>")
     w(
-        f'<p class="meta">{_e(s.today.isoformat())} · Check for {_e(s.who)} · {_e(s.region)} · ketamine {_e(s.context)}</p>'
+        f'<p class="meta">{_e(s.today.isoformat())} · {_e(s.who)} · {_e(s.region)} · {_e(s.context)}</p>'
     )
     w(f'<p class="nad">{_e(not_a_diagnosis(content))}</p>')
-    w(f'<p class="meta">{_e(PRIVACY_LINE)}</p>')
+    w(f'<p class="meta">{_e(s.privacy)}</p>')
     w(f'<p class="now"><a href="#crisis">{_e(s.now)}</a></p>')
     w("</header>")
 
     crisis_html = "".join(_html_resource(r, content) for r in s.crisis)
     crisis_section = (
         f'<section class="box crisis block" id="crisis"><h2>{_e(_("If you need help now"))}</h2>'
-        '<p class="small">Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.</p>'
+        f'<p class="small">{_e(s.crisis_intro)}</p>'
         f"{crisis_html}</section>"
     )
     if s.red_flags:
@@ -161,7 +161,8 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
     w(f"<p>{_e(s.tier_summary)} {_e(s.tier_explanation)}</p>")
     w(f'<p class="small">{_e(s.coverage)}</p>')
     if s.missing:
-        w('<p><b>Not answered yet</b> (never counted as "no"):</p><ul class="small">')
+        not_yet = _('Not answered yet (never counted as "no"):')
+        w(f'<p><b>{_e(not_yet)}</b></p><ul class="small">')
         w("".join(f"<li>{_e(m)}</li>" for m in s.missing))
         w("</ul>")
     w("</section>")
@@ -186,7 +187,7 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
 
     w(f'<section id="signs"><h2>{_e(_("Warning signs in the answers"))}</h2>')
     if not s.signs:
-        w("<p>None of the warning signs we ask about showed in the answers.</p>")
+        w(f"<p>{_e(_('None of the warning signs we ask about showed in the answers.'))}</p>")
     # One running paragraph: the feedback above says what to do about each sign, and every answer is
     # in the files; here each sign, its strength, the answers and their sources.
     w('<p class="small">' + " ".join(
@@ -201,8 +202,8 @@ def summary_html(sub: Submission, result: Result, content: Content, today: dt.da
         w("</section>")
 
     w(f'<section id="charts"><h2>{_e(_("The answers in pictures"))}</h2>')
-    w('<figure class="block" id="chart-levels"><figcaption>Each on its own scale; shading marks its bands or '
-      'cut-off.</figcaption><div class="rows">')
+    scales = _("Each on its own scale; shading marks its bands or cut-off.")
+    w(f'<figure class="block" id="chart-levels"><figcaption>{_e(scales)}</figcaption><div class="rows">')
     for bar in [s.criteria_bar, *s.instrument_bars]:
         w(f"<span>{_e(bar.short)}</span>{_svg_bar(bar)}")
     w("</div></figure>")

@@ -13,7 +13,7 @@ from ..model import Resource
 from ..scoring import Result
 from ..submission import Submission
 from ..wording import not_a_diagnosis, resource_facts
-from .summary import PRIVACY_LINE, Bar, InstrumentRow, build, contact_parts
+from .summary import Bar, InstrumentRow, build, contact_parts
 
 _LATIN1 = str.maketrans(
     {
@@ -153,7 +153,7 @@ class _PdfWriter:
             doc.ln(2)
 
     def resource(self, res: Resource, details: bool = True) -> None:
-        contacts = "  |  ".join(t for t, _ in contact_parts(res))
+        contacts = "  |  ".join(t for t, _link in contact_parts(res, self.content.ui))
         self.text(f"{res.name}: {contacts}", 8.5, "B", h=4)
         if details:
             self.text(resource_facts(self.content, res, against=False), 7.5, h=3.4, colour=self.GREY)
@@ -203,19 +203,19 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
     doc = FPDF(orientation="portrait", unit="mm", format="A4")
     doc.set_margins(15, 14, 15)
     doc.set_auto_page_break(True, margin=14)
-    doc.set_title(_latin1(f"KetaCheck summary, {s.today.isoformat()}"))
+    _ = content.ui.gettext
+    family, clean = _fonts(doc, content.language)
+    doc.set_title(clean(f"{_('KetaCheck summary')}, {s.today.isoformat()}"))
     doc.set_creator("KetaCheck")
     # A date without a time of day, as in the JSON export.
     doc.set_creation_date(dt.datetime(s.today.year, s.today.month, s.today.day, tzinfo=dt.UTC))
     doc.add_page()
-    _ = content.ui.gettext
-    family, clean = _fonts(doc, content.language)
     out = _PdfWriter(doc, content, family, clean)
     grey = out.GREY
 
     def header() -> None:
         out.text(_("KetaCheck summary"), 14, "B", h=6)
-        out.text(f"{s.today.isoformat()}  |  Check for {s.who}  |  {s.region}  |  ketamine {s.context}", 8, colour=grey)
+        out.text(f"{s.today.isoformat()}  |  {s.who}  |  {s.region}  |  {s.context}", 8, colour=grey)
         out.text(not_a_diagnosis(content), 8.5, "B")
         out.text(s.now, 8.5, "B", colour="#B0301F")
         out.pdf.ln(1.5)
@@ -231,9 +231,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
 
     def crisis() -> None:
         out.text(_("If you need help now"), 10.5, "B", h=5)
-        out.text(
-            "Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour.", 7.5, colour=grey
-        )
+        out.text(s.crisis_intro, 7.5, colour=grey)
         for res in s.crisis:
             out.resource(res)
 
@@ -242,7 +240,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         out.text(f"{s.tier_summary} {s.tier_explanation}", 8.5, h=3.9)
         out.text(s.coverage, 7.5, colour=grey)
         if s.missing:
-            out.text('Not answered yet (never counted as "no"):', 8.5, "B", h=3.9)
+            out.text(_('Not answered yet (never counted as "no"):'), 8.5, "B", h=3.9)
             for question in s.missing:
                 out.bullet(question, 7.5)
 
@@ -298,7 +296,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         # One running paragraph: a line per source left most of each line empty.
         out.text("  ".join(f"[{n}] {title} ({publisher})." for n, title, publisher in s.sources), 6, h=2.6, colour=grey)
         out.pdf.ln(1)
-        out.text(PRIVACY_LINE, 7, colour=grey)
+        out.text(s.privacy, 7, colour=grey)
 
     header()
     if s.red_flags:  # safety first: emergency help before anything else
@@ -328,5 +326,5 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
         out.keep(crisis, frame="#B0301F", thick=0.8)
     if s.referral:
         out.keep(referral, frame="#4C78A8", thick=0.3)
-    sources() if s.sources else out.text(PRIVACY_LINE, 7, colour=grey)  # may run onto the next page
+    sources() if s.sources else out.text(s.privacy, 7, colour=grey)  # may run onto the next page
     return bytes(doc.output())

@@ -8,13 +8,25 @@ from dataclasses import dataclass, field
 from ..charts import BAND_BARS, BAND_SHADES, BAR, NEUTRAL, SHADE, instrument_bands
 from ..loader import Content
 from ..model import Resource
+from ..phrases import say
 from ..referral import sms_link, tel_link
 from ..instrument_scores import InstrumentScore
 from ..scoring import Result, explain_rule, grouped_triggers
 from ..submission import Submission
+from ..translations import ENGLISH, Translator
 from ..wording import AUDIENCE_WORDS, basis_line, instrument_verdict, status_words
 
-PRIVACY_LINE = "Made on your device at your request. KetaCheck keeps no copy of your answers."
+
+def N_(text: str) -> str:
+    """Marks a word for the catalog where it is defined; `content.ui.gettext` translates it where it is shown."""
+    return text
+
+
+# AUDIENCE_WORDS (wording.py) stays English, for machines and other formats (fhir.py names a
+# Questionnaire with it); the printout says CHECK_FOR, a whole phrase per audience, in the person's language.
+CHECK_FOR = {"self": N_("Check for yourself"), "other": N_("Check for a family member or friend"),
+             "intake": N_("Check for a clinic intake")}
+PRIVACY_LINE = N_("Made on your device at your request. KetaCheck keeps no copy of your answers.")
 
 
 @dataclass(frozen=True)
@@ -65,9 +77,11 @@ class Bar:
 @dataclass(frozen=True)
 class Summary:
     today: dt.date
-    who: str
+    who: str  # "Check for yourself", in the person's language
     region: str
-    context: str
+    context: str  # "ketamine not prescribed"
+    privacy: str  # PRIVACY_LINE in the person's language
+    crisis_intro: str  # what the crisis lines are for
     tier: str
     tier_label: str
     tier_summary: str
@@ -103,26 +117,24 @@ def _num(x: float) -> str:
     return f"{round(float(x), 2):g}"
 
 
+def _so_far(inst: InstrumentScore, ui: Translator) -> str:
+    return "" if inst.complete else ui.gettext(", {n} of {total} answered").format(n=inst.answered, total=inst.asked)
+
+
 def _instrument_bar(inst: InstrumentScore, content: Content) -> Bar:
     if inst.band_label:
         return _risk_band_bar(inst, content)
+    _ = content.ui.gettext
     top = inst.max
-    so_far = "" if inst.complete else f", {inst.answered} of {inst.asked} answered"
+    fill = {"name": inst.short_name, "score": inst.score, "top": top, "so_far": _so_far(inst, content.ui)}
     spans, index = instrument_bands(inst, content)
     if inst.cutoff is not None:
         colour = _BAND_BARS[-1] if inst.positive else _BAND_BARS[0]
-        verdict = "at or above the cut-off" if inst.positive else "below the cut-off"
         shaded = [(label, lo, hi, _BAND_SHADES[0 if i == 0 else -1]) for i, (label, lo, hi) in enumerate(spans)]
-        return Bar(
-            inst.short_name,
-            inst.score,
-            top,
-            colour,
-            shaded,
-            [],
-            f"{inst.short_name}: {inst.score} of {top}, {verdict}{so_far}",
-            f"{inst.short_name}: {inst.score} of {top} ({'positive' if inst.positive else 'negative'})",
-        )
+        caption = (_("{name}: {score} of {top}, at or above the cut-off{so_far}") if inst.positive
+                   else _("{name}: {score} of {top}, below the cut-off{so_far}"))
+        short = _("{name}: {score} of {top} (positive)") if inst.positive else _("{name}: {score} of {top} (negative)")
+        return Bar(inst.short_name, inst.score, top, colour, shaded, [], caption.format(**fill), short.format(**fill))
     if index is not None:  # the DSM-5-based checklist's severity bands
         shaded = [(label, lo, hi, _BAND_SHADES[min(i, len(_BAND_SHADES) - 1)]) for i, (label, lo, hi) in enumerate(spans)]
         colour = _BAND_BARS[min(index, len(_BAND_BARS) - 1)]
@@ -133,12 +145,12 @@ def _instrument_bar(inst: InstrumentScore, content: Content) -> Bar:
             colour,
             shaded,
             [],
-            f"{inst.short_name}: {inst.score} of {top} criteria, {inst.severity_label}{so_far}",
-            f"{inst.short_name}: {inst.score} of {top} ({spans[index][0]})",
+            _("{name}: {score} of {top} criteria, {band}{so_far}").format(band=inst.severity_label, **fill),
+            _("{name}: {score} of {top} ({band})").format(band=spans[index][0], **fill),
         )
     lines = [float(c["at"]) for c in inst.reference_cutoffs]
     refs = ", ".join(str(c["at"]) for c in inst.reference_cutoffs)
-    note = f"; dashed lines: cut-offs used for other drugs ({refs})" if refs else ""
+    note = _("; dashed lines: cut-offs used for other drugs ({refs})").format(refs=refs) if refs else ""
     return Bar(
         inst.short_name,
         inst.score,
@@ -146,22 +158,23 @@ def _instrument_bar(inst: InstrumentScore, content: Content) -> Bar:
         _NEUTRAL,
         [],
         lines,
-        f"{inst.short_name}: {inst.score} of {top}, no validated ketamine cut-off{note}{so_far}",
-        f"{inst.short_name}: {inst.score} of {top} (no cut-off; dashed: other drugs)"
-        if refs
-        else f"{inst.short_name}: {inst.score} of {top} (no cut-off)",
+        _("{name}: {score} of {top}, no validated ketamine cut-off{note}{so_far}").format(note=note, **fill),
+        (_("{name}: {score} of {top} (no cut-off; dashed: other drugs)") if refs
+         else _("{name}: {score} of {top} (no cut-off)")).format(**fill),
     )
 
 
 def _risk_band_bar(inst: InstrumentScore, content: Content) -> Bar:
     """AUDIT-C on its risk bands (lower, increasing, higher, possible dependence)."""
+    _ = content.ui.gettext
     spans, index = instrument_bands(inst, content)
     shaded = [(label, lo, hi, _BAND_SHADES[min(i, len(_BAND_SHADES) - 1)]) for i, (label, lo, hi) in enumerate(spans)]
-    so_far = "" if inst.complete else f", {inst.answered} of {inst.asked} answered"
-    side = "at or above" if inst.positive else "below"
+    fill = {"name": inst.short_name, "score": inst.score, "top": inst.max, "band": inst.band_label,
+            "cutoff": inst.cutoff, "so_far": _so_far(inst, content.ui)}
+    caption = (_("{name}: {score} of {top}, {band}, at or above the cut-off of {cutoff}{so_far}") if inst.positive
+               else _("{name}: {score} of {top}, {band}, below the cut-off of {cutoff}{so_far}"))
     return Bar(inst.short_name, inst.score, inst.max, _BAND_BARS[min(index or 0, len(_BAND_BARS) - 1)], shaded, [],
-               f"{inst.short_name}: {inst.score} of {inst.max}, {inst.band_label}, {side} the cut-off of {inst.cutoff}{so_far}",
-               f"{inst.short_name}: {inst.score} of {inst.max} ({inst.band_label})")
+               caption.format(**fill), _("{name}: {score} of {top} ({band})").format(**fill))
 
 
 def _criteria_bar(result: Result, content: Content) -> Bar:
@@ -170,14 +183,19 @@ def _criteria_bar(result: Result, content: Content) -> Bar:
     shaded = [(b.label, max(0.0, b.min - 0.5), (bands[i + 1].min - 0.5) if i + 1 < len(bands) else crit.total,
                _BAND_SHADES[min(i, len(_BAND_SHADES) - 1)]) for i, b in enumerate(bands)]
     index = max(i for i, b in enumerate(bands) if b.min <= crit.met)
-    so_far = "" if crit.asked + len(crit.not_counted) >= crit.total else ", so far"
-    return Bar("Criteria met", crit.met, crit.total, _BAND_BARS[min(index, len(_BAND_BARS) - 1)], shaded, [],
-               f"DSM-5-based criteria met: {crit.met} of {crit.total} ({crit.band_label}{so_far})",
-               f"Criteria met: {crit.met} of {crit.total} ({crit.band_label}{so_far})")
+    _ = content.ui.gettext
+    so_far = "" if crit.asked + len(crit.not_counted) >= crit.total else _(", so far")
+    label = _("Criteria met")
+    return Bar(label, crit.met, crit.total, _BAND_BARS[min(index, len(_BAND_BARS) - 1)], shaded, [],
+               _("DSM-5-based criteria met: {n} of {total} ({band}{so_far})").format(
+                   n=crit.met, total=crit.total, band=crit.band_label, so_far=so_far),
+               _("{label}: {n} of {total} ({band}{so_far})").format(
+                   label=label, n=crit.met, total=crit.total, band=crit.band_label, so_far=so_far))
 
 
 def build(sub: Submission, result: Result, content: Content, today: dt.date) -> Summary:
     region = content.regions[result.region]
+    _ = content.ui.gettext
 
     source_numbers: dict[str, int] = {}
 
@@ -187,23 +205,25 @@ def build(sub: Submission, result: Result, content: Content, today: dt.date) -> 
     signs = []
     for match in result.signs:
         sign = content.signs[match.id]
-        detail = "a risk factor: shown, not counted" if match.risk_factor else f"strength {round(match.strength * 100)}%"
+        detail = (_("a risk factor: shown, not counted") if match.risk_factor
+                  else _("strength {percent}%").format(percent=round(match.strength * 100)))
         triggers = []
         for item_id, answers in grouped_triggers(match):
-            text, _ = content.items[item_id].wording(result.audience, result.region)
+            text, _labels = content.items[item_id].wording(result.audience, result.region)
             triggers.append((text, answers))
         signs.append(SignRow(match.name, detail, sign.meaning, triggers, [ref(s["id"]) for s in match.sources]))
 
     instruments = []
     for inst in result.instruments.values():
-        notes = [f"Time frame: {inst.timeframe}."]
+        notes = [_("Time frame: {timeframe}.").format(timeframe=inst.timeframe)]
         if not inst.complete:
-            notes.append(f"Answered {inst.answered} of {inst.asked} questions, so the score may be low.")
+            notes.append(_("Answered {n} of {total} questions, so the score may be low.").format(
+                n=inst.answered, total=inst.asked))
         if inst.not_counted:
             n = len(inst.not_counted)
-            notes.append(
-                f"{n} question{'s' if n != 1 else ''} not counted because ketamine is used only as prescribed."
-            )
+            notes.append(content.ui.ngettext("{n} question not counted because ketamine is used only as prescribed.",
+                                             "{n} questions not counted because ketamine is used only as prescribed.",
+                                             n).format(n=n))
         instruments.append(
             InstrumentRow(
                 inst.name,
@@ -232,9 +252,11 @@ def build(sub: Submission, result: Result, content: Content, today: dt.date) -> 
     sources = [(n, content.sources[s].title, content.sources[s].publisher) for s, n in source_numbers.items()]
     return Summary(
         today=today,
-        who=AUDIENCE_WORDS.get(result.audience, result.audience),
+        who=_(CHECK_FOR[result.audience]),
         region=region.name,
-        context="prescribed as treatment" if result.prescribed else "not prescribed",
+        context=_("ketamine prescribed as treatment") if result.prescribed else _("ketamine not prescribed"),
+        privacy=_(PRIVACY_LINE),
+        crisis_intro=_("Emergency, crisis and poison lines: for danger, despair or a bad reaction, at any hour."),
         tier=result.tier,
         tier_label=result.tier_label,
         tier_summary=result.tier_summary,
@@ -265,24 +287,28 @@ def build(sub: Submission, result: Result, content: Content, today: dt.date) -> 
 
 
 def help_now(content: Content, region: str) -> str:
+    _ = content.ui.gettext
     found = content.regions[region].resources
     emergency = next((r for r in found if r.type == "emergency" and r.phone), None)
     crisis = next((r for r in found if r.type == "crisis"), None)
     parts = []
     if emergency:
-        parts.append(f"In danger now: call {emergency.phone}.")
+        parts.append(_("In danger now: call {number}.").format(number=emergency.phone))
     if crisis:
-        parts.append(f"{crisis.name}: {', '.join(text for text, _ in contact_parts(crisis))}.")
+        ways = say(content, "list.comma").join(text for text, _link in contact_parts(crisis, content.ui))
+        parts.append(_("{name}: {ways}.").format(name=crisis.name, ways=ways))
     return " ".join(parts)
 
 
-def contact_parts(res: Resource) -> list[tuple[str, str | None]]:
-    """(text, link) for each way to reach a resource: call, text, website."""
+def contact_parts(res: Resource, ui: Translator = ENGLISH) -> list[tuple[str, str | None]]:
+    """(text, link) for each way to reach a resource: call, text, website (the words in ui's language)."""
+    _ = ui.gettext
     parts: list[tuple[str, str | None]] = []
     if res.phone:
-        parts.append((f"Call {res.phone}", tel_link(res.phone)))
+        parts.append((_("Call {number}").format(number=res.phone), tel_link(res.phone)))
     if res.sms:
-        text = f"Text {res.sms.keyword} to {res.sms.number}" if res.sms.keyword else f"Text {res.sms.number}"
+        words = _("Text {keyword} to {number}") if res.sms.keyword else _("Text {number}")
+        text = words.format(keyword=res.sms.keyword, number=res.sms.number)
         parts.append((text, sms_link(res.sms.number, res.sms.keyword)))
     if res.url:
         parts.append((res.url.removeprefix("https://").rstrip("/"), res.url))

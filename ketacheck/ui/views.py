@@ -343,28 +343,35 @@ def read_import(data: bytes, content: Content) -> Submission | None:
 
 
 def clinician_summary(sub: Submission, result: scoring.Result, content: Content) -> None:
-    st.markdown(f"**Level:** {result.tier_label} · **Context:** {'prescribed' if result.prescribed else 'not prescribed'}, "
-                f"region {result.region}")
+    context = (_("**Level:** {level} · **Context:** prescribed, region {region}") if result.prescribed
+               else _("**Level:** {level} · **Context:** not prescribed, region {region}"))
+    st.markdown(context.format(level=result.tier_label, region=result.region))
     st.markdown(basis_line(content, result))
     if result.red_flags:
-        st.error("Red flags: " + "; ".join(f"{f.name} ({'now' if f.when == 'now' else 'past 4 weeks'}, "
-                                          f"{f.urgency.replace('_', '-')})" for f in result.red_flags))
+        # TRANSLATORS: when a red flag was answered, and how soon it needs help.
+        when = {"now": _("now"), "recent": _("past 4 weeks")}
+        urgency = {"emergency": _("emergency"), "same_day": _("same-day")}
+        st.error(_("Red flags: {flags}").format(flags="; ".join(
+            _("{flag} ({when}, {urgency})").format(flag=f.name, when=when.get(f.when, f.when),
+                                                   urgency=urgency.get(f.urgency, f.urgency))
+            for f in result.red_flags)))
     # The urgency's own words: a same-day flag is "see a doctor today", not "once the danger has passed".
-    st.markdown(f"**Suggested next step:** {result.help_heading}. {result.help_intro}")
+    st.markdown(_("**Suggested next step:** {heading}. {intro}").format(heading=result.help_heading,
+                                                                         intro=result.help_intro))
     st.markdown("\n".join(f"- {line.text}" for line in result.feedback if line.important or line.doctor))
     if result.tier == "incomplete":
-        st.markdown("**Not answered:** " + "; ".join(m.text + (f" ({content.dont_know.label})" if m.dont_know else "")
-                                                     for m in result.coverage.missing_items))
+        st.markdown(_("**Not answered:** {questions}").format(questions="; ".join(
+            m.text + (f" ({content.dont_know.label})" if m.dont_know else "") for m in result.coverage.missing_items)))
     st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
     if sub.plan:
         names = {o.id: o.label for o in content.feedback.menu.options}
-        st.markdown("**The person's plan:** " + "; ".join(names[p] for p in sub.plan))
+        st.markdown(_("**The person's plan:** {steps}").format(steps="; ".join(names[p] for p in sub.plan)))
     instruments(result, content, folded=False)
     if result.signs:
-        st.header("Warning signs", anchor=False)
-        st.markdown("\n".join(f"- {s.name}: strength {round(s.strength * 100)}% ({', '.join(s.because)})"
-                              for s in result.signs))
-    st.header("Every answer", anchor=False)
+        st.header(_("Warning signs"), anchor=False)
+        st.markdown("\n".join("- " + _("{sign}: strength {percent}% ({items})").format(
+            sign=s.name, percent=round(s.strength * 100), items=", ".join(s.because)) for s in result.signs))
+    st.header(_("Every answer"), anchor=False)
     answer_rows(result, content, sub.answers)
 
 
@@ -378,13 +385,13 @@ def answer_rows(result: scoring.Result, content: Content, answers: dict[str, Any
             text, labels = item.wording(result.audience, result.region)
             answer = answers[item.id]
             if answer == DONT_KNOW:
-                said, level, flag = content.dont_know.label, "not counted", ""
+                said, level, flag = content.dont_know.label, _("not counted"), ""
             else:
                 chosen = item.chosen(answer)
                 said = "; ".join(labels[item.options.index(o)] for o in chosen)
                 top = item.level_of(answer)
-                level = f"level {top} of {item.max_level}"
+                level = _("level {n} of {total}").format(n=top, total=item.max_level)
                 flags = [content.red_flags[o.red_flag].name for o in chosen if o.red_flag]
-                flag = f" · **RED FLAG: {'; '.join(flags)}**" if flags else ""
-            hidden = " · not scored (hidden by an earlier answer)" if item.id in result.ignored else ""
+                flag = " · **" + _("RED FLAG: {flags}").format(flags="; ".join(flags)) + "**" if flags else ""
+            hidden = " · " + _("not scored (hidden by an earlier answer)") if item.id in result.ignored else ""
             st.markdown(f"**{n}. {text}**  \n{said} · {level}{flag}{hidden}  \n`{item.id}`")
