@@ -80,12 +80,12 @@ chromium:
 # The Chinese printouts embed a subset of Debian's Noto Sans CJK (ketacheck/export/pdf.py).
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 cjk-fonts:
-	@test -f $(CJK_FONT) -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	@test -f $(CJK_FONT) -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && command -v pdftotext >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Noto Sans CJK from Debian..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-dejavu-core >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-dejavu-core poppler-utils >/dev/null; \
 	  else \
-	    echo "The Chinese printouts need Noto Sans CJK: run 'sudo apt-get install fonts-noto-cjk fonts-dejavu-core' and then try again." >&2; exit 1; \
+	    echo "The Chinese printouts need Noto Sans CJK: run 'sudo apt-get install fonts-noto-cjk fonts-dejavu-core poppler-utils' (pdftotext reads them back in the tests) and then try again." >&2; exit 1; \
 	  fi; }
 
 # The policy checker (checkov) for deploy/, in a venv of its own: its pins conflict with the app's.

@@ -59,7 +59,6 @@ def _latin1(text: Any) -> str:
 # Debian's fonts-noto-cjk: one collection per weight; the face for each script (0 JP, 1 KR, 2 SC, 3 TC, 4 HK).
 CJK_DIR = Path("/usr/share/fonts/opentype/noto")
 CJK_FACES = {"zh-Hans": 2, "zh-Hant": 3}
-LATIN_DIR = Path("/usr/share/fonts/truetype/dejavu")  # fonts-dejavu-core, beside Chromium in Debian
 
 
 class MissingFontError(RuntimeError):
@@ -72,18 +71,15 @@ def _fonts(doc: Any, language: str) -> tuple[str, Any]:
     if face is None:
         return "Helvetica", _latin1
     regular, bold = CJK_DIR / "NotoSansCJK-Regular.ttc", CJK_DIR / "NotoSansCJK-Bold.ttc"
-    if not all(f.is_file() for f in (regular, bold, LATIN_DIR / "DejaVuSans.ttf", LATIN_DIR / "DejaVuSans-Bold.ttf")):
+    if not all(f.is_file() for f in (regular, bold)):
         raise MissingFontError(f"the {language} printout needs Debian's fonts-noto-cjk ({regular} is missing); "
                                "run `make test` as root or `apt-get install fonts-noto-cjk`")
-    # Latin letters and digits from DejaVu Sans, Chinese from the Noto face as its fallback: with the
-    # CJK face alone, a long document's Latin glyphs came out of the PDF as the wrong characters.
-    latin, latin_bold = LATIN_DIR / "DejaVuSans.ttf", LATIN_DIR / "DejaVuSans-Bold.ttf"
-    doc.add_font("latin", "", str(latin))
-    doc.add_font("latin", "B", str(latin_bold))
+    # One face for every character, Latin ones too (Noto Sans CJK has them). With DejaVu for Latin
+    # text and the CJK face as fpdf2's fallback, a long printout drew some Latin runs with another
+    # font's glyph codes ("GHB" came out as "7KS"), on the page and in copied text alike.
     doc.add_font("cjk", "", str(regular), collection_font_number=face)
     doc.add_font("cjk", "B", str(bold), collection_font_number=face)
-    doc.set_fallback_fonts(["cjk"], exact_match=False)
-    return "latin", str
+    return "cjk", str
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

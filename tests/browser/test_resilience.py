@@ -128,7 +128,7 @@ def test_a_copy_claiming_to_be_finished_after_one_answer_comes_back_at_its_quest
     assert copy["finished"] is False and len(copy["answers"]) == 1
     page.goto(server + "/offline.html")
     page.evaluate("(text) => sessionStorage.setItem('ketacheck.check', text)", json.dumps(copy | {"finished": True}))
-    page.goto(server + "/")
+    page.goto(server + "/check")  # the app (/ is the static first screen)
     main = page.get_by_test_id("stMain")
     main.get_by_text("We reconnected; your answers are still here.").first.wait_for()
     wait_for_app(page)
@@ -268,6 +268,6 @@ def test_a_fhir_file_with_a_malformed_code_gets_a_problem_line_and_the_page_keep
     assert page.locator(".st-key-imported").count() == 0  # nothing from the file is shown
     for key in ("finish_clear", "clear_answers", "quick_exit"):
         assert button(page, key).is_visible(), key
-    click_to(page, "finish_clear", server, "/")  # and Finish and clear still works
+    click_to(page, "finish_clear", server, "/start")  # and Finish and clear still works
     assert button(page, "pick_audience_self").is_visible()
     page.wait_for_function("() => sessionStorage.getItem('ketacheck.check') === null")
