@@ -135,7 +135,9 @@ border-radius:.5rem;background:#1F5F8B;color:#fff;font-size:1.1rem;text-decorati
 .kc-start[aria-disabled=true]{background:#5B6B78}
 .kc-links a,.kc-languages a{display:inline-block;min-height:44px;line-height:44px;margin-right:1.25rem}
 .kc-languages{margin-top:.25rem}
-:lang(zh){line-break:strict;overflow-wrap:anywhere}
+/* Large text on a phone: a long Spanish word hyphenates or breaks, Chinese breaks between characters. */
+body{overflow-wrap:anywhere;hyphens:auto}
+:lang(zh){line-break:strict}
 footer{max-width:42rem;margin:1.5rem auto 2rem;padding:1rem 1rem 0;border-top:1px solid #D5DDE4;color:#4F5B66;
 font-size:.95rem}
 [hidden]{display:none!important}
