@@ -14,7 +14,6 @@ import subprocess
 
 import pypdf
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from helpers import top
 from ketacheck import export, loader, scoring, submission

@@ -15,7 +15,6 @@ import json
 import re
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 from packaging.specifiers import SpecifierSet

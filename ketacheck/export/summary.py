@@ -14,7 +14,7 @@ from ..instrument_scores import InstrumentScore
 from ..scoring import Result, explain_rule, grouped_triggers
 from ..submission import Submission
 from ..translations import ENGLISH, Translator
-from ..wording import AUDIENCE_WORDS, basis_line, instrument_verdict, status_words
+from ..wording import basis_line, instrument_verdict, status_words
 
 
 def N_(text: str) -> str:
