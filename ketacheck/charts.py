@@ -277,6 +277,15 @@ def domain_profile(result: Result, content: Content) -> Chart:
 # ---------------------------------------------------------------- the criteria the level rests on
 
 
+def N_(text: str) -> str:
+    """Marks a word for the catalog where it is defined; `content.ui.gettext` translates it where it is drawn."""
+    return text
+
+
+# The DSM-5-based checklist's band ids, drawn as the short names above its bands.
+BAND_NAMES = {"mild": N_("mild"), "moderate": N_("moderate"), "severe": N_("severe")}
+
+
 def criteria_chart(result: Result, content: Content) -> Chart:
     """The DSM-5-based criteria met, on 0..10 with the mild / moderate / severe bands, and in the text
     every criterion: met, not met, not counted or not known yet (the same count as the level's)."""
@@ -287,7 +296,7 @@ def criteria_chart(result: Result, content: Content) -> Chart:
              for i, b in enumerate(bands)]
     index = max(i for i, b in enumerate(bands) if b.min <= crit.met)
     shapes = [_band(x0, x1, BAND_SHADES[min(i, len(BAND_SHADES) - 1)]) for i, (_name, x0, x1) in enumerate(spans)]
-    annotations = [_top_label((x0 + x1) / 2, b.id if b.id != "none" else _("under {n}").format(n=bands[1].min))
+    annotations = [_top_label((x0 + x1) / 2, _(BAND_NAMES.get(b.id, b.id)) if b.id != "none" else _("under {n}").format(n=bands[1].min))
                    for b, (_name, x0, x1) in zip(bands, spans, strict=True)]
     label = _("Criteria met")
     so_far = "" if crit.asked + len(crit.not_counted) >= crit.total else _(", so far")
@@ -312,16 +321,17 @@ def criteria_chart(result: Result, content: Content) -> Chart:
 
 def _cutoff_bands(inst: InstrumentScore, content: Content) -> list[tuple[str, str, int]]:
     """(short label, long label, minimum score) for each band of this instrument, in order."""
+    _ = content.ui.gettext
     definition = content.instruments.get(inst.id)
     if inst.cutoff is not None and definition is not None and definition.risk_bands:
         return [(b.label, b.label, inst.cutoff if b.from_ == "cutoff" else b.from_) for b in definition.risk_bands]
     if inst.cutoff is not None:
         return [
-            (f"under {inst.cutoff}", "below the cut-off", 0),
-            (f"{inst.cutoff} or more", "at or above the cut-off", inst.cutoff),
+            (_("under {n}").format(n=inst.cutoff), _("below the cut-off"), 0),
+            (_("{n} or more").format(n=inst.cutoff), _("at or above the cut-off"), inst.cutoff),
         ]
     if inst.severity is not None and inst.id in content.instruments:
-        return [(b.id, b.label, b.min) for b in content.instruments[inst.id].bands]
+        return [(_(BAND_NAMES.get(b.id, b.id)), b.label, b.min) for b in content.instruments[inst.id].bands]
     return []
 
 

@@ -216,3 +216,15 @@ def test_the_clinician_page_in_spanish():
                     "not counted", "level ", "Clinician summary", "Pre-screen", "(now,", "emergency)"):
         assert english not in page and english not in error, english
     assert f"{flag} (ahora, emergencia)" in error and f"BANDERA ROJA: {flag}" in page
+
+
+@pytest.mark.parametrize(("language", "words"), [("es", ("leve", "moderado", "grave")), ("zh-Hant", ("輕度", "中度", "重度"))])
+def test_the_criteria_charts_band_names_are_in_the_language(language, words):
+    from ketacheck import charts
+    content = loader.load(language=language)
+    sub = submission.parse({"audience": "self", "region": "ES", "language": language,
+                            "answers": {"safety.now": [0]}}, content)
+    figure = charts.criteria_chart(scoring.score(sub, content), content).figure
+    drawn = [a["text"] for a in figure.to_dict()["layout"]["annotations"]]
+    assert all(word in drawn for word in words), drawn
+    assert not {"mild", "moderate", "severe"} & set(drawn)
