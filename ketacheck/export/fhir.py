@@ -28,14 +28,15 @@ import datetime as dt
 import re
 from typing import Any
 
-from .. import loader
-from ..loader import Content, ContentError
+from ..loader import Content
 from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Item, Option
 from ..scoring import Result, visible
 from ..submission import Submission
 from ..phrases import say
 from ..wording import AUDIENCE_WORDS, not_a_diagnosis
 from .answers_json import SCHEMA_VERSION
+# TRANSLATION and ShapeMismatch are re-exported: callers name them as fhir.TRANSLATION, fhir.ShapeMismatch.
+from .fhir_translation import TRANSLATION, ShapeMismatch, add_translations, other_languages  # noqa: F401
 
 FHIR_BASE = "https://ketacheck.example/fhir"
 ITEM_SYSTEM = f"{FHIR_BASE}/CodeSystem/items"
@@ -51,7 +52,6 @@ ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
-TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 
 # linkIds KetaCheck adds to the content's items; a hyphen keeps them apart from item ids (`domain.name`).
@@ -384,95 +384,6 @@ def fhir_questionnaire(content: Content, questionnaire_id: str, others: dict[str
                  if lang != content.language)
     add_translations(trees, content.language)
     return resource
-
-
-def other_languages(content: Content) -> dict[str, Content]:
-    """The content in each other language whose catalogs load (a language the loader refuses is
-    left out: `python -m ketacheck validate` names its problems)."""
-    out = {}
-    for language in loader.languages(content.directory):
-        if language != content.language:
-            try:
-                out[language] = loader.load(content.directory, language)
-            except ContentError:
-                continue
-    return out
-
-
-class ShapeMismatch(RuntimeError):
-    """The same Questionnaire built in two languages differs in more than its words: the content's
-    structure drifted between languages (translations only ever replace strings)."""
-
-
-def _read_here(path: tuple[str, ...]) -> bool:
-    """Whether the string at `path` (the keys from the resource down, list positions left out) is
-    one a person reads: the title and description, a question's text and prefix, an answer's
-    words, a total's description. Code displays on `code` are published displays, not translated
-    (nor is the copyright)."""
-    if len(path) == 1:
-        return path[0] in ("title", "description")
-    *parents, key = path
-    if parents[-1] == "item":
-        return key in ("text", "prefix")
-    if parents[-1] == "answerOption":
-        return key == "valueString"
-    if parents[-1] == "valueExpression":
-        return key == "description"
-    return key == "display" and parents[-2:] == ["answerOption", "valueCoding"]
-
-
-def _read_strings(nodes: dict[str, Any], path: tuple[str, ...] = (), where: str = "Questionnaire"):
-    """Walk one Questionnaire per language in parallel, yielding (the first tree's dict, key, the
-    string in each language) for each string a person reads. Everything else must be the same in
-    every language, or ShapeMismatch names where it differs."""
-    first = next(iter(nodes.values()))
-    if len({type(n) for n in nodes.values()}) > 1:
-        kinds = ", ".join(f"{lang} has {type(n).__name__}" for lang, n in nodes.items())
-        raise ShapeMismatch(f"{where}: {kinds}")
-    if isinstance(first, dict):
-        # A translated Questionnaire says its language; English, the default, does not.
-        keys = {lang: [k for k in n if not (k == "language" and not path)] for lang, n in nodes.items()}
-        if len({tuple(k) for k in keys.values()}) > 1:
-            raise ShapeMismatch(f"{where}: keys differ: " + "; ".join(f"{lang} {k}" for lang, k in keys.items()))
-        for key in next(iter(keys.values())):
-            values = {lang: n[key] for lang, n in nodes.items()}
-            if isinstance(first[key], str) and _read_here((*path, key)):
-                yield first, key, values
-            else:
-                yield from _read_strings(values, (*path, key), f"{where}.{key}")
-    elif isinstance(first, list):
-        if len({len(n) for n in nodes.values()}) > 1:
-            lengths = ", ".join(f"{lang} {len(n)}" for lang, n in nodes.items())
-            raise ShapeMismatch(f"{where}: lengths differ: {lengths}")
-        for i, node in enumerate(first):
-            values = {lang: n[i] for lang, n in nodes.items()}
-            name = node.get("linkId", i) if isinstance(node, dict) else i
-            yield from _read_strings(values, path, f"{where}[{name}]")
-    elif len({repr(n) for n in nodes.values()}) > 1:
-        each = ", ".join(f"{lang} {n!r}" for lang, n in nodes.items())
-        raise ShapeMismatch(f"{where}: differs between languages ({each})")
-
-
-def add_translations(trees: dict[str, dict], language: str) -> None:
-    """Give every string a person reads in `trees[language]` a `translation` extension for each
-    other language in `trees` (one Questionnaire per language, same shape), in its primitive's
-    `_<name>` sibling. A string that is the same in every language gets none: it either needs none
-    (a number) or is not translated yet (a LOINC answer's published display), and a translation
-    that repeats the English would claim a language it is not in."""
-    ordered = {language: trees[language], **{lang: t for lang, t in trees.items() if lang != language}}
-    found = list(_read_strings(ordered))
-    for node, key, values in found:
-        if len(set(values.values())) == 1:
-            continue
-        extensions = [{"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": lang},
-                                                          {"url": "content", "valueString": text}]}
-                      for lang, text in values.items() if lang != language]
-        items = list(node.items())
-        node.clear()
-        for k, v in items:
-            node[k] = v
-            if k == key:
-                node[f"_{key}"] = {"extension": extensions}
 
 
 def one_language_questionnaire(content: Content, questionnaire_id: str) -> dict:
