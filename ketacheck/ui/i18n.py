@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from ketacheck import loader, translations
-from ketacheck.loader import Content, ContentError
+from ketacheck.loader import Content
 from ketacheck.ui import state as app_state
 
 SOURCE = translations.SOURCE_LANGUAGE
@@ -23,14 +23,7 @@ SOURCE = translations.SOURCE_LANGUAGE
 @functools.lru_cache(maxsize=1)
 def available() -> tuple[str, ...]:
     """Languages that load (English first), named in their own words on the switch."""
-    ok = []
-    for language in loader.languages():
-        try:
-            loader.load(language=language)
-        except ContentError:
-            continue
-        ok.append(language)
-    return tuple(ok)
+    return tuple(loader.in_every_language())
 
 
 def current() -> str:

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ketacheck import loader, translations
-from ketacheck.loader import Content, ContentError
+from ketacheck.loader import Content
 from ketacheck.web import html_shell, offline_page, script_words
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
@@ -56,20 +56,8 @@ def manifest(content: Content) -> dict:
     }
 
 
-def in_every_language(content: Content) -> dict[str, Content]:
-    """The content in each language that loads (English first); a refused one is left out, as the
-    app's switch leaves it out (`python -m ketacheck validate` names its problems)."""
-    found = {}
-    for language in loader.languages(content.directory):
-        try:
-            found[language] = content if language == content.language else loader.load(content.directory, language)
-        except ContentError:
-            continue
-    return found
-
-
 def routes(content: Content) -> list[Route]:
-    contents = in_every_language(content)
+    contents = loader.in_every_language(content.directory)
     names = {lang: translations.LANGUAGE_NAMES.get(lang, lang) for lang in contents}
     offline = {offline_page.path(lang): offline_page.render(c, names).encode("utf-8") for lang, c in contents.items()}
     manifests = {script_words.manifest_path(lang): json.dumps(manifest(c), indent=2, ensure_ascii=False).encode("utf-8")

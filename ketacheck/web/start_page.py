@@ -31,13 +31,13 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ketacheck import referral, translations
+from ketacheck import loader, referral, translations
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, SEX_LABELS, Region
 from ketacheck.web import html_shell, offline_page, script_words
 from ketacheck.web.compression import accepts_gzip
 from ketacheck.web.headers import streamlit_index_html
-from ketacheck.web.pwa import QUICK_EXIT_URL, in_every_language
+from ketacheck.web.pwa import QUICK_EXIT_URL
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 PATH = "/"
@@ -315,7 +315,7 @@ def routes(content: Content) -> list[Route]:
     chose) and /start.js. Each language's page for each region is rendered once, at server start,
     and kept with its gzip."""
     bundle = streamlit_bundle()
-    contents = in_every_language(content)
+    contents = loader.in_every_language(content.directory)
     have = list(contents)
     names = {lang: translations.LANGUAGE_NAMES.get(lang, lang) for lang in contents}
     pages = {(lang, rid): render(c, rid, bundle=bundle, languages=names).encode("utf-8")
