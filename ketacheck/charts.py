@@ -23,6 +23,7 @@ from .loader import Content
 from .criteria import MET, NOT_COUNTED, NOT_MET, UNKNOWN
 from .instrument_scores import InstrumentScore
 from .scoring import Result
+from .translations import N_
 
 # Colour-blind-safe family (blue / orange / dark red); light versions shade the bands behind bars.
 BAR = {"low": "#4C78A8", "some": "#F58518", "high": "#B0301F"}
@@ -275,11 +276,6 @@ def domain_profile(result: Result, content: Content) -> Chart:
 
 
 # ---------------------------------------------------------------- the criteria the level rests on
-
-
-def N_(text: str) -> str:
-    """Marks a word for the catalog where it is defined; `content.ui.gettext` translates it where it is drawn."""
-    return text
 
 
 # The DSM-5-based checklist's band ids, drawn as the short names above its bands.

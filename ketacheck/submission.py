@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .loader import Content
+from .translations import N_
 from .model import AUDIENCES, DONT_KNOW, SEXES, Answer, Item
 
 MAX_INPUT_BYTES = 256 * 1024
@@ -22,11 +23,6 @@ ALLOWED_KEYS = ("audience", "region", "prescribed", "sex", "answers", "plan", "l
 
 
 MAX_PROBLEMS_SHOWN = 20  # a file with 26,000 unknown keys gets 20 lines and a count, not 26,000 lines
-
-
-def N_(text: str) -> str:
-    """Marks an English template for the catalog where it is written but not yet made into a Line."""
-    return text
 
 
 class Line(str):

@@ -34,6 +34,14 @@ __all__ = ["Message", "Translator", "ENGLISH", "content_messages", "check", "tra
 
 LOCALE = "locale"
 SOURCE_LANGUAGE = "en"
+
+
+def N_(text: str) -> str:
+    """Marks a word for the catalog (`python -m ketacheck messages`) where it is defined; it is
+    translated where it is shown (`content.ui.gettext`, or `_` in the app)."""
+    return text
+
+
 # What each language calls itself, for the switch (a language shows its own name, never a flag).
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
 # BCP 47 tag -> the form Babel and gettext use for the catalog's Language header.

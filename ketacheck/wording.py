@@ -14,9 +14,6 @@ from .model import Resource
 from .phrases import say
 from .scoring import Result
 
-# Who a check was for, in a title or a summary's first line.
-AUDIENCE_WORDS = {"self": "yourself", "other": "a family member or friend", "intake": "a clinic intake"}
-
 
 def not_a_diagnosis(content: Content) -> str:
     return say(content, "not_a_diagnosis")

@@ -76,13 +76,42 @@ def test_every_string_a_person_reads_has_each_other_language(contents, built, la
             assert found == [(lang, words[lang]) for lang in others], where
             translated += 1
             continue
-        # Only a string the same in every language goes without: a number, or words not translated yet
-        # (KetaCheck's own context questions and totals, the audience title, LOINC's published displays).
+        # Only a string the same in every language goes without: a number (a prefix), LOINC's
+        # published display, or a region's own name ("España" reads the same everywhere).
         assert len(set(words.values())) == 1, (where, words)
         loinc = key == "display" and node.get("system") == fhir.LOINC
-        assert (key == "prefix" or loinc or where == "title" or link.startswith("context-")
-                or link.endswith(fhir.TOTAL_SUFFIX)), (where, node[key])
+        region = key == "display" and node.get("system") == fhir.REGION_SYSTEM
+        assert key == "prefix" or loinc or region, (where, node[key])
     assert translated > 10
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_the_context_questions_titles_and_totals_are_in_the_questionnaires_language(built, language):
+    """The questions KetaCheck adds (region, sex, prescribed), their answers, the title and the totals
+    read in the Questionnaire's language, with the English as a translation."""
+    resource = built[language, "ketacheck-self"]
+    english = built["en", "ketacheck-self"]
+    assert resource["title"] != english["title"] and ("en", english["title"]) in translations(resource, "title")
+    mine = {n["linkId"]: n for n in q_items(resource)}
+    theirs = {n["linkId"]: n for n in q_items(english)}
+    for link in (fhir.REGION_LINK_ID, fhir.SEX_LINK_ID, fhir.PRESCRIBED_LINK_ID, "audit_c-total"):
+        assert mine[link]["text"] != theirs[link]["text"], link
+        assert ("en", theirs[link]["text"]) in translations(mine[link], "text"), link
+    sexes = [o["valueCoding"] for o in mine[fhir.SEX_LINK_ID]["answerOption"]]
+    english_sexes = [o["valueCoding"] for o in theirs[fhir.SEX_LINK_ID]["answerOption"]]
+    assert [a["code"] for a in sexes] == [a["code"] for a in english_sexes]  # the same codes
+    assert not {a["display"] for a in sexes} & {a["display"] for a in english_sexes}
+    # A loved one's Questionnaire asks about *their* ketamine, as the app does, with Yes / No /
+    # Don't know in the Questionnaire's language.
+    mine = {n["linkId"]: n for n in q_items(built[language, "ketacheck-other"])}[fhir.PRESCRIBED_LINK_ID]
+    theirs = {n["linkId"]: n for n in q_items(built["en", "ketacheck-other"])}[fhir.PRESCRIBED_LINK_ID]
+    assert theirs["text"] == "Is their ketamine prescribed as treatment?"
+    assert ("en", theirs["text"]) in translations(mine, "text")
+    yes_no = [(o["valueCoding"]["code"], o["valueCoding"]["display"]) for o in mine["answerOption"]]
+    english_yes_no = [(o["valueCoding"]["code"], o["valueCoding"]["display"]) for o in theirs["answerOption"]]
+    assert [c for c, _ in yes_no] == [c for c, _ in english_yes_no]
+    # Yes and Don't know differ from the English in every language ("No" is also Spanish).
+    assert yes_no[0][1] != english_yes_no[0][1] and yes_no[2][1] != english_yes_no[2][1]
 
 
 def test_a_known_question_and_answer_in_spanish(contents, built):

@@ -33,7 +33,8 @@ from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Ite
 from ..scoring import Result, visible
 from ..submission import Submission
 from ..phrases import say
-from ..wording import AUDIENCE_WORDS, not_a_diagnosis
+from ..translations import N_
+from ..wording import not_a_diagnosis
 from .answers_json import SCHEMA_VERSION
 # TRANSLATION and ShapeMismatch are re-exported: callers name them as fhir.TRANSLATION, fhir.ShapeMismatch.
 from .fhir_translation import TRANSLATION, ShapeMismatch, add_translations, other_languages  # noqa: F401
@@ -59,11 +60,19 @@ REGION_LINK_ID = "context-region"
 SEX_LINK_ID = "context-sex"
 PRESCRIBED_LINK_ID = "context-prescribed"
 TOTAL_SUFFIX = "-total"
-REGION_TEXT = "Where are you? (for the right phone numbers)"
-SEX_TEXT = "Sex (only used to pick the right cut-off for the alcohol questions)"
-PRESCRIBED_TEXT = "Is the ketamine prescribed as treatment?"
+# The words of the context questions, totals and titles are the app's own (the ui catalog), so a
+# Questionnaire in another language reads them in it and carries their translations.
+REGION_TEXT = N_("Where are you? (for the right phone numbers)")
+SEX_TEXT = N_("Sex (only used to pick the right cut-off for the alcohol questions)")
+PRESCRIBED_TEXT = {"self": N_("Is the ketamine prescribed as treatment?"),
+                   "other": N_("Is their ketamine prescribed as treatment?")}
 # A loved one may not know: their Questionnaire asks prescribed as a choice with "Don't know".
-PRESCRIBED_CHOICES = (("yes", "Yes"), ("no", "No"), (DONT_KNOW, None))
+PRESCRIBED_CHOICES = (("yes", N_("Yes")), ("no", N_("No")), (DONT_KNOW, None))
+TITLES = {"self": N_("KetaCheck: ketamine use check (yourself)"),
+          "other": N_("KetaCheck: ketamine use check (a family member or friend)"),
+          "intake": N_("KetaCheck: ketamine use check (a clinic intake)")}
+TOTAL_TEXT = N_("{instrument} total score (0 to {most})")
+TOTAL_DESCRIPTION = N_("{instrument} total, as KetaCheck scores it")
 DEFAULT_REGION = "INTL"  # what KetaCheck assumes when no region is given
 AUDIENCE_QUESTIONNAIRES = {f"ketacheck-{a}": a for a in AUDIENCES}
 QUESTIONNAIRE_IDS = (*AUDIENCE_QUESTIONNAIRES, *INSTRUMENT_IDS)
@@ -115,6 +124,7 @@ class _Builder:
         self.audience = audience  # None: an instrument on its own
         self.text_audience = audience or INSTRUMENT_AUDIENCE
         self.items = items
+        self._ = content.ui.gettext
         ids = {i.id for i in items}
         # The contexts each item is asked in (both, for an instrument on its own).
         self.contexts = {
@@ -131,7 +141,7 @@ class _Builder:
             {
                 "linkId": REGION_LINK_ID,
                 "code": [{"system": ITEM_SYSTEM, "code": REGION_LINK_ID}],
-                "text": REGION_TEXT,
+                "text": self._(REGION_TEXT),
                 "type": "choice",
                 "required": True,
                 "extension": [_control("drop-down")],
@@ -146,15 +156,15 @@ class _Builder:
                 {
                     "linkId": SEX_LINK_ID,
                     "code": [{"system": ITEM_SYSTEM, "code": SEX_LINK_ID}],
-                    "text": SEX_TEXT,
+                    "text": self._(SEX_TEXT),
                     "type": "choice",
                     "extension": [_control("radio-button")],
-                    "answerOption": [{"valueCoding": _coding(SEX_SYSTEM, s, SEX_LABELS[s])} for s in SEXES],
+                    "answerOption": [{"valueCoding": _coding(SEX_SYSTEM, s, self._(SEX_LABELS[s]))} for s in SEXES],
                 }
             )
         if self.audience is not None:
             question = {"linkId": PRESCRIBED_LINK_ID, "code": [{"system": ITEM_SYSTEM, "code": PRESCRIBED_LINK_ID}],
-                        "text": PRESCRIBED_TEXT, "type": "boolean"}
+                        "text": self._(PRESCRIBED_TEXT.get(self.audience, PRESCRIBED_TEXT["self"])), "type": "boolean"}
             if self.content.offers_dont_know(self.audience):
                 question.update(type="choice", extension=[_control("radio-button")], answerOption=[
                     {"valueCoding": prescribed_coding(self.content, key)} for key, _ in PRESCRIBED_CHOICES])
@@ -247,14 +257,14 @@ class _Builder:
         return {
             "linkId": link,
             "code": codes,
-            "text": f"{inst.short_name} total score (0 to {inst.max_score})",
+            "text": self._(TOTAL_TEXT).format(instrument=inst.short_name, most=inst.max_score),
             "type": "decimal",
             "readOnly": True,
             "extension": [
                 {
                     "url": CALCULATED,
                     "valueExpression": {
-                        "description": f"{inst.short_name} total, as KetaCheck scores it",
+                        "description": self._(TOTAL_DESCRIPTION).format(instrument=inst.short_name),
                         "language": "text/fhirpath",
                         "expression": self._total_expression(inst_id),
                     },
@@ -359,7 +369,8 @@ def _holds(cond, content: Content) -> str:
 
 
 def prescribed_coding(content: Content, key: str) -> dict:
-    label = dict(PRESCRIBED_CHOICES)[key] or content.dont_know.label
+    label = dict(PRESCRIBED_CHOICES)[key]
+    label = content.ui.gettext(label) if label else content.dont_know.label
     return _coding(ANSWER_SYSTEM, f"{PRESCRIBED_LINK_ID}:{key}", label)
 
 
@@ -392,7 +403,7 @@ def one_language_questionnaire(content: Content, questionnaire_id: str) -> dict:
         raise ValueError(f"unknown questionnaire {questionnaire_id!r} (one of {', '.join(QUESTIONNAIRE_IDS)})")
     audience = AUDIENCE_QUESTIONNAIRES.get(questionnaire_id)
     if audience:
-        title = f"KetaCheck: ketamine use check ({AUDIENCE_WORDS[audience]})"
+        title = content.ui.gettext(TITLES[audience])
         flow_ids = {i.id for p in (False, True) for i in content.flow(audience, p)}
         flow = [i for i in content.items.values() if i.id in flow_ids]
         inst = None
@@ -461,7 +472,7 @@ def _response_items(q_items: list[dict], sub: Submission, result: Result, conten
                         "answer": [{"valueCoding": _coding(REGION_SYSTEM, region.id, region.name)}]})
         elif link == SEX_LINK_ID:
             out.append({"linkId": link, "text": q["text"],
-                        "answer": [{"valueCoding": _coding(SEX_SYSTEM, sub.sex, SEX_LABELS[sub.sex])}]})
+                        "answer": [{"valueCoding": _coding(SEX_SYSTEM, sub.sex, content.ui.gettext(SEX_LABELS[sub.sex]))}]})
         elif link == PRESCRIBED_LINK_ID:
             if q["type"] == "boolean":
                 answer = {"valueBoolean": sub.prescribed}

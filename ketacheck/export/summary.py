@@ -13,17 +13,11 @@ from ..referral import sms_link, tel_link
 from ..instrument_scores import InstrumentScore
 from ..scoring import Result, explain_rule, grouped_triggers
 from ..submission import Submission
-from ..translations import ENGLISH, Translator
+from ..translations import ENGLISH, N_, Translator
 from ..wording import basis_line, instrument_verdict, status_words
 
 
-def N_(text: str) -> str:
-    """Marks a word for the catalog where it is defined; `content.ui.gettext` translates it where it is shown."""
-    return text
-
-
-# AUDIENCE_WORDS (wording.py) stays English, for machines and other formats (fhir.py names a
-# Questionnaire with it); the printout says CHECK_FOR, a whole phrase per audience, in the person's language.
+# The printout says CHECK_FOR, a whole phrase per audience, in the person's language.
 CHECK_FOR = {"self": N_("Check for yourself"), "other": N_("Check for a family member or friend"),
              "intake": N_("Check for a clinic intake")}
 PRIVACY_LINE = N_("Made on your device at your request. KetaCheck keeps no copy of your answers.")

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ketacheck import loader, translations
 from ketacheck.loader import Content
+from ketacheck.translations import N_
 from ketacheck.ui import state as app_state
 
 SOURCE = translations.SOURCE_LANGUAGE
@@ -34,11 +35,6 @@ def current() -> str:
 
 def content() -> Content:
     return loader.load(language=current())
-
-
-def N_(text: str) -> str:
-    """Marks a word for the catalog where it is defined; `_` translates it where it is shown."""
-    return text
 
 
 # The model's fixed labels (model/base.py), for the catalog.
