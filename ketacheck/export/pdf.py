@@ -94,8 +94,9 @@ class _PdfWriter:
     INK = (31, 31, 31)
     GREY = "#444444"
 
-    def __init__(self, pdf: Any, content: Any, family: str = "Helvetica", clean: Any = None):
+    def __init__(self, pdf: Any, content: Any, family: str = "Helvetica", clean: Any = None, leading: float = 1.0):
         self.content = content
+        self.leading = leading  # line height relative to the usual
         self.family, self.clean = family, clean or _latin1
         self.pdf = pdf  # the document, or the off-page copy while `keep` measures a block
         self.doc = pdf
@@ -114,15 +115,15 @@ class _PdfWriter:
         pdf.set_font(self.family, style=style, size=size)
         pdf.set_text_color(*(_rgb(colour) if colour else self.INK))
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, h or size * 0.45, self.clean(body), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, (h or size * 0.45) * self.leading, self.clean(body), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_text_color(*self.INK)
 
     def bullet(self, body: str, size: float = 8.5, indent: float = 2.5) -> None:
         pdf = self.pdf
         pdf.set_font(self.family, size=size)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.cell(3, size * 0.45, "-")
-        pdf.multi_cell(0, size * 0.45, self.clean(body), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.cell(3, size * 0.45 * self.leading, "-")
+        pdf.multi_cell(0, size * 0.45 * self.leading, self.clean(body), new_x="LMARGIN", new_y="NEXT", align="L")
 
     def heading(self, body: str) -> None:
         self.pdf.ln(1.2)
@@ -190,12 +191,29 @@ class _PdfWriter:
             pdf.set_xy(pdf.l_margin, y + row_h)
 
 
+# How tightly lines sit, tried in turn until the printout fits two pages: Spanish runs about a
+# quarter longer than English, and a few lines over made a third page. The type size never shrinks.
+LEADINGS = (1.0, 0.95, 0.9)
+PAGES = 2
+
+
 def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.date) -> bytes:
     """The summary as an A4 PDF: the same sections as the HTML, in the core Helvetica font (nothing
-    embedded or fetched; text made latin-1 safe). A typical full check fits on two pages."""
+    embedded or fetched; text made latin-1 safe), or a subset of Noto CJK for Chinese. A typical
+    full check fits on two pages."""
+    s = build(sub, result, content, today)
+    first = None
+    for leading in LEADINGS:
+        doc = _document(s, content, leading)
+        if doc.pages_count <= PAGES:
+            return bytes(doc.output())
+        first = first or doc
+    return bytes(first.output())  # too long for two at any spacing: the most readable spacing
+
+
+def _document(s: Any, content: Content, leading: float) -> Any:
     from fpdf import FPDF  # imported here so the rest of the engine does not need fpdf2
 
-    s = build(sub, result, content, today)
     doc = FPDF(orientation="portrait", unit="mm", format="A4")
     doc.set_margins(15, 14, 15)
     doc.set_auto_page_break(True, margin=14)
@@ -206,7 +224,7 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
     # A date without a time of day, as in the JSON export.
     doc.set_creation_date(dt.datetime(s.today.year, s.today.month, s.today.day, tzinfo=dt.UTC))
     doc.add_page()
-    out = _PdfWriter(doc, content, family, clean)
+    out = _PdfWriter(doc, content, family, clean, leading)
     grey = out.GREY
 
     def header() -> None:
@@ -323,4 +341,4 @@ def summary_pdf(sub: Submission, result: Result, content: Content, today: dt.dat
     if s.referral:
         out.keep(referral, frame="#4C78A8", thick=0.3)
     sources() if s.sources else out.text(s.privacy, 7, colour=grey)  # may run onto the next page
-    return bytes(doc.output())
+    return doc
