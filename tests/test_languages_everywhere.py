@@ -44,7 +44,7 @@ def run(argv, stdin=""):
 @pytest.mark.parametrize(("language", "first"), [
     ("es", "Ahora mismo, ¿te está pasando algo de esto a ti o a alguien que está contigo?"),
     ("zh-Hant", "現在，你或你身邊的人是否正發生以下任何情況？"),
-    ("zh-Hans", "现在，你或你身边的人是否正发生以下任何情况？"),
+    ("zh-Hans", "现在，你或和你在一起的人是否正在出现以下任何情况？"),
 ])
 def test_questions_in_a_language(language, first):
     code, out, err = run(["--lang", language, "questions", "--audience", "self"])
