@@ -28,11 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cluster, engine, first_load, lighthouse, loadgen, memory, soak
+from benchmarks import click_cost, cluster, engine, first_load, lighthouse, loadgen, memory, soak
 from benchmarks.servers import ROOT, ServerProcess
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("engine", "lighthouse", "latency", "levers", "cluster", "memory", "first_load", "soak")
+SECTIONS = ("engine", "lighthouse", "latency", "clicks", "levers", "cluster", "memory", "first_load", "soak")
 READING = (1.0, 3.0)  # seconds a person takes to read a question and answer
 
 # Targets from the issue (on this 2-core machine).
@@ -109,10 +109,11 @@ class Size:
     lighthouse_runs: int = lighthouse.RUNS
     start_links: tuple[tuple[str, first_load.Link], ...] = tuple(lighthouse.START_LINKS.items())
     start_rounds: int = lighthouse.START_ROUNDS
+    click_people: int = click_cost.PEOPLE  # clicks: people one at a time, on each page
 
 
 FULL = Size()
-QUICK = replace(FULL, big_crowd=100, gc_on_crowd=20, cluster_crowds=(50, 100), memory_sessions=(100,),
+QUICK = replace(FULL, big_crowd=100, click_people=15, gc_on_crowd=20, cluster_crowds=(50, 100), memory_sessions=(100,),
                 first_load_links=(("localhost", first_load.LINKS["localhost"]),), first_load_rounds=1, soak_minutes=2, lighthouse_runs=1,
                 start_links=(("slow 4G", lighthouse.START_LINKS["slow 4G"]),), start_rounds=1)
 SMOKE = Size(crowd=3, big_crowd=4, reading=(0.0, 0.02), one_at_a_time=2, warm_people=1, gc_on_crowd=2,
@@ -123,7 +124,7 @@ SMOKE = Size(crowd=3, big_crowd=4, reading=(0.0, 0.02), one_at_a_time=2, warm_pe
              first_load_rounds=1, first_load_settle_ms=1000, soak_minutes=0.15, soak_slots=3,
              soak_think=(0.0, 0.02), soak_sample_s=0.5, soak_session_ttl_s=2, engine_cold_runs=2,
              engine_score_runs=200, lighthouse_runs=1, start_links=(("fast shaped", first_load.Link(40_000, 20_000, 20)),),
-             start_rounds=1)
+             start_rounds=1, click_people=2)
 
 
 # ------------------------------------------------------------------------------------ the runs
@@ -209,11 +210,15 @@ def lighthouse_section(logs: Path, size: Size) -> dict[str, Any]:
     return lighthouse.measure(logs, runs=size.lighthouse_runs, links=dict(size.start_links), rounds=size.start_rounds)
 
 
+def clicks_section(logs: Path, size: Size) -> dict[str, Any]:
+    return click_cost.measure(size.click_people, logs)
+
+
 def engine_section(logs: Path, size: Size) -> dict[str, Any]:
     return engine.run(cold_runs=size.engine_cold_runs, score_runs=size.engine_score_runs)
 
 
-RUNNERS = {"engine": engine_section, "lighthouse": lighthouse_section, "latency": latency, "levers": levers, "cluster": cluster_section,
+RUNNERS = {"engine": engine_section, "lighthouse": lighthouse_section, "latency": latency, "clicks": clicks_section, "levers": levers, "cluster": cluster_section,
            "memory": memory_section, "first_load": first_load_section, "soak": soak_section}
 
 
@@ -280,6 +285,9 @@ def table(res: dict[str, Any]) -> str:
                              f"{r['rss_mb_peak']} | {ratio if label == 'KetaCheck' else ''} | "
                              f"{target if label == 'KetaCheck' else ''} |")
         lines.append("")
+
+    if "clicks" in res and "bare" in res["clicks"] and "ketacheck" in res["clicks"]:
+        lines += click_cost.table(res["clicks"])
 
     if "levers" in res:
         lines += ["## Levers: KetaCheck's settings against Streamlit's defaults", "",

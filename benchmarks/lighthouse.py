@@ -35,6 +35,10 @@ CHROME_FLAGS = " ".join(["--headless=new", *first_load.CHROMIUM_ARGS])
 PAGES = {
     # name: (which server, path)
     "KetaCheck first screen /": ("ketacheck", "/"),
+    # The same screen in the languages whose words run longest (Spanish) and whose script is largest
+    # (Chinese: the system's CJK font, no web font), as a person there gets it from the browser's language.
+    "KetaCheck first screen / in Spanish (?lang=es)": ("ketacheck", "/?lang=es"),
+    "KetaCheck first screen / in Chinese (?lang=zh-Hant)": ("ketacheck", "/?lang=zh-Hant"),
     "KetaCheck start page /start (Streamlit)": ("ketacheck", "/start"),
     "bare Streamlit page": ("bare", "/"),
     "static page (offline card)": ("ketacheck", "/offline.html"),
@@ -207,7 +211,7 @@ def table(res: dict[str, Any]) -> list[str]:
              "Speed Index ms | KiB | LCP element | target |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, p in pages.items():
         target = ""
-        if name == "KetaCheck first screen /":
+        if name.startswith("KetaCheck first screen /"):
             good = p["performance"] >= PERFORMANCE_MIN and p["lcp_ms"] <= LCP_MS_MAX
             target = f"perf >= {PERFORMANCE_MIN}, LCP <= {LCP_MS_MAX}: {'yes' if good else '**NO**'}"
         runs = ", ".join(str(s) for s in p["performance_all"])

@@ -29,7 +29,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,8 @@ class PersonResult:
     reruns: int = 0
     messages: int = 0
     bytes: int = 0
+    # With a CPU meter (benchmarks/click_cost.py): the server's CPU seconds per kind of click.
+    cpu_s: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -214,29 +216,43 @@ async def _person_tab(base_url: str, res: PersonResult, timeout: float) -> Async
         res.total_s = time.perf_counter() - started
 
 
-async def _open(session: StreamlitSession, res: PersonResult, page: str = "") -> None:
+Meter = Callable[[], float]  # the server's CPU seconds so far (benchmarks/click_cost.py)
+
+
+async def _open(session: StreamlitSession, res: PersonResult, page: str = "", meter: Meter | None = None) -> None:
     """Connect and show the first page (`page`: its URL path), as a browser tab opening the app (timed)."""
     started = time.perf_counter()
+    before = meter() if meter else 0.0
     session.url_path = page
     await session.connect()
     await session.rerun()
+    _metered(res, "open", meter, before)
     res.initial_load_s = time.perf_counter() - started
     res.reruns += 1
     res.session_id = session.session_id
 
 
+def _metered(res: PersonResult, kind: str, meter: Meter | None, before: float) -> None:
+    if meter:
+        res.cpu_s.setdefault(kind, []).append(meter() - before)
+
+
 async def run_person(base_url: str, person: Person, content: Any, *, timeout: float = 60.0,
-                     think: tuple[float, float] = (0.0, 0.0)) -> PersonResult:
+                     think: tuple[float, float] = (0.0, 0.0), meter: Meter | None = None) -> PersonResult:
     res = PersonResult(person.index, person.audience, person.prescribed, person.sex or "unspecified", person.locale)
     rng = random.Random(person.seed)
     lean = rng.random() ** 3  # most people show few signs; this gives every tier in a crowd
 
     async with _person_tab(base_url, res, timeout) as session:
-        await _open(session, res, "start")  # the app's own start page (`/` is a static page)
+        await _open(session, res, "start", meter)  # the app's own start page (`/` is a static page)
 
         async def click(key: str, into: list[float]) -> RunStats:
             await _think(think, rng)
+            before = meter() if meter else 0.0
             stats = await session.click(key)
+            kind = "nav" if into is res.nav_rtts else "answer, to the result" if session.page_name == "Result" \
+                else "answer"
+            _metered(res, kind, meter, before)
             into.append(stats.seconds)
             res.reruns += 1
             return stats
@@ -300,19 +316,22 @@ BARE_ANSWERS = 36  # clicks per bare-page person: about as many as a KetaCheck c
 
 
 async def run_bare_person(base_url: str, person: Person, *, timeout: float = 60.0,
-                          think: tuple[float, float] = (0.0, 0.0), answers: int = BARE_ANSWERS) -> PersonResult:
+                          think: tuple[float, float] = (0.0, 0.0), answers: int = BARE_ANSWERS,
+                          meter: Meter | None = None) -> PersonResult:
     """The baseline: the same clicks on the bare one-question page (benchmarks/bare/app.py).
 
     The page shows how many answers its session holds; it must equal this person's own clicks."""
     res = PersonResult(person.index, "bare", False, "unspecified", person.locale)
     rng = random.Random(person.seed)
     async with _person_tab(base_url, res, timeout) as session:
-        await _open(session, res)
+        await _open(session, res, meter=meter)
         for n in range(answers):
             await _think(think, rng)
             value = rng.randrange(BARE_OPTIONS)
             res.answers[f"q{n}"] = value
+            before = meter() if meter else 0.0
             stats = await session.click(f"answer_q_{value}")
+            _metered(res, "answer", meter, before)
             res.answer_rtts.append(stats.seconds)
             res.reruns += 1
         shown = [e.markdown.body for e in session.elements.values() if e.WhichOneof("type") == "markdown"]

@@ -166,8 +166,23 @@ def check_lighthouse(report: dict[str, Any], content: Content) -> None:
         assert all(positive(v) for v in times.values()), (link, times)
 
 
+def check_clicks(report: dict[str, Any], content: Content) -> None:
+    assert report["people"] == SIZE.click_people and report["problems"] == []
+    assert set(report["bare"]) == {"all clicks", "open", "answer"}
+    assert set(report["ketacheck"]) == {"all clicks", "open", "nav", "answer", "answer, to the result"}
+    people = SIZE.click_people
+    assert report["bare"]["answer"]["clicks"] == people * loadgen.BARE_ANSWERS
+    assert report["ketacheck"]["open"]["clicks"] == report["ketacheck"]["answer, to the result"]["clicks"] == people
+    assert report["ketacheck"]["nav"]["clicks"] >= 3 * people  # who, prescribed, Start at least
+    for page in ("bare", "ketacheck"):
+        rows = report[page]
+        assert rows["all clicks"]["clicks"] == sum(r["clicks"] for k, r in rows.items() if k != "all clicks")
+        # /proc counts 10 ms ticks: a few clicks may all fall between two, so >= 0, not > 0.
+        assert all(finite(r["cpu_ms_mean"]) and r["cpu_ms_mean"] >= 0 for r in rows.values())
+
+
 CHECKS: dict[str, Callable[[dict[str, Any], Content], None]] = {
-    "lighthouse": check_lighthouse, "engine": check_engine, "latency": check_latency, "levers": check_levers, "cluster": check_cluster,
+    "clicks": check_clicks, "lighthouse": check_lighthouse, "engine": check_engine, "latency": check_latency, "levers": check_levers, "cluster": check_cluster,
     "memory": check_memory, "first_load": check_first_load, "soak": check_soak,
 }
 
