@@ -126,6 +126,10 @@ def test_each_audience_answers_the_core_then_sees_a_first_result_equal_to_the_en
         assert offered == {f"module_{m}" for m in ("audit_c", "sds", "dsm5_k", "detail")}
     else:
         assert offered == {"module_detail"} and not expected.instruments  # questionnaires are self-report
+    # The pictures are drawn only once their section is opened (they were half the page's cost).
+    assert "The answers in pictures" in [e.label for e in at.expander] and not at.get("plotly_chart")
+    at.session_state["pictures"] = True
+    at.run()
     assert len(at.get("plotly_chart")) >= 2
 
 

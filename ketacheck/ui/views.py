@@ -230,8 +230,12 @@ def _instrument_rows(result: scoring.Result, content: Content) -> None:
 
 
 def chart_section(result: scoring.Result, content: Content) -> None:
-    with st.expander(_("The answers in pictures")):
-        _charts(result, content)
+    # Drawn only while open: four plotly figures were about half the result page's server time on
+    # every visit, and most people never open them (benchmarks/RESULTS.md, the clicks section).
+    box = st.expander(_("The answers in pictures"), key="pictures", on_change="rerun")
+    if box.open:
+        with box:
+            _charts(result, content)
 
 
 def _charts(result: scoring.Result, content: Content) -> None:
