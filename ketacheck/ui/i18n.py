@@ -65,8 +65,10 @@ def switch(state: dict[str, Any]) -> None:
     if len(have) < 2:
         return
     key = "language_switch"
-    if st.session_state.get(key) != current():
-        st.session_state[key] = current()
+    # Set on every run, not only when it differs: after st.switch_page from the question fragment
+    # the new page's switch showed English (its default) while the session's value was still
+    # Spanish, because an unchanged value is not sent again.
+    st.session_state[key] = current()
 
     def changed() -> None:
         state["language"] = st.session_state[key]

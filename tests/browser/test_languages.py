@@ -173,6 +173,9 @@ def test_a_whole_spanish_check_shows_no_english_sentence(browser: Browser, serve
         page.wait_for_function("() => document.title === 'Resultado — KetaCheck'")
         page.wait_for_function("""() => document.querySelector('.st-key-page_links[aria-label="Páginas"]') !== null""")
         assert page.locator("link[rel='manifest']").get_attribute("href") == "/app.es.webmanifest"
+        # The switch names the language the page is in (after the last answer opened the result it
+        # showed "English" over a Spanish page).
+        assert page.locator(".st-key-language_switch input").input_value() == "Español"
     finally:
         context.close()
 
