@@ -84,6 +84,21 @@ def test_a_red_flag_in_spanish_gives_the_regions_number_in_spanish():
     assert "Mientras esperas la ayuda" in texts(at)
 
 
+def test_a_red_flag_in_chinese_is_punctuated_in_chinese():
+    """The panel named the sign, then an English full stop: "**没有反应或叫不醒**. 有人..."."""
+    from ketacheck import loader
+
+    at = open_app("zh-CN")
+    at.button(key="pick_audience_self").click().run()
+    at.button(key="pick_prescribed_False").click().run()
+    at.button(key="start_check").click().run()
+    at.button(key="answer_safety.now_1").click().run()  # cannot be woken
+    flags = loader.load(language="zh-Hans").red_flags
+    lines = [m.value for m in at.markdown if m.value.startswith("**") and any(f"**{f.name}" in m.value for f in flags.values())]
+    assert lines and all("**：" in line and "**." not in line and ". " not in line for line in lines), lines
+    assert "112" in lines[0]
+
+
 def test_help_in_spanish_shows_the_legal_note_and_cards():
     at = open_app("es-ES")
     at.switch_page("pages/help.py").run()

@@ -268,7 +268,7 @@ def _document(s: Any, content: Content, leading: float) -> Any:
         if s.plan:
             out.text(s.plan_title, 9.5, "B", h=4.5)
             for n, step in enumerate(s.plan, start=1):
-                out.text(f"{n}. {step.label}. {step.detail}", 8.5, h=3.9)
+                out.text(_("{n}. {label}. {detail}").format(n=n, label=step.label, detail=step.detail), 8.5, h=3.9)
         out.text(s.self_efficacy, 8.5, h=3.9)
 
     def why() -> None:
@@ -283,13 +283,17 @@ def _document(s: Any, content: Content, leading: float) -> Any:
         if not s.signs:
             out.text(_("None of the warning signs we ask about showed in the answers."))
             return
-        out.text("  ".join(f"{row.name} ({row.detail}): {'; '.join(a for _, a in row.triggers)} "
-                           f"{', '.join(f'[{n}]' for n in row.refs)}." for row in s.signs), 7, h=3.1)
+        # TRANSLATORS: one warning sign in the printout's running paragraph: its name, its strength,
+        # the answers that showed it (joined by "; "), its sources as [1], [2].
+        sign = _("{name} ({detail}): {answers} {refs}.")
+        out.text("  ".join(sign.format(name=row.name, detail=row.detail, answers=_("; ").join(a for _, a in row.triggers),
+                                       refs=", ".join(f"[{n}]" for n in row.refs)) for row in s.signs), 7, h=3.1)
 
     def instrument(row: InstrumentRow) -> Any:
         def draw() -> None:
             out.text(f"{row.name}: {row.verdict}", 8.5, "B", h=4)
-            out.text(f"{row.status}. {row.statement} {' '.join(row.notes)}", 6.5, h=2.9, colour=grey)
+            out.text(_("{status}. {statement}").format(status=row.status, statement=row.statement) + " " + " ".join(row.notes),
+                     6.5, h=2.9, colour=grey)
 
         return draw
 

@@ -232,7 +232,8 @@ def emergency_panel(result: Result) -> None:
     with st.container(key="emergency_panel"):
         st.header(_("Get help now") if emergency else _("Get help today"), anchor=False)
         for flag in flags:
-            st.markdown(f"**{flag.name}.** {flag.message}")
+            # TRANSLATORS: a red flag's name in bold, then what to do; Chinese ends the name with "：".
+            st.markdown(_("**{name}.** {message}").format(name=flag.name, message=flag.message))
         contact_buttons(flags, key="emergency")
         shown: list[list[str]] = []
         for flag in flags:

@@ -119,7 +119,8 @@ def menu(result: scoring.Result, state: dict[str, Any], content: Content) -> Non
         with st.container(key="plan"):
             for option in options:
                 on = option.id in chosen
-                st.checkbox(f"**{option.label}**. {option.detail.format(emergency=emergency)}", value=on,
+                detail = option.detail.format(emergency=emergency)
+                st.checkbox(_("**{label}**. {detail}").format(label=option.label, detail=detail), value=on,
                             key=f"plan_{option.id}", disabled=not on and len(chosen) >= spec.max_plan,
                             on_change=_toggle_plan, args=(state, option.id, spec.max_plan))
 
