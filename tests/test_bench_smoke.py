@@ -217,3 +217,39 @@ def test_the_command_runs_a_smoke_section_and_writes_its_results_where_asked(tmp
     res = json.loads((tmp_path / "latest.json").read_text())
     assert res["size"] == "smoke" and set(res) == {"machine", "quick", "size", "engine"}
     assert "## Engine alone" in (tmp_path / "latest.md").read_text()
+
+
+def test_lighthouse_runs_again_only_when_its_own_trace_failed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    # A trace Lighthouse could not record (NO_NAVSTART, seen in CI) says nothing about the page: run
+    # again. A page that fails every time, or any other error, still stops the benchmark.
+    calls: list[str] = []
+
+    def flaky(url: str, out: Path) -> dict[str, Any]:
+        calls.append(url)
+        if len(calls) < lighthouse.ATTEMPTS:
+            raise RuntimeError(f"lighthouse on {url}: Something went wrong with recording the trace (NO_NAVSTART)")
+        return {"performance": 100}
+
+    monkeypatch.setattr(lighthouse, "_run_lighthouse_once", flaky)
+    assert lighthouse.run_lighthouse("http://x/", tmp_path / "r.json") == {"performance": 100}
+    assert len(calls) == lighthouse.ATTEMPTS
+
+    def always(url: str, out: Path) -> dict[str, Any]:
+        calls.append(url)
+        raise RuntimeError("lighthouse on http://x/: (NO_NAVSTART)")
+
+    calls.clear()
+    monkeypatch.setattr(lighthouse, "_run_lighthouse_once", always)
+    with pytest.raises(RuntimeError, match="NO_NAVSTART"):
+        lighthouse.run_lighthouse("http://x/", tmp_path / "r.json")
+    assert len(calls) == lighthouse.ATTEMPTS
+
+    def broken(url: str, out: Path) -> dict[str, Any]:
+        calls.append(url)
+        raise RuntimeError("lighthouse failed on http://x/ (1): net::ERR_CONNECTION_REFUSED")
+
+    calls.clear()
+    monkeypatch.setattr(lighthouse, "_run_lighthouse_once", broken)
+    with pytest.raises(RuntimeError, match="REFUSED"):
+        lighthouse.run_lighthouse("http://x/", tmp_path / "r.json")
+    assert calls == ["http://x/"]

@@ -111,7 +111,7 @@ def test_the_switch_keeps_every_answer_and_html_lang_follows(browser: Browser, s
         assert "pregunta 3 de" in page.locator("[data-testid='stProgress']").inner_text()
         switch_language(page, "繁體中文")
         assert html_lang(page) == "zh-Hant"
-        assert "第 3 條" in page.locator("[data-testid='stProgress']").inner_text()
+        assert "第 3 題" in page.locator("[data-testid='stProgress']").inner_text()
         switch_language(page, "English")
         assert html_lang(page) == "en"
         assert "question 3 of" in page.locator("[data-testid='stProgress']").inner_text()
