@@ -4,7 +4,7 @@ import streamlit as st
 
 from ketacheck.ui import chrome
 from ketacheck.ui import i18n
-from ketacheck.ui.i18n import _, ngettext
+from ketacheck.ui.i18n import _
 from ketacheck.ui import pickers
 
 content, state, _result = chrome.begin()
@@ -21,27 +21,5 @@ st.markdown(_(
     "within two minutes); *Leave this site quickly* or *Clear my answers* removes them at once."
 ))
 
-pickers.audience(state, content)
-if state["audience"]:
-    pickers.prescribed(state, content)
-pickers.region(content, state, key="start_region")
-if state["audience"] in ("self", "intake"):
-    pickers.sex(state, content)
-ready = state["audience"] is not None and state["prescribed"] is not None
-if ready and state["audience"] == "intake":
-    pickers.intake_modules(state, content)
-
-if ready:
-    questions, minutes = pickers.core_length(state, content)
-    length = ngettext("{n} question", "{n} questions", questions).format(n=questions) + ", " + ngettext(
-        "about {n} minute", "about {n} minutes", minutes).format(n=minutes)
-    label = _("Continue the check") if state["answers"] else _("Start: {length}").format(length=length)
-    if state["audience"] != "intake":
-        st.caption(_("The core check is {length}. Deeper, optional questions are offered with the first result.").format(length=length))
-else:
-    label = _("Start the check")
-if st.button(label, type="primary", width="stretch", disabled=not ready, key="start_check"):
-    st.switch_page("pages/check.py")
-if not ready:
-    st.caption(_("Choose who the check is for, and whether the ketamine is prescribed, to begin."))
+pickers.choices(state, content)
 chrome.end()

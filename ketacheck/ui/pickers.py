@@ -9,7 +9,8 @@ import streamlit as st
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, SEX_LABELS
 from ketacheck.ui import state as app_state
-from ketacheck.ui.i18n import N_, _
+from ketacheck.ui import tab_copy
+from ketacheck.ui.i18n import N_, _, ngettext
 
 AUDIENCES = [
     ("self", N_("Myself")),
@@ -23,8 +24,50 @@ PRESCRIBED = [
 SEXES = list(SEX_LABELS.items())
 
 
+@st.fragment
+def choices(state: dict[str, Any], content: Content) -> None:
+    """The start page's choices and its Start button. A fragment, so a tap reruns only this, not
+    the page's chrome: a whole start page run cost about 12 ms of server CPU per tap, more than
+    twice an answer (benchmarks/RESULTS.md). A tap that changes the chrome reruns the page (`_set`)."""
+    if st.session_state.pop(app_state.RERUN_PAGE, False):
+        st.rerun(scope="app")
+    audience(state, content)
+    if state["audience"]:
+        prescribed(state, content)
+    region(content, state, key="start_region")
+    if state["audience"] in ("self", "intake"):
+        sex(state, content)
+    ready = state["audience"] is not None and state["prescribed"] is not None
+    if ready and state["audience"] == "intake":
+        intake_modules(state, content)
+    if ready:
+        questions, minutes = core_length(state, content)
+        length = ngettext("{n} question", "{n} questions", questions).format(n=questions) + ", " + ngettext(
+            "about {n} minute", "about {n} minutes", minutes).format(n=minutes)
+        label = _("Continue the check") if state["answers"] else _("Start: {length}").format(length=length)
+        if state["audience"] != "intake":
+            st.caption(_("The core check is {length}. Deeper, optional questions are offered with the first result.")
+                       .format(length=length))
+    else:
+        label = _("Start the check")
+    if st.button(label, type="primary", width="stretch", disabled=not ready, key="start_check"):
+        st.switch_page("pages/check.py")
+    if not ready:
+        st.caption(_("Choose who the check is for, and whether the ketamine is prescribed, to begin."))
+    tab_copy.update(state, content)  # the choices, kept in the tab as they are made
+
+
+def _links(audience: str | None) -> str:
+    """Which row of page links the chrome draws for this audience (chrome.page_links)."""
+    return audience if audience in ("other", "intake") else "plain"
+
+
 def _set(state: dict[str, Any], key: str, value: Any, content: Content) -> None:
     if state.get(key) != value:
+        # The choices are a fragment; the page around them runs again only when its chrome changes:
+        # the page links (a loved one's or an intake's), or, with answers, the result it shows.
+        if state["answers"] or (key == "audience" and _links(value) != _links(state["audience"])):
+            st.session_state[app_state.RERUN_PAGE] = True
         state[key] = value
         state["finished"] = False  # a new context can add questions
         if key == "audience":
@@ -75,14 +118,23 @@ def sex(state: dict[str, Any], content: Content) -> None:
 
 def region(content: Content, state: dict[str, Any], key: str) -> None:
     ids = list(content.regions)
+    # From the app's state on every run (as the language switch): a box keeps its own value, so after
+    # a restore from the tab's copy it showed the region first guessed while the numbers were the
+    # restored region's.
+    st.session_state[key] = state["region"]
     st.selectbox(
         _("Where are you? (for the right phone numbers)"),
         ids,
-        index=ids.index(state["region"]),
         format_func=lambda rid: content.regions[rid].name,
         key=key,
-        on_change=lambda: state.update(region=st.session_state[key]),
+        on_change=_set_region,
+        args=(state, key),
     )
+
+
+def _set_region(state: dict[str, Any], key: str) -> None:
+    state["region"] = st.session_state[key]
+    st.session_state[app_state.RERUN_PAGE] = True  # the crisis line above names the region's numbers
 
 
 def intake_modules(state: dict[str, Any], content: Content) -> None:

@@ -21,7 +21,7 @@ from ketacheck.ui import tab_copy
 
 # Set by an answer that adds or takes away a red flag: the emergency panel sits above the
 # question, outside its fragment, so the whole page must run again.
-RERUN_PAGE = "_rerun_page"
+RERUN_PAGE = app_state.RERUN_PAGE
 # Set when the last question of a pass is answered: the result comes next, without another tap.
 TO_RESULT = "_to_result"
 

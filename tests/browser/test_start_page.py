@@ -23,12 +23,16 @@ from .conftest import (
     PHONE,
     answer,
     arrive,
+    button,
     by_key,
     choose_on_first_screen,
+    choose_region,
+    click,
     current_question,
     go_to,
     mixed_answers,
     open_first_screen,
+    region_shown,
     start_check,
     wait_for_app,
 )
@@ -90,6 +94,28 @@ def test_without_scripts_a_person_reads_the_numbers_and_picks_another_region(bro
         assert page.get_by_role("link", name="Leave this site quickly").get_attribute("href") == QUICK_EXIT_URL
     finally:
         context.close()
+
+
+def test_the_apps_own_start_page_updates_its_top_at_once_and_keeps_the_choices_in_the_tab(
+        page: Page, server: str, content: Content):
+    # Its choices rerun only themselves (a fragment, issue 23); the page's top still follows them at
+    # once: a loved one's own page link, and the region's numbers (choose_region waits for those).
+    page.goto(server + "/start")
+    arrive(page, server, "/start")
+    for_you = page.locator(".st-key-page_links").get_by_role("link", name="For you", exact=True)
+    assert for_you.count() == 0
+    click(page, "pick_audience_other")
+    for_you.wait_for()
+    click(page, "pick_prescribed_False")
+    choose_region(page, content, "IE")
+    # The choices went into the tab's copy as they were made: a reload brings them back.
+    page.wait_for_function("() => (JSON.parse(sessionStorage.getItem('ketacheck.check')) || {}).region === 'IE'")
+    page.reload()
+    arrive(page, server, "/start")
+    page.wait_for_selector(".st-key-pick_prescribed_False [data-testid='stBaseButton-primary']")
+    assert by_key(page, "pick_audience_other").locator("[data-testid='stBaseButton-primary']").count() == 1
+    assert region_shown(page, content) == "IE" and for_you.is_visible()
+    assert button(page, "start_check").is_enabled()
 
 
 def test_choosing_a_region_shows_its_numbers_at_once(page: Page, server: str, content: Content):
