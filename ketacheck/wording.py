@@ -45,6 +45,15 @@ def instrument_verdict(content: Content, inst: InstrumentScore) -> str:
     return say(content, "verdict.no_cutoff", score=inst.score, max=inst.max)
 
 
+def check_length(content: Content, questions: int, minutes: int) -> str:
+    """How long a check is ("15 questions, about 3 minutes"), as a Start button and a module's offer say it."""
+    ui = content.ui
+    # TRANSLATORS: "15 questions, about 3 minutes"; Chinese joins the two with a full-width comma.
+    return ui.gettext("{questions}, {minutes}").format(
+        questions=ui.ngettext("{n} question", "{n} questions", questions).format(n=questions),
+        minutes=ui.ngettext("about {n} minute", "about {n} minutes", minutes).format(n=minutes))
+
+
 def long_date(content: Content, day: dt.date) -> str:
     """"22 November 2026" in English; in another language its own long form ("22 de noviembre de 2026",
     "2026年11月22日"), from Babel's locale data."""

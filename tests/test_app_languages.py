@@ -99,6 +99,16 @@ def test_a_red_flag_in_chinese_is_punctuated_in_chinese():
     assert "112" in lines[0]
 
 
+def test_how_long_the_check_is_reads_in_chinese_punctuation():
+    """The Start button said "開始：15 個問題, 約 3 分鐘": the two halves joined by the code's English comma."""
+    at = open_app("zh-TW")
+    at.button(key="pick_audience_self").click().run()
+    at.button(key="pick_prescribed_False").click().run()
+    label = at.button(key="start_check").label
+    assert label == "開始：15 個問題，約 3 分鐘", label
+    assert any("15 個問題，約 3 分鐘" in c.value for c in at.caption)
+
+
 def test_help_in_spanish_shows_the_legal_note_and_cards():
     at = open_app("es-ES")
     at.switch_page("pages/help.py").run()

@@ -6,11 +6,12 @@ from typing import Any
 
 import streamlit as st
 
+from ketacheck import wording
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, SEX_LABELS
 from ketacheck.ui import state as app_state
 from ketacheck.ui import tab_copy
-from ketacheck.ui.i18n import N_, _, ngettext
+from ketacheck.ui.i18n import N_, _
 
 AUDIENCES = [
     ("self", N_("Myself")),
@@ -42,8 +43,7 @@ def choices(state: dict[str, Any], content: Content) -> None:
         intake_modules(state, content)
     if ready:
         questions, minutes = core_length(state, content)
-        length = ngettext("{n} question", "{n} questions", questions).format(n=questions) + ", " + ngettext(
-            "about {n} minute", "about {n} minutes", minutes).format(n=minutes)
+        length = wording.check_length(content, questions, minutes)
         label = _("Continue the check") if state["answers"] else _("Start: {length}").format(length=length)
         if state["audience"] != "intake":
             st.caption(_("The core check is {length}. Deeper, optional questions are offered with the first result.")

@@ -19,8 +19,8 @@ from ketacheck.model import DONT_KNOW, Resource
 from ketacheck.referral import HelpItem
 from ketacheck.submission import InputError, Submission, translated
 from ketacheck.ui import state as app_state
-from ketacheck.ui.i18n import _, ngettext
-from ketacheck.wording import basis_line, instrument_verdict, not_a_diagnosis, resource_facts, status_words
+from ketacheck.ui.i18n import _
+from ketacheck.wording import basis_line, check_length, instrument_verdict, not_a_diagnosis, resource_facts, status_words
 
 
 # ---------------------------------------------------------------- the first result
@@ -174,8 +174,7 @@ def modules_offer(state: dict[str, Any], content: Content) -> None:
     for module in offered:
         answered, asked, done = app_state.module_progress(state, content, module.id)
         minutes = content.minutes(asked)
-        length = ngettext("{n} question", "{n} questions", asked).format(n=asked) + ", " + ngettext(
-            "about {n} minute", "about {n} minutes", minutes).format(n=minutes)
+        length = check_length(content, asked, minutes)
         if done:
             st.markdown(_("**{module}**: done, included above.").format(module=module.title))
             continue

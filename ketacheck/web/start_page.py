@@ -31,7 +31,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ketacheck import loader, referral, translations
+from ketacheck import loader, referral, translations, wording
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, SEX_LABELS, Region
 from ketacheck.web import html_shell, offline_page, script_words
@@ -208,8 +208,7 @@ def page_data(content: Content) -> dict:
             items = content.flow(audience, prescribed, tuple(m.id for m in content.modules_for(audience, prescribed))) \
                 if audience == "intake" else content.core(audience, prescribed)
             minutes, n = content.minutes(len(items)), len(items)
-            lengths[key] = (content.ui.ngettext("{n} question", "{n} questions", n).format(n=n) + ", "
-                            + content.ui.ngettext("about {n} minute", "about {n} minutes", minutes).format(n=minutes))
+            lengths[key] = wording.check_length(content, n, minutes)
             modules[key] = [m.id for m in content.modules_for(audience, prescribed)] if audience == "intake" else []
     return {"version": content.version, "lengths": lengths, "modules": modules,
             "dontKnow": list(content.dont_know.audiences), "app": APP_START, "language": content.language,
