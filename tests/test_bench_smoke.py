@@ -219,37 +219,31 @@ def test_the_command_runs_a_smoke_section_and_writes_its_results_where_asked(tmp
     assert "## Engine alone" in (tmp_path / "latest.md").read_text()
 
 
-def test_lighthouse_runs_again_only_when_its_own_trace_failed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    # A trace Lighthouse could not record (NO_NAVSTART, seen in CI) says nothing about the page: run
-    # again. A page that fails every time, or any other error, still stops the benchmark.
+TRACE_FAILED = "lighthouse on http://x/: Something went wrong with recording the trace (NO_NAVSTART)"
+REFUSED = "lighthouse failed on http://x/ (1): net::ERR_CONNECTION_REFUSED"
+
+
+@pytest.mark.parametrize(("errors", "result", "runs"), [
+    ([TRACE_FAILED, TRACE_FAILED], {"performance": 100}, 3),  # Lighthouse's own trace: run again
+    ([TRACE_FAILED] * 3, "NO_NAVSTART", 3),  # the same every time: the bench stops
+    ([REFUSED], "REFUSED", 1),  # anything else stops it at once
+])
+def test_lighthouse_runs_again_only_when_its_own_trace_failed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                               errors: list[str], result: Any, runs: int):
+    # A trace Lighthouse could not record (NO_NAVSTART, seen in CI) says nothing about the page.
+    left = list(errors)
     calls: list[str] = []
 
-    def flaky(url: str, out: Path) -> dict[str, Any]:
+    def once(url: str, out: Path) -> dict[str, Any]:
         calls.append(url)
-        if len(calls) < lighthouse.ATTEMPTS:
-            raise RuntimeError(f"lighthouse on {url}: Something went wrong with recording the trace (NO_NAVSTART)")
+        if left:
+            raise RuntimeError(left.pop(0))
         return {"performance": 100}
 
-    monkeypatch.setattr(lighthouse, "_run_lighthouse_once", flaky)
-    assert lighthouse.run_lighthouse("http://x/", tmp_path / "r.json") == {"performance": 100}
-    assert len(calls) == lighthouse.ATTEMPTS
-
-    def always(url: str, out: Path) -> dict[str, Any]:
-        calls.append(url)
-        raise RuntimeError("lighthouse on http://x/: (NO_NAVSTART)")
-
-    calls.clear()
-    monkeypatch.setattr(lighthouse, "_run_lighthouse_once", always)
-    with pytest.raises(RuntimeError, match="NO_NAVSTART"):
-        lighthouse.run_lighthouse("http://x/", tmp_path / "r.json")
-    assert len(calls) == lighthouse.ATTEMPTS
-
-    def broken(url: str, out: Path) -> dict[str, Any]:
-        calls.append(url)
-        raise RuntimeError("lighthouse failed on http://x/ (1): net::ERR_CONNECTION_REFUSED")
-
-    calls.clear()
-    monkeypatch.setattr(lighthouse, "_run_lighthouse_once", broken)
-    with pytest.raises(RuntimeError, match="REFUSED"):
-        lighthouse.run_lighthouse("http://x/", tmp_path / "r.json")
-    assert calls == ["http://x/"]
+    monkeypatch.setattr(lighthouse, "_run_lighthouse_once", once)
+    if isinstance(result, dict):
+        assert lighthouse.run_lighthouse("http://x/", tmp_path / "r.json") == result
+    else:
+        with pytest.raises(RuntimeError, match=result):
+            lighthouse.run_lighthouse("http://x/", tmp_path / "r.json")
+    assert len(calls) == runs
