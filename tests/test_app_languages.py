@@ -109,6 +109,22 @@ def test_how_long_the_check_is_reads_in_chinese_punctuation():
     assert any("15 個問題，約 3 分鐘" in c.value for c in at.caption)
 
 
+def test_the_clinician_page_lists_in_chinese_punctuation():
+    """Lists of red flags and of an answer's choices were joined with the code's "; "."""
+    at = open_app("zh-HK")
+    at.button(key="pick_audience_intake").click().run()
+    at.button(key="pick_prescribed_False").click().run()
+    at.button(key="start_check").click().run()
+    at.button(key="answer_safety.now_1").click().run()  # cannot be woken (a multiple choice: tick two)
+    at.button(key="answer_safety.now_2").click().run()
+    at.switch_page("pages/clinician.py").run()
+    assert not at.exception
+    flags = at.error[0].value
+    assert "；" in flags and "; " not in flags, flags
+    row = next(m.value for m in at.markdown if "`safety.now`" in m.value)
+    assert "；" in row and "; " not in row, row
+
+
 def test_help_in_spanish_shows_the_legal_note_and_cards():
     at = open_app("es-ES")
     at.switch_page("pages/help.py").run()

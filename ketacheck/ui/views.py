@@ -76,7 +76,7 @@ def _feedback_line(line, key: str) -> None:
             st.info(line.text, icon=":material/stethoscope:")
         else:
             st.markdown(line.text)
-        st.caption(_("Source: {sources}").format(sources="; ".join(f"{s['title']} ({s['publisher']})" for s in line.source)))
+        st.caption(_("Source: {sources}").format(sources=_("; ").join(f"{s['title']} ({s['publisher']})" for s in line.source)))
 
 
 SHOWN_FEEDBACK = 3  # lines in view after the first; the rest one tap away (the page stays short)
@@ -206,7 +206,7 @@ def signs(result: scoring.Result, content: Content) -> None:
             for item_id, answers in scoring.grouped_triggers(match):
                 text, _labels = content.items[item_id].wording(result.audience, result.region)
                 st.markdown(f"- {text} — **{answers}**")
-            st.caption(_("Source: {sources}").format(sources="; ".join(f"{s['title']} ({s['publisher']})" for s in match.sources)))
+            st.caption(_("Source: {sources}").format(sources=_("; ").join(f"{s['title']} ({s['publisher']})" for s in match.sources)))
 
 
 def instruments(result: scoring.Result, content: Content, folded: bool = True) -> None:
@@ -300,7 +300,7 @@ def education(content: Content, section_ids: list[str], audience: str, expanded:
             continue
         with st.expander(section.title, expanded=expanded):
             st.markdown(section.body)
-            st.caption(_("Sources: {sources}").format(sources="; ".join(
+            st.caption(_("Sources: {sources}").format(sources=_("; ").join(
                 f"{content.sources[s].title} ({content.sources[s].publisher})" for s in section.sources)))
 
 
@@ -355,7 +355,7 @@ def clinician_summary(sub: Submission, result: scoring.Result, content: Content)
         # TRANSLATORS: when a red flag was answered, and how soon it needs help.
         when = {"now": _("now"), "recent": _("past 4 weeks")}
         urgency = {"emergency": _("emergency"), "same_day": _("same-day")}
-        st.error(_("Red flags: {flags}").format(flags="; ".join(
+        st.error(_("Red flags: {flags}").format(flags=_("; ").join(
             _("{flag} ({when}, {urgency})").format(flag=f.name, when=when.get(f.when, f.when),
                                                    urgency=urgency.get(f.urgency, f.urgency))
             for f in result.red_flags)))
@@ -364,12 +364,12 @@ def clinician_summary(sub: Submission, result: scoring.Result, content: Content)
                                                                          intro=result.help_intro))
     st.markdown("\n".join(f"- {line.text}" for line in result.feedback if line.important or line.doctor))
     if result.tier == "incomplete":
-        st.markdown(_("**Not answered:** {questions}").format(questions="; ".join(
+        st.markdown(_("**Not answered:** {questions}").format(questions=_("; ").join(
             m.text + (f" ({content.dont_know.label})" if m.dont_know else "") for m in result.coverage.missing_items)))
     st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
     if sub.plan:
         names = {o.id: o.label for o in content.feedback.menu.options}
-        st.markdown(_("**The person's plan:** {steps}").format(steps="; ".join(names[p] for p in sub.plan)))
+        st.markdown(_("**The person's plan:** {steps}").format(steps=_("; ").join(names[p] for p in sub.plan)))
     instruments(result, content, folded=False)
     if result.signs:
         st.header(_("Warning signs"), anchor=False)
@@ -392,10 +392,10 @@ def answer_rows(result: scoring.Result, content: Content, answers: dict[str, Any
                 said, level, flag = content.dont_know.label, _("not counted"), ""
             else:
                 chosen = item.chosen(answer)
-                said = "; ".join(labels[item.options.index(o)] for o in chosen)
+                said = _("; ").join(labels[item.options.index(o)] for o in chosen)
                 top = item.level_of(answer)
                 level = _("level {n} of {total}").format(n=top, total=item.max_level)
                 flags = [content.red_flags[o.red_flag].name for o in chosen if o.red_flag]
-                flag = " · **" + _("RED FLAG: {flags}").format(flags="; ".join(flags)) + "**" if flags else ""
+                flag = " · **" + _("RED FLAG: {flags}").format(flags=_("; ").join(flags)) + "**" if flags else ""
             hidden = " · " + _("not scored (hidden by an earlier answer)") if item.id in result.ignored else ""
             st.markdown(f"**{n}. {text}**  \n{said} · {level}{flag}{hidden}  \n`{item.id}`")
