@@ -20,11 +20,13 @@ import json
 import os
 import statistics
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from benchmarks import first_load
 from benchmarks.proxy import CountingProxy, Link
@@ -162,7 +164,16 @@ def _open_first_screen(page: Page, url: str) -> None:
 def _tap_start(page: Page) -> float:
     started = time.perf_counter()
     page.locator("#kc-start").click()
-    page.wait_for_selector(FIRST_QUESTION, state="visible", timeout=TIMEOUT_MS)
+    try:
+        page.wait_for_selector(FIRST_QUESTION, state="visible", timeout=TIMEOUT_MS)
+    except PlaywrightTimeout as timeout:
+        # Say which side hung: still on the static start page (Start did nothing), or in the app
+        # with no question (the check never arrived).
+        shot = Path(tempfile.gettempdir()) / "ketacheck-start-timeout.png"
+        page.screenshot(path=str(shot))
+        seen = page.locator("body").inner_text(timeout=5_000)[:300].replace("\n", " / ")
+        raise AssertionError(f"no first question {TIMEOUT_MS // 1000} s after Start; the page is "
+                             f"{page.url} and shows: {seen!r} (screenshot {shot})") from timeout
     return 1000 * (time.perf_counter() - started)
 
 
