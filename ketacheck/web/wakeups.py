@@ -45,6 +45,10 @@ class Wakeups:
             # As Streamlit does: events after the loop closed (shutdown, test teardown) are dropped.
             if not self.loop.is_closed():
                 raise
+            # Let the next callback try (and drop) again, rather than pile up behind a drain that
+            # will never run.
+            with self.lock:
+                self.due = False
             self.queue.clear()
             _LOGGER.debug("Dropped event-loop callbacks: the loop is closed")
 
