@@ -1,6 +1,7 @@
 """`python -m ketacheck`: validate content, list a flow's questions, score an answer file.
 
-Exit codes: 0 ok; 1 content is invalid; 2 the input (arguments or answer file) is not usable.
+Exit codes: 0 ok; 1 content is invalid; 2 the input (arguments or answer file) is not usable; 141 the
+reader of stdout left early (as `| head` does).
 Errors go to stderr one per line, never as a traceback, and nothing partial goes to stdout.
 """
 
