@@ -175,7 +175,6 @@ def test_module_entry_point_runs_as_a_real_process():
     assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
 
 
-
 def test_a_reader_that_leaves_early_gets_no_traceback():
     """`python -m ketacheck questions ... | head -1`: the pipe closes before the JSON is written."""
     proc = subprocess.Popen([sys.executable, "-m", "ketacheck", "questions", "--audience", "intake"],
@@ -184,6 +183,7 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert err == ""
+
 
 # ------------------------------------------------------------------ every file the page reads, the command line reads
 
