@@ -69,6 +69,7 @@ class RunStats:
     messages: int
     bytes: int
     runs: int  # script runs in this round trip (2 when the run called st.switch_page)
+    fragments: tuple[str, ...] = ()  # the fragments the last run ran; empty when it ran the whole page
 
 
 # ------------------------------------------------------------------------------------ one session
@@ -187,6 +188,7 @@ class StreamlitSession:
         blocks: dict[tuple[int, ...], str | None] = {}
         fragments: dict[tuple[int, ...], str] = {}
         fragment_run = False
+        ran: set[str] = set()
         messages = nbytes = runs = 0
         while True:
             remaining = deadline - time.perf_counter()
@@ -225,14 +227,17 @@ class StreamlitSession:
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     self.problems.append("script finished with a compile error")
                 fragment_run = status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+                # A click can rerun more than its own fragment (st.rerun by key from a callback: an
+                # answer that changes a red flag reruns the safety fragment too); the run names them.
+                ran = set(msg.metadata.run.fragment_ids) or {fragment_id}
                 break
         elapsed = time.perf_counter() - start
         self.messages += messages
         self.bytes += nbytes
         if fragment_run:
-            # Like the frontend: elements the rerun fragment drew before are replaced, the rest stay.
-            keep = {p: e for p, e in self.elements.items() if self.fragment_of.get(p) != fragment_id}
-            keep_blocks = {p: k for p, k in self.blocks.items() if self.fragment_of.get(p) != fragment_id}
+            # Like the frontend: elements the rerun fragments drew before are replaced, the rest stay.
+            keep = {p: e for p, e in self.elements.items() if self.fragment_of.get(p) not in ran}
+            keep_blocks = {p: k for p, k in self.blocks.items() if self.fragment_of.get(p) not in ran}
             pending = {**keep, **pending}
             blocks = {**keep_blocks, **blocks}
             fragments = {**{p: f for p, f in self.fragment_of.items() if p in keep or p in keep_blocks}, **fragments}
@@ -240,7 +245,7 @@ class StreamlitSession:
         self.blocks = dict(sorted(blocks.items()))
         self.fragment_of = fragments
         self._settle_widgets()
-        return RunStats(elapsed, messages, nbytes, runs)
+        return RunStats(elapsed, messages, nbytes, runs, tuple(sorted(ran)) if fragment_run else ())
 
     def _resolve(self, raw: bytes) -> ForwardMsg:
         msg = ForwardMsg()

@@ -12,7 +12,7 @@ A control first shows that a just-closed session *is* resumed, so the check can 
 The server is started as `make run` starts it (`python serve.py`, the project's
 `.streamlit/config.toml`), only with the short session TTL. Answers are clicked inside the check
 page's fragment exactly as the browser sends them (with the fragment's id), so fragment reruns,
-and the whole-page rerun a red flag causes, are both exercised.
+and the safety fragment a red-flag answer reruns beside the question, are both exercised.
 """
 
 from __future__ import annotations
@@ -96,3 +96,43 @@ def test_thirty_people_at_once_each_see_the_tier_of_their_own_answers(server_url
 
     held = asyncio.run(probe_all())
     assert not any(held), f"{sum(held)} sessions still held after the TTL"
+
+
+def test_a_red_flag_answer_brings_the_help_in_the_same_single_run_and_leaves_the_rest_of_the_page(
+        server_url: str) -> None:
+    """The emergency panel replaces the crisis line at the top the moment a red flag is answered,
+    and goes when it is taken back, each in one run of the question and the page's safety fragment
+    (it was a whole-page run, the slowest kind of answer); the quick exit and page links stay."""
+    content = loader.load()
+    item = content.core("self", False)[0]
+    flagged = next(o for o in item.options if o.red_flag and not o.exclusive)
+    flags = scoring.score(submission.parse({"audience": "self", "prescribed": False,
+                                            "answers": {item.id: [flagged.value]}}, content), content).red_flags
+    emergency = any(f.urgency == "emergency" for f in flags)
+
+    async def go() -> None:
+        tab = protocol.StreamlitSession(server_url, timeout=30)
+        tab.url_path = "start"
+        try:
+            await tab.connect()
+            await tab.rerun()
+            for key in ("pick_audience_self", "pick_prescribed_False", "start_check"):
+                await tab.click(key)
+            assert tab.page_name == "Check" and f"answer_{item.id}_{flagged.value}" in tab.buttons()
+            assert tab.keyed_block("crisis_line") and not tab.keyed_block("emergency_panel")
+
+            stats = await tab.click(f"answer_{item.id}_{flagged.value}")  # ticked: a red flag
+            assert len(stats.fragments) == 2  # the question and the safety fragment, not the whole page
+            assert tab.keyed_block("emergency_panel") and not tab.keyed_block("crisis_line")
+            assert ("h2", "Get help now" if emergency else "Get help today") in tab.headings()
+            assert "quick_exit" in tab.buttons() and tab.elements_in("page_links")
+            assert tab.buttons()[f"answer_{item.id}_{flagged.value}"].type == "primary"  # shown as chosen
+
+            stats = await tab.click(f"answer_{item.id}_{flagged.value}")  # taken back
+            assert len(stats.fragments) == 2
+            assert tab.keyed_block("crisis_line") and not tab.keyed_block("emergency_panel")
+            assert "quick_exit" in tab.buttons() and tab.elements_in("page_links")
+        finally:
+            await tab.close()
+
+    asyncio.run(go())

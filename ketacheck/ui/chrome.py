@@ -20,6 +20,8 @@ from ketacheck.ui.i18n import _
 from ketacheck.web.pwa import QUICK_EXIT_URL
 
 LEAVING = "_leaving"
+# The keyed fragment that holds the emergency panel or the crisis line (an answer reruns it by name).
+SAFETY = "safety"
 
 # Touch targets of at least 44-48 px, 16 px inputs (no iOS zoom), a red quick exit, and answers
 # whose chosen state shows by more than colour (a mark /assist.js puts in place, and forced colours),
@@ -158,12 +160,27 @@ def header(content: Content, state: dict[str, Any], result: Result) -> None:
         width="stretch",
         help=_("Clears your answers and opens a weather page. Pressing Shift three times does the same."),
     )
+    safety(result)
+    page_links(state)
+    i18n.switch(state)
+
+
+@st.fragment(key=SAFETY)
+def safety(result: Result) -> None:
+    """Once a red flag is answered, the help it needs; until then the crisis line. A fragment of
+    its own, so an answer that adds or takes away a red flag reruns this and the question
+    (question.py), not the whole page: the help arrives sooner, in about half the bytes
+    (benchmarks/RESULTS.md)."""
+    ctx = get_script_run_ctx()
+    content = i18n.content()
+    state = app_state.get(loader.load())
+    if ctx is not None and ctx.fragment_ids_this_run:
+        # Rerun alone: `result` is the page run's, from before the answer that changed the flags.
+        result = app_state.result(state, content)
     if result.red_flags:
         emergency_panel(result)
     else:
         crisis_line(content, state)
-    page_links(state)
-    i18n.switch(state)
 
 
 def crisis_line(content: Content, state: dict[str, Any]) -> None:

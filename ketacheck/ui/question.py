@@ -19,9 +19,9 @@ from ketacheck.ui import state as app_state
 from ketacheck.ui.i18n import _
 from ketacheck.ui import tab_copy
 
-# Set by an answer that adds or takes away a red flag: the emergency panel sits above the
-# question, outside its fragment, so the whole page must run again.
-RERUN_PAGE = app_state.RERUN_PAGE
+# This fragment's key: an answer that adds or takes away a red flag reruns it with the page's
+# safety fragment (the emergency panel above the question), by name, instead of the whole page.
+QUESTION = "question_screen"
 # Set when the last question of a pass is answered: the result comes next, without another tap.
 TO_RESULT = "_to_result"
 
@@ -30,21 +30,30 @@ def _flags(item: Item, answer: Any) -> set[str]:
     return {o.red_flag for o in item.chosen(answer) if o.red_flag}
 
 
-def _store(state: dict[str, Any], item: Item, answer: Any) -> None:
+def _store(state: dict[str, Any], item: Item, answer: Any) -> bool:
+    """Keep the answer; True when it adds or takes away a red flag."""
     before = state["answers"].get(item.id)
     if answer is None:
         state["answers"].pop(item.id, None)
     else:
         state["answers"][item.id] = answer
-    if _flags(item, before) != _flags(item, answer):
-        st.session_state[RERUN_PAGE] = True
+    return _flags(item, before) != _flags(item, answer)
+
+
+def _rerun_with_safety(flags_changed: bool) -> None:
+    """Last thing in a callback: when the red flags changed, the emergency panel above the question
+    must change too, so this fragment and the page's safety fragment run (st.rerun by key ends the
+    callback, hence last)."""
+    if flags_changed:
+        st.rerun([chrome.SAFETY, QUESTION])
 
 
 def _answer(state: dict[str, Any], item_id: str, value: Any, content: Content) -> None:
     """One tap: a single answer, "Don't know", or a multiple-choice "None of these"; then on."""
     item = content.items[item_id]
-    _store(state, item, (value,) if item.multiple and value != DONT_KNOW else value)
+    changed = _store(state, item, (value,) if item.multiple and value != DONT_KNOW else value)
     _onward(state, content)
+    _rerun_with_safety(changed)
 
 
 def _toggle(state: dict[str, Any], item_id: str, value: int, content: Content) -> None:
@@ -54,7 +63,7 @@ def _toggle(state: dict[str, Any], item_id: str, value: int, content: Content) -
     chosen = set(current) if isinstance(current, tuple) else set()
     chosen -= {o.value for o in item.options if o.exclusive}
     chosen ^= {value}
-    _store(state, item, tuple(sorted(chosen)) or None)
+    _rerun_with_safety(_store(state, item, tuple(sorted(chosen)) or None))
 
 
 def _onward(state: dict[str, Any], content: Content) -> None:
@@ -93,15 +102,13 @@ def current_item(state: dict[str, Any], content: Content) -> Item | None:
     return content.items[state["current"]]
 
 
-@st.fragment
+@st.fragment(key=QUESTION)
 def screen(state: dict[str, Any], content: Content) -> None:
     """The part of the check page an answer changes: the question, or the end of the questions.
 
-    A fragment, so an answer reruns only this, not the page's safety chrome and scoring: server
-    CPU per click 6.6 -> 4.3 ms with 50 people (benchmarks/RESULTS.md). The whole page runs again
-    when the emergency panel above must change."""
-    if st.session_state.pop(RERUN_PAGE, False):
-        st.rerun(scope="app")
+    A fragment, so an answer reruns only this, not the page's chrome and scoring: server CPU per
+    click 6.6 -> 4.3 ms with 50 people (benchmarks/RESULTS.md). When the emergency panel above must
+    change, the answer reruns the page's safety fragment with it (`_rerun_with_safety`)."""
     if st.session_state.pop(TO_RESULT, False):
         st.switch_page("pages/result.py")
     if state["finished"]:
