@@ -116,6 +116,11 @@ def test_each_audience_answers_the_core_then_sees_a_first_result_equal_to_the_en
     for reason in expected.reasons:  # folded away under "Why am I seeing this?"
         assert reason in page
     assert "Why am I seeing this?" in [e.label for e in at.expander]
+    # The signs are drawn only once their section is opened (they were 40% of the page's cost).
+    assert not [m for m in at.markdown if ": strength " in m.value]
+    at.session_state["signs_section"] = True
+    at.run()
+    page = texts(at)
     for sign in expected.signs:
         assert f"**{sign.name}**" in page
     # Modules come after the first result (intake has answered them already).

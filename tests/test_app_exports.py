@@ -16,6 +16,10 @@ from test_fhir import audit_c_response
 def test_result_offers_five_downloads_named_without_personal_details(content):
     at = start("self", region="UK")
     answer_core(at, content, lambda item: 1)
+    # Made only once their section is opened, as the person opens it.
+    assert "Take it with you: printout and files" in [e.label for e in at.expander] and not at.get("download_button")
+    at.session_state["files_section"] = True
+    at.run()
     buttons = {b.proto.label: b.proto for b in at.get("download_button")}
     assert set(buttons) == {"Printable summary (PDF)", "Printable summary (web page)", "One row for a spreadsheet (CSV)",
                             "Answers for KetaCheck (JSON)", "Answers for health records (FHIR)"}

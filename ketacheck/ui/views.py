@@ -194,8 +194,19 @@ def why(result: scoring.Result, content: Content) -> None:
         st.caption(scoring.explain_rule(content))
 
 
+def folded(label: str, key: str) -> Any:
+    """A folded section drawn only while it is open (a tap on its title runs the page again).
+    Most people never open them, and the result page ran them on every visit: the signs alone
+    were 40% of its server time (benchmarks/RESULTS.md). None while closed."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def signs(result: scoring.Result, content: Content) -> None:
-    with st.expander(_("Warning signs in the answers ({n})").format(n=len(result.signs))):
+    box = folded(_("Warning signs in the answers ({n})").format(n=len(result.signs)), "signs_section")
+    if box is None:
+        return
+    with box:
         if not result.signs:
             st.markdown(_("None of the warning signs we ask about showed in the answers so far."))
         for match in result.signs:
@@ -230,10 +241,9 @@ def _instrument_rows(result: scoring.Result, content: Content) -> None:
 
 
 def chart_section(result: scoring.Result, content: Content) -> None:
-    # Drawn only while open: four plotly figures were about half the result page's server time on
-    # every visit, and most people never open them (benchmarks/RESULTS.md, the clicks section).
-    box = st.expander(_("The answers in pictures"), key="pictures", on_change="rerun")
-    if box.open:
+    # Four plotly figures were about half the result page's server time on every visit.
+    box = folded(_("The answers in pictures"), "pictures")
+    if box is not None:
         with box:
             _charts(result, content)
 
@@ -309,8 +319,10 @@ def education(content: Content, section_ids: list[str], audience: str, expanded:
 
 def downloads(sub: Submission, result: scoring.Result, content: Content) -> None:
     """Files are made only when a button is pressed, on this device's request; nothing is kept."""
-    with st.expander(_("Take it with you: printout and files")):
-        _download_buttons(sub, result, content)
+    box = folded(_("Take it with you: printout and files"), "files_section")
+    if box is not None:
+        with box:
+            _download_buttons(sub, result, content)
 
 
 def _download_buttons(sub: Submission, result: scoring.Result, content: Content) -> None:
