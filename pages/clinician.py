@@ -10,6 +10,7 @@ from ketacheck.ui import state as app_state
 from ketacheck.ui import tab_copy
 from ketacheck.ui import views
 from ketacheck.ui.i18n import _
+from ketacheck.ui.switch import switch_page
 
 content, state, result = chrome.begin(uploads_here=True)
 if state["audience"] != "intake":
@@ -40,5 +41,5 @@ if st.button(_("Finish and clear"), type="primary", width="stretch", key="finish
              help=_("Wipes this session so the next person cannot see anything of it.")):
     app_state.clear()
     st.session_state[tab_copy.FORGET] = True  # and the copy kept in this browser tab
-    st.switch_page("pages/start.py")
+    switch_page("pages/start.py")
 chrome.end()

@@ -6,6 +6,7 @@ from ketacheck.ui import chrome
 from ketacheck.ui.i18n import _
 from ketacheck.ui import pickers
 from ketacheck.ui import views
+from ketacheck.ui.switch import switch_page
 
 content, state, result = chrome.begin()
 audience = state["audience"] or "self"
@@ -15,7 +16,7 @@ pickers.region(content, state, key="help_region")
 if not state["answers"]:
     st.caption(_("You have not answered any questions yet, so this shows help for everyone."))
 if audience == "other" and st.button(_("How to talk with them, and support for you"), width="stretch", key="help_to_family"):
-    st.switch_page("pages/family.py")
+    switch_page("pages/family.py")
 views.help_lists(result, content)
 views.legal_note(content, state["region"])
 views.education(content, content.tiers.help[result.tier].sections, audience)

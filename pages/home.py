@@ -2,6 +2,6 @@
 the server answers `/` itself with the static first screen (ketacheck/web/start_page.py). It opens
 the app's own start page, at /start."""
 
-import streamlit as st
+from ketacheck.ui.switch import switch_page
 
-st.switch_page("pages/start.py")
+switch_page("pages/start.py")

@@ -8,13 +8,14 @@ from ketacheck.ui import chrome
 from ketacheck.ui.i18n import _
 from ketacheck.ui import state as app_state
 from ketacheck.ui import views
+from ketacheck.ui.switch import switch_page
 
 content, state, result = chrome.begin()
 
 if not state["answers"]:
     st.info(_("There is no result yet: answer some questions first."))
     if st.button(_("Start the check"), type="primary", width="stretch", key="start_from_result"):
-        st.switch_page("pages/start.py" if state["audience"] is None else "pages/check.py")
+        switch_page("pages/start.py" if state["audience"] is None else "pages/check.py")
     chrome.end()
     st.stop()
 
@@ -24,7 +25,7 @@ views.first_step(result, state, content)
 views.feedback(result, state, content)
 views.next_steps(result, state, content)
 if state["audience"] == "intake" and st.button(_("Show clinician summary"), width="stretch", key="to_clinician"):
-    st.switch_page("pages/clinician.py")
+    switch_page("pages/clinician.py")
 # Someone in danger now is offered help, not more questions.
 if app_state.core_done(state, content) and not result.in_danger_now:
     views.modules_offer(state, content)

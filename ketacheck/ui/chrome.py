@@ -98,9 +98,6 @@ def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Con
     """
     if not uploads_here:
         uploads.POLICY.close_for(session_id())
-    # This run draws the whole page: a fragment's request for one (a region chosen on Help, which is
-    # no fragment) is met, and must not cost the next page's fragment a second run.
-    st.session_state.pop(app_state.RERUN_PAGE, None)
     state = app_state.get(loader.load())
     content = i18n.content()  # the content in the person's language
     # Scored once per run; pages use this result rather than scoring again.

@@ -12,6 +12,7 @@ from ketacheck.model import DONT_KNOW, SEX_LABELS
 from ketacheck.ui import state as app_state
 from ketacheck.ui import tab_copy
 from ketacheck.ui.i18n import N_, _
+from ketacheck.ui.switch import switch_page
 
 AUDIENCES = [
     ("self", N_("Myself")),
@@ -30,8 +31,6 @@ def choices(state: dict[str, Any], content: Content) -> None:
     """The start page's choices and its Start button. A fragment, so a tap reruns only this, not
     the page's chrome: a whole start page run cost about 12 ms of server CPU per tap, more than
     twice an answer (benchmarks/RESULTS.md). A tap that changes the chrome reruns the page (`_set`)."""
-    if st.session_state.pop(app_state.RERUN_PAGE, False):
-        st.rerun(scope="app")
     audience(state, content)
     if state["audience"]:
         prescribed(state, content)
@@ -51,7 +50,7 @@ def choices(state: dict[str, Any], content: Content) -> None:
     else:
         label = _("Start the check")
     if st.button(label, type="primary", width="stretch", disabled=not ready, key="start_check"):
-        st.switch_page("pages/check.py")
+        switch_page("pages/check.py")
     if not ready:
         st.caption(_("Choose who the check is for, and whether the ketamine is prescribed, to begin."))
     tab_copy.update(state, content)  # the choices, kept in the tab as they are made
@@ -66,8 +65,7 @@ def _set(state: dict[str, Any], key: str, value: Any, content: Content) -> None:
     if state.get(key) != value:
         # The choices are a fragment; the page around them runs again only when its chrome changes:
         # the page links (a loved one's or an intake's), or, with answers, the result it shows.
-        if state["answers"] or (key == "audience" and _links(value) != _links(state["audience"])):
-            st.session_state[app_state.RERUN_PAGE] = True
+        whole_page = bool(state["answers"]) or (key == "audience" and _links(value) != _links(state["audience"]))
         state[key] = value
         state["finished"] = False  # a new context can add questions
         if key == "audience":
@@ -76,6 +74,8 @@ def _set(state: dict[str, Any], key: str, value: Any, content: Content) -> None:
             # Intake runs the core and every module by default; the others start with the core.
             audience, prescribed = app_state.context(state)
             state["modules"] = [m.id for m in content.modules_for(audience, prescribed)] if value == "intake" else []
+        if whole_page:
+            st.rerun()  # from a callback: the whole page runs instead of the fragment, not after it
 
 
 def _choice(title: str, state: dict[str, Any], field: str, options: list[tuple[Any, str]], content: Content,
@@ -134,7 +134,7 @@ def region(content: Content, state: dict[str, Any], key: str) -> None:
 
 def _set_region(state: dict[str, Any], key: str) -> None:
     state["region"] = st.session_state[key]
-    st.session_state[app_state.RERUN_PAGE] = True  # the crisis line above names the region's numbers
+    st.rerun()  # the whole page: the crisis line above names the region's numbers
 
 
 def intake_modules(state: dict[str, Any], content: Content) -> None:

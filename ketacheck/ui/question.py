@@ -18,6 +18,7 @@ from ketacheck.ui import chrome
 from ketacheck.ui import state as app_state
 from ketacheck.ui.i18n import _
 from ketacheck.ui import tab_copy
+from ketacheck.ui.switch import switch_page
 
 # This fragment's key: an answer that adds or takes away a red flag reruns it with the page's
 # safety fragment (the emergency panel above the question), by name, instead of the whole page.
@@ -110,7 +111,7 @@ def screen(state: dict[str, Any], content: Content) -> None:
     click 6.6 -> 4.3 ms with 50 people (benchmarks/RESULTS.md). When the emergency panel above must
     change, the answer reruns the page's safety fragment with it (`_rerun_with_safety`)."""
     if st.session_state.pop(TO_RESULT, False):
-        st.switch_page("pages/result.py")
+        switch_page("pages/result.py")
     if state["finished"]:
         end(state, content)
     else:
@@ -118,7 +119,7 @@ def screen(state: dict[str, Any], content: Content) -> None:
         item = content.items.get(state["current"] or "")
         if item and content.module_of[item.id] == "core" and state["answers"] and not app_state.core_done(state, content):
             if st.button(_("Stop here and see my result so far"), type="tertiary", key="result_so_far"):
-                st.switch_page("pages/result.py")
+                switch_page("pages/result.py")
     # Here, not in the page's chrome: an answer reruns only this fragment.
     chrome.clear_button()
     tab_copy.update(state, content)
@@ -127,7 +128,7 @@ def screen(state: dict[str, Any], content: Content) -> None:
 def end(state: dict[str, Any], content: Content) -> None:
     st.title(_("You have answered every question"), anchor=False)
     if st.button(_("See my result"), type="primary", width="stretch", key="see_result"):
-        st.switch_page("pages/result.py")
+        switch_page("pages/result.py")
     st.button(_("Review my answers"), width="stretch", key="review", on_click=_review, args=(state, content))
 
 

@@ -17,9 +17,6 @@ from ketacheck.submission import Submission
 
 KEY = "kc"
 PAGES_KEY = "_pages"  # this session's st.Page objects (app.py), for st.navigation and the page links
-# Set by a tap inside a fragment (a question, the start page's choices) that changes what the page's
-# chrome shows above it (the emergency panel, the crisis line, the page links): the whole page runs again.
-RERUN_PAGE = "_rerun_page"
 
 
 def fresh(region: str = "INTL", language: str = "en") -> dict[str, Any]:

@@ -20,6 +20,7 @@ from ketacheck.referral import HelpItem
 from ketacheck.submission import InputError, Submission, translated
 from ketacheck.ui import state as app_state
 from ketacheck.ui.i18n import _
+from ketacheck.ui.switch import switch_page
 from ketacheck.wording import basis_line, check_length, instrument_verdict, not_a_diagnosis, resource_facts, status_words
 
 
@@ -45,7 +46,7 @@ def missing(result: scoring.Result, state: dict[str, Any], content: Content) -> 
     first = app_state.first_unanswered_core(state, content)
     if first and st.button(_("Answer the missing questions"), type="primary", width="stretch", key="to_missing"):
         app_state.go_to(state, first)
-        st.switch_page("pages/check.py")
+        switch_page("pages/check.py")
     with st.expander(_("Not answered yet ({n}), never counted as \"no\"").format(n=len(result.coverage.missing_items))):
         st.markdown("\n".join(f"- {m.text}" + (f" ({content.dont_know.label})" if m.dont_know else "")
                                for m in result.coverage.missing_items))
@@ -65,7 +66,7 @@ def first_step(result: scoring.Result, state: dict[str, Any], content: Content) 
     if result.audience == "other" and not result.in_danger_now:
         if st.button(_("How to talk with them, and support for you"), type="primary" if step is None else "secondary",
                      width="stretch", key="to_family"):
-            st.switch_page("pages/family.py")
+            switch_page("pages/family.py")
 
 
 def _feedback_line(line, key: str) -> None:
@@ -137,7 +138,7 @@ def next_steps(result: scoring.Result, state: dict[str, Any], content: Content) 
     if result.prescribed and result.tier not in ("low", "incomplete"):
         raise_with_prescriber(result, content)
     if st.button(_("See all help for this result"), width="stretch", key="to_help"):
-        st.switch_page("pages/help.py")
+        switch_page("pages/help.py")
 
 
 def raise_with_prescriber(result: scoring.Result, content: Content) -> None:
@@ -182,7 +183,7 @@ def modules_offer(state: dict[str, Any], content: Content) -> None:
             if answered else f"{module.title} · {length}"
         if st.button(label, width="stretch", key=f"module_{module.id}", help=module.adds):
             app_state.add_module(state, content, module.id)
-            st.switch_page("pages/check.py")
+            switch_page("pages/check.py")
 
 
 # ---------------------------------------------------------------- why, signs, questionnaires, charts
