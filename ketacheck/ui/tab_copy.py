@@ -71,6 +71,13 @@ def _renderer():
     return mount
 
 
+def _mount(data: dict[str, Any], key: str, **callbacks: Any) -> Any:
+    """The component, given its data as JSON bytes: Streamlit forwards bytes as they are, while a
+    dict is walked for dataframes and serialised twice (once more for the element's id), which was
+    a seventh of an answer's server CPU (benchmarks/RESULTS.md). tab_copy.js parses them."""
+    return _renderer()(data=json.dumps(data, separators=(",", ":")).encode(), key=key, **callbacks)
+
+
 def to_json(state: dict[str, Any], content: Content) -> dict[str, Any] | None:
     """What the tab keeps: the context and answers (lists, as in an answer file), where the person
     was, which modules they chose, and the content version it was made under. Nothing before a
@@ -151,9 +158,9 @@ def keep(state: dict[str, Any], content: Content, *, awaited: bool = False) -> N
     also told when the tab has none (see `coming`)."""
     forget = st.session_state.pop(FORGET, False)
     fresh = not state["answers"] and state["audience"] is None
-    result = _renderer()(
-        data={"check": _outgoing(state, content, forget), "forget": forget, "fresh": fresh,
-              "offer": True, "report": awaited and fresh, "max": MAX_BYTES},
+    result = _mount(
+        {"check": _outgoing(state, content, forget), "forget": forget, "fresh": fresh,
+         "offer": True, "report": awaited and fresh, "max": MAX_BYTES},
         key="tab_copy",
         on_restore_change=lambda: None,
         on_none_change=lambda: None,
@@ -198,8 +205,8 @@ def update(state: dict[str, Any], content: Content) -> None:
     """Inside the question fragment, whose reruns do not reach the page's `keep`: send the
     answers as they change (and forget them after Clear)."""
     forget = st.session_state.pop(FORGET, False)
-    _renderer()(data={"check": _outgoing(state, content, forget), "forget": forget, "fresh": False,
-                      "offer": False, "max": MAX_BYTES}, key="tab_copy_answers")
+    _mount({"check": _outgoing(state, content, forget), "forget": forget, "fresh": False,
+            "offer": False, "max": MAX_BYTES}, key="tab_copy_answers")
 
 
 def _where(state: dict[str, Any]) -> str:
