@@ -6,15 +6,21 @@
   most questions), every question answered at its highest level except red flags (a
   multiple-choice question: every option but the red flags and "None of these"), so every sign,
   domain and instrument is computed. Timed many times in one process.
+- The `score` command as a person runs it (`python -m ketacheck score FILE`, that same check), wall
+  time of the whole process: with an empty content cache (it loads and validates, then stores the
+  content) and with a warm one (ketacheck/content_cache.py), each in a temporary cache folder.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from benchmarks.servers import ROOT
@@ -57,6 +63,28 @@ def full_answers(content: Any) -> tuple[str, bool, dict[str, int | tuple[int, ..
     return audience, prescribed, answers
 
 
+def score_command_ms(answers: Path, cache: Path, runs: int, cold: bool) -> float:
+    """Median wall ms of `python -m ketacheck score answers`, each in a fresh process; cold empties
+    the cache folder before each run, warm fills it once first."""
+    env = {**os.environ, "KETACHECK_CACHE_DIR": str(cache)}
+
+    def once() -> float:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "ketacheck", "score", str(answers)], cwd=ROOT, env=env,
+                       stdout=subprocess.DEVNULL, check=True)
+        return (time.perf_counter() - t) * 1e3
+
+    if not cold:
+        once()
+    times = []
+    for _ in range(runs):
+        if cold:
+            for entry in cache.glob("*"):
+                entry.unlink()
+        times.append(once())
+    return round(statistics.median(times), 1)
+
+
 def run(cold_runs: int = COLD_RUNS, score_runs: int = SCORE_RUNS) -> dict[str, Any]:
     cold = []
     for _ in range(cold_runs):
@@ -76,6 +104,15 @@ def run(cold_runs: int = COLD_RUNS, score_runs: int = SCORE_RUNS) -> dict[str, A
         scoring.score(sub, content)
         times.append(time.perf_counter() - t)
     times.sort()
+
+    with tempfile.TemporaryDirectory(prefix="ketacheck-bench-") as tmp:
+        check_file = Path(tmp) / "check.json"  # the same check, as the command reads it
+        as_lists = {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+        check_file.write_text(json.dumps({"audience": audience, "region": "US", "prescribed": prescribed,
+                                          "sex": "female", "answers": as_lists}))
+        cache = Path(tmp) / "cache"
+        command_cold = score_command_ms(check_file, cache, cold_runs, cold=True)
+        command_warm = score_command_ms(check_file, cache, cold_runs, cold=False)
     return {
         "content_import_ms": round(statistics.median(c["import_ms"] for c in cold), 1),
         "content_load_ms": round(statistics.median(c["load_ms"] for c in cold), 1),
@@ -85,6 +122,8 @@ def run(cold_runs: int = COLD_RUNS, score_runs: int = SCORE_RUNS) -> dict[str, A
         "score_ms_p50": round(1e3 * times[len(times) // 2], 3),
         "score_ms_p99": round(1e3 * times[int(len(times) * 0.99)], 3),
         "score_ms_max": round(1e3 * times[-1], 3),
+        "score_command_ms_cold": command_cold,
+        "score_command_ms_warm": command_warm,
     }
 
 

@@ -4,8 +4,32 @@ Plain Python with no Streamlit import (the UI lives in `ketacheck/ui/`), so ever
 testable, reusable from the command line, and fast.
 """
 
-from .loader import Content, ContentError, load
-from .scoring import Result, score
-from .submission import InputError, Submission
+from importlib import import_module
+from typing import TYPE_CHECKING
 
+# Each name is imported from its module on first use (PEP 562): `python -m ketacheck score` with its
+# content from the cache never needs the loader, and so never YAML or Babel.
+_WHERE = {
+    "Content": "content", "ContentError": "content", "load": "loader",
+    "Result": "scoring", "score": "scoring",
+    "InputError": "submission", "Submission": "submission",
+}
 __all__ = ["Content", "ContentError", "InputError", "Result", "Submission", "load", "score"]
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from .content import Content, ContentError  # noqa: F401
+    from .loader import load  # noqa: F401
+    from .scoring import Result, score  # noqa: F401
+    from .submission import InputError, Submission  # noqa: F401
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from .loader import Content
+from .content import Content
 from .criteria import MET, NOT_COUNTED, NOT_MET, UNKNOWN
 from .instrument_scores import InstrumentScore
 from .scoring import Result

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import export, loader, scoring, submission
-from .loader import Content, ContentError
-from .model import DONT_KNOW, Item
+from . import content_cache, export, scoring, submission, translations
+from .content import Content, ContentError, content_dir
+from .model import DONT_KNOW, Item, dump
 
 
 STAGES = ("core", "full")
@@ -56,7 +56,7 @@ def questions(content: Content, audience: str, prescribed: bool, region: str | N
                 "signs": list(item.signs),
                 "red_flags": item.red_flags,
                 "optional": item.optional,
-                "show_if": item.show_if.model_dump() if item.show_if else None,
+                "show_if": dump(item.show_if) if item.show_if else None,
                 "also_answers": _also_answers(content, item, audience, prescribed),
                 "options": options,
             }
@@ -87,8 +87,14 @@ def safe(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _load(directory: str | None, err: TextIO, language: str = "en") -> Content | None:
+def _load(directory: str | None, err: TextIO, language: str = "en", *, cached: bool = True) -> Content | None:
+    """The content, from the cache of an earlier run when nothing it depends on has changed
+    (`content_cache`); `cached=False` always reads and validates the files."""
     try:
+        if cached:
+            return content_cache.load(directory, language)
+        from . import loader  # YAML, Babel and the validators
+
         return loader.load(directory, language)
     except ContentError as exc:
         print(f"KetaCheck content is invalid ({len(exc.problems)} problem(s)):", file=err)
@@ -142,8 +148,10 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
         return int(exc.code or 0)
 
     if args.command == "validate":
-        directory = args.directory or args.content or loader.content_dir()
-        content = _load(str(directory), err)
+        from . import loader
+
+        directory = args.directory or args.content or content_dir()
+        content = _load(str(directory), err, cached=False)  # never the cache: validate really validates
         if content is None:
             return 1
         problems = loader.validate(str(directory))
@@ -160,11 +168,11 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
     if args.command == "messages":
         from . import messages  # Babel's extractor: only for maintainers
 
-        for line in messages.run(Path(args.content or loader.content_dir()), args.init):
+        for line in messages.run(Path(args.content or content_dir()), args.init):
             print(line, file=out)
         return 0
 
-    langs = loader.languages(args.content)
+    langs = translations.languages(Path(args.content or content_dir()))  # as loader.languages, without the loader
     if args.lang is not None and args.lang not in langs:
         print(f"--lang: must be one of {', '.join(langs)} (got {args.lang!r})", file=err)
         return 2

@@ -4,7 +4,6 @@ wrong; `loader.py` reads the files and calls `cross_check` once they have parsed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from . import model, phrases
@@ -24,19 +23,7 @@ from .model import (
     Resources,
     Tiers,
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: {self.message}"
-
-
+from .problem import Problem
 
 
 def _check_ids_unique(name: str, kind: str, ids: list[str], problems: list[Problem]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .loader import Content
+from .content import Content
 from .model import Answer, Instrument
 
 CHECKLIST = "dsm5_k"

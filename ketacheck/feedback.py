@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .loader import Content
+from .content import Content
 from .model import Answer
 
 

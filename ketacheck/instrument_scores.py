@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass, field
 
 from . import criteria as criteria_mod
 from .criteria import MET, NOT_MET, Criteria
-from .loader import Content
-from .model import Instrument, RiskBand
+from .content import Content
+from .model import Instrument, RiskBand, dump
 from .submission import Submission
 
 
@@ -65,8 +65,8 @@ def score_all(content: Content, sub: Submission, answers: dict, counted: Criteri
 
 def _common(inst: Instrument, **kw) -> dict:
     return dict(id=inst.id, name=inst.name, short_name=inst.short_name, max=inst.max_score,
-                validation=inst.validation.model_dump(), timeframe=inst.timeframe,
-                reference_cutoffs=[c.model_dump() for c in inst.reference_cutoffs], **kw)
+                validation=dump(inst.validation), timeframe=inst.timeframe,
+                reference_cutoffs=[dump(c) for c in inst.reference_cutoffs], **kw)
 
 
 def _checklist(inst: Instrument, counted: Criteria) -> InstrumentScore | None:

@@ -15,7 +15,7 @@ from pydantic import Field
 from .model.base import Strict
 
 if TYPE_CHECKING:
-    from .loader import Content
+    from .content import Content
 
 
 class Plural(Strict):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .loader import Content
-from .model import CRISIS_TYPES, Resource
+from .content import Content
+from .model import CRISIS_TYPES, Resource, dump
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class HelpItem:
     group: str  # "crisis" (emergency, crisis line, poison) or "referral" (everything else)
 
     def to_dict(self) -> dict:
-        data = self.resource.model_dump(mode="json")
+        data = dump(self.resource, json=True)
         data["group"] = self.group
         return data
 

@@ -22,8 +22,8 @@ from . import feedback as feedback_mod
 from .criteria import Criteria
 from .feedback import FeedbackItem, sources_of
 from .instrument_scores import InstrumentScore, score_all
-from .loader import Content
-from .model import DONT_KNOW, SCORED_DOMAINS, TIERS, Answer, Item, Resource, TierText
+from .content import Content
+from .model import DONT_KNOW, SCORED_DOMAINS, TIERS, Answer, Item, Resource, TierText, dump
 from .phrases import join, say
 from .referral import HelpItem, contacts_for, resources_for
 from .submission import Submission
@@ -72,7 +72,7 @@ class RedFlagHit:
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        data["contacts"] = [c.model_dump(mode="json") for c in self.contacts]
+        data["contacts"] = [dump(c, json=True) for c in self.contacts]
         return data
 
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .loader import Content
+from .content import Content
 from .translations import N_
 from .model import AUDIENCES, DONT_KNOW, SEXES, Answer, Item
 

@@ -22,12 +22,14 @@ import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po
+from .problem import Problem
 
-from .content_checks import Problem
+# Babel is imported where a catalog is read, not here: a `Content` from the command line's cache
+# carries its translator as a plain table, so the `score` command never needs Babel.
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 __all__ = ["Message", "Translator", "ENGLISH", "content_messages", "check", "translate", "languages", "ui_template",
            "read_catalog", "LANGUAGE_NAMES"]
@@ -169,6 +171,8 @@ def ui_template(directory: Path) -> Catalog | None:
     path = directory / LOCALE / "ui.pot"
     if not path.is_file():
         return None
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as fh:
         return read_po(fh)
 
@@ -185,6 +189,8 @@ def languages(directory: Path) -> list[str]:
 
 
 def read_catalog(path: Path, problems: list[Problem], where: str) -> Catalog | None:
+    from babel.messages.pofile import PoFileError, read_po
+
     if not path.is_file():
         problems.append(Problem(where, "", "file is missing"))
         return None

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
-
 from . import translations
 from .instrument_scores import InstrumentScore
-from .loader import Content
+from .content import Content
 from .model import Resource
 from .phrases import say
 from .scoring import Result
@@ -59,6 +57,9 @@ def long_date(content: Content, day: dt.date) -> str:
     "2026年11月22日"), from Babel's locale data."""
     if content.language == translations.SOURCE_LANGUAGE:
         return day.strftime("%-d %B %Y")
+    # Babel only here: the FHIR reader imports this module to read a file, which needs no date.
+    from babel.dates import format_date
+
     return format_date(day, format="long", locale=translations.babel_locale(content.language))
 
 

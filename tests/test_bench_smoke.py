@@ -50,7 +50,7 @@ def check_people_run(run: dict[str, Any], people: int, *, think: bool = False) -
 
 def check_engine(report: dict[str, Any], content: Content) -> None:
     for key in ("content_import_ms", "content_load_ms", "content_load_again_us",
-                "score_ms_p50", "score_ms_p99", "score_ms_max"):
+                "score_ms_p50", "score_ms_p99", "score_ms_max", "score_command_ms_cold", "score_command_ms_warm"):
         assert positive(report[key]), key
     assert report["score_ms_p50"] <= report["score_ms_p99"] <= report["score_ms_max"]
     assert report["content_parses_per_process"] == 1

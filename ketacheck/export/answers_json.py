@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 from ..scoring import Result
 from ..submission import InputError, Line, Submission, describe, parse
 

@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import io
 
-from ..loader import Content
+from ..content import Content
 from ..model import DONT_KNOW
 from ..scoring import Result
 from ..submission import Submission

@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Item, Option
 from ..scoring import Result, visible
 from ..submission import Submission

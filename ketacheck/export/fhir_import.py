@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 from ..model import DONT_KNOW
 from ..submission import InputError, Line, Submission, describe
 from .answers_json import parse_after

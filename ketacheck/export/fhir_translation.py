@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import loader
-from ..loader import Content
+from ..content import Content
 
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 
 
 def other_languages(content: Content) -> dict[str, Content]:
     """The content in each other language whose catalogs load."""
+    from .. import loader  # the loader (YAML, Babel) only for a Questionnaire in every language, not to read a file
+
     return {lang: c for lang, c in loader.in_every_language(content.directory).items() if lang != content.language}
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 from ..model import Resource
 from ..scoring import Result
 from ..submission import Submission

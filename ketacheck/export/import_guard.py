@@ -4,7 +4,6 @@ KetaCheck answer file or a FHIR QuestionnaireResponse. Every problem is one plai
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 import traceback
@@ -12,13 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 from ..submission import (MAX_INPUT_BYTES, InputError, Line, Submission, decode_utf8, describe, not_utf8, parse_json,
                           too_large)
 from .answers_json import from_json
-from .fhir_import import from_fhir
-
-logger = logging.getLogger(__name__)
 
 # Limits for imported files (the byte limit is submission.MAX_INPUT_BYTES).
 MAX_DEPTH = 20
@@ -112,6 +108,14 @@ def read_json(raw: bytes | str, limit: int = MAX_INPUT_BYTES) -> Any:
     return data
 
 
+def from_fhir(data: Any, content: Content) -> Submission:
+    """`fhir_import.from_fhir`, imported only when a FHIR file comes: a plain answer file (the
+    `score` command's usual input) never loads the FHIR modules."""
+    from .fhir_import import from_fhir as read
+
+    return read(data, content)
+
+
 def from_data(data: Any, content: Content) -> Submission:
     """Checked JSON (read_json) to a Submission: KetaCheck JSON (has `schema_version`; a file with
     `kind` or `answers` but no version is read as one, to say the version is missing) or a FHIR
@@ -142,7 +146,9 @@ def guarded(read: Callable[[], Submission]) -> Submission:
         raise
     except Exception as exc:  # noqa: BLE001 - a bug in a reader must not become the person's problem
         frame = traceback.extract_tb(exc.__traceback__)[-1]
-        logger.error("reading a file failed unexpectedly: %s at %s:%s", type(exc).__name__,
-                     Path(frame.filename).name, frame.lineno)
+        import logging  # only for a failure nobody foresaw: `score` never pays for the logging module
+
+        logging.getLogger(__name__).error("reading a file failed unexpectedly: %s at %s:%s", type(exc).__name__,
+                                          Path(frame.filename).name, frame.lineno)
         raise InputError([Line("this file could not be read (KetaCheck did not expect what it holds); nothing from it "
                                "is used")]) from None

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 from ..model import Resource
 from ..scoring import Result
 from ..submission import Submission

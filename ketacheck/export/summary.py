@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..charts import BAND_BARS, BAND_SHADES, BAR, NEUTRAL, SHADE, instrument_bands
-from ..loader import Content
+from ..content import Content
 from ..model import Resource
 from ..phrases import say
 from ..referral import sms_link, tel_link

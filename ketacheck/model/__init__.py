@@ -20,6 +20,7 @@ from .base import (  # noqa: F401
     CRISIS_TYPES,
     REFERRAL_TYPES,
     Strict,
+    dump,
 )
 from .signs import (  # noqa: F401
     Source,
