@@ -62,3 +62,22 @@ def test_result_charts_render_and_fit_the_phone(recorded_check: RecordedCheck, c
         assert plot.locator(".plot .trace, .plot path, .barlayer .point").count() >= 1, n
     for chart in expected:
         assert page.get_by_text(chart.title, exact=True).count() >= 1, chart.title
+
+
+def test_the_warning_signs_and_the_files_are_there_once_their_section_is_opened(
+        recorded_check: RecordedCheck, content: Content):
+    """Drawn only while open (they were half the result page's server time): one tap on a title
+    brings each sign with its strength and its source, or the five files."""
+    page = recorded_check.page
+    assert page is not None
+    expected = engine_result(recorded_check, content)
+    assert expected.signs  # the recorded check shows some
+    signs = page.get_by_test_id("stExpander").filter(has_text="Warning signs in the answers")
+    signs.locator("summary").click()
+    for match in expected.signs:
+        signs.get_by_text(f"{match.name}: strength {round(match.strength * 100)}%").wait_for()
+    assert signs.get_by_text("Source:").count() == len(expected.signs)
+    files = page.get_by_test_id("stExpander").filter(has_text="Take it with you")
+    files.locator("summary").click()
+    files.get_by_test_id("stDownloadButton").nth(4).wait_for()
+    assert files.get_by_test_id("stDownloadButton").count() == 5
