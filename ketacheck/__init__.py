@@ -4,8 +4,9 @@ Plain Python with no Streamlit import (the UI lives in `ketacheck/ui/`), so ever
 testable, reusable from the command line, and fast.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from . import lazy
 
 # Each name is imported from its module on first use (PEP 562): `python -m ketacheck score` with its
 # content from the cache never needs the loader, and so never YAML or Babel.
@@ -23,13 +24,4 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from .submission import InputError, Submission  # noqa: F401
 
 
-def __getattr__(name: str):
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+__getattr__, __dir__ = lazy.names(__name__, _WHERE, globals())

@@ -11,8 +11,9 @@ Plain Python, no Streamlit. Nothing here writes to disk or the network: every fu
 value and the caller decides what to do with it (a download button, the command line).
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from ketacheck import lazy
 
 # Each name is imported from its module on first use (PEP 562), so a caller pays only for the
 # format it uses: reading an answer file (the `score` command, the tab's copy) never loads the
@@ -49,13 +50,4 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from .pdf import summary_pdf  # noqa: F401
 
 
-def __getattr__(name: str):
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+__getattr__, __dir__ = lazy.names(__name__, _WHERE, globals())
