@@ -13,11 +13,14 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import content_cache, export, scoring, submission, translations
 from .content import Content, ContentError, content_dir
-from .model import DONT_KNOW, Item, dump
+from .model import DONT_KNOW, dump
+
+if TYPE_CHECKING:  # annotations only: no pydantic on the command line's cached path
+    from .model import Item
 
 
 STAGES = ("core", "full")

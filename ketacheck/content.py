@@ -2,7 +2,7 @@
 
 Apart from the loader (which reads YAML and catalogs with PyYAML and Babel) so that a `Content`
 unpickled from the command line's cache (`content_cache.py`) needs neither: this module imports
-only the models and the translator.
+only the translator (the models only for annotations: the cache holds their plain twins).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import model, translations
-from .model import AnswerAt, Education, Feedback, Instrument, Item, Module, Region, Tiers
-from .phrases import Phrases
+from . import translations
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: a `Content` of plain twins (the cache's) needs no pydantic
+    from . import model
+    from .model import AnswerAt, Education, Feedback, Instrument, Item, Module, Region, Tiers
+    from .model.phrases import Phrases
     from .problem import Problem
 
 __all__ = ["Content", "ContentError", "DEFAULT_DIR", "content_dir"]

@@ -2,7 +2,8 @@
 
 Every `python -m ketacheck score` used to read and validate all of `assessments/` (YAML, pydantic,
 cross-checks, catalogs) and import what that needs; a process that reuses an earlier one's result
-does neither. Only the command line uses it (`cli.py`); `validate` never does, and the server loads
+does neither. The models are stored as their plain twins (`model/plain.py`), so a hit imports
+neither pydantic nor the model classes. Only the command line uses it (`cli.py`); `validate` never does, and the server loads
 once per process, as before.
 
 Correctness before speed:
@@ -22,6 +23,7 @@ KetaCheck, and whoever can write to it can already change the code that runs.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -35,7 +37,7 @@ __all__ = ["cache_dir", "key", "load"]
 
 ENV = "KETACHECK_CACHE_DIR"
 # Bumped when the file's layout changes; the rest of the header is the key and the payload's hash.
-MAGIC = b"KetaCheck content cache 1\n"
+MAGIC = b"KetaCheck content cache 2\n"  # 2: plain twins of the models
 _DIGEST = 32  # sha256
 _MAX_BYTES = 64 << 20  # an entry is a few hundred KB; anything far bigger is not one of ours
 ENGINE = Path(__file__).resolve().parent
@@ -87,16 +89,16 @@ def _engine_file(name: str, is_dir: bool) -> bool:
 
 def key(directory: Path, language: str) -> bytes:
     """What the validated content depends on; raises OSError if a file cannot be read."""
-    import pydantic
-    import pydantic_core
-
     digest = hashlib.sha256(MAGIC)
-    # Every installed distribution by name and version (PyYAML and Babel read the files), listed
-    # from the folder pydantic is installed in; cheaper than importlib.metadata.
-    packages = Path(pydantic.__file__).resolve().parent.parent
+    # Every installed distribution by name and version (pydantic, PyYAML and Babel check and read
+    # the files), listed from the folder pydantic is installed in, found without importing it (a
+    # cache hit never does); cheaper than importlib.metadata.
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        raise OSError("pydantic is not installed")
+    packages = Path(spec.origin).resolve().parent.parent
     installed = sorted(n for n in os.listdir(packages) if n.endswith(".dist-info"))
-    for part in (sys.version, sys.implementation.cache_tag, pydantic.VERSION, pydantic_core.__version__,
-                 *installed, str(directory), language):
+    for part in (sys.version, sys.implementation.cache_tag, *installed, str(directory), language):
         data = str(part).encode("utf-8", "surrogateescape")
         digest.update(len(data).to_bytes(8, "big") + data)
     # The loader reads the folder's own files and the catalogs under locale/: every file there, not
@@ -136,8 +138,11 @@ def _read(path: Path, want: bytes, directory: Path, language: str) -> Content | 
 
 def _write(path: Path, want: bytes, content: Content) -> None:
     try:
-        # The per-process memo of flows is not content: a fresh one, as after a load.
-        payload = pickle.dumps(replace(content, _flows={}), protocol=pickle.HIGHEST_PROTOCOL)
+        # The per-process memo of flows is not content: a fresh one, as after a load. The models
+        # are stored as their plain twins, which a later run reads without pydantic.
+        from .model.plain import to_plain
+
+        payload = pickle.dumps(to_plain(replace(content, _flows={})), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # A unique temporary name, then one rename: a concurrent reader sees the old file or the new
         # one whole, and concurrent writers (same bytes for the same key) cannot interleave.

@@ -12,9 +12,12 @@ and a partial count is a floor: more answers can only add criteria.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from .content import Content
-from .model import Answer, Instrument
+
+if TYPE_CHECKING:  # annotations only: no pydantic on the command line's cached path
+    from .model import Answer, Instrument
 
 CHECKLIST = "dsm5_k"
 MET, NOT_MET, UNKNOWN, NOT_COUNTED = "met", "not_met", "unknown", "not_counted"

@@ -9,9 +9,12 @@ feedback too, built from the instrument's score in scoring.py.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from .content import Content
-from .model import Answer
+
+if TYPE_CHECKING:  # annotations only: no pydantic on the command line's cached path
+    from .model import Answer
 
 
 @dataclass(frozen=True)

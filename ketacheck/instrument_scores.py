@@ -6,12 +6,16 @@ itself: AUDIT-C is alcohol advice, the checklist's count is part of the level ru
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from . import criteria as criteria_mod
 from .criteria import MET, NOT_MET, Criteria
 from .content import Content
-from .model import Instrument, RiskBand, dump
+from .model import dump
 from .submission import Submission
+
+if TYPE_CHECKING:  # annotations only: no pydantic on the command line's cached path
+    from .model import Instrument, RiskBand
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ValidationError
 from . import translations
 from .content import DEFAULT_DIR, Content, ContentError, content_dir  # noqa: F401 - named from here too
 from .content_checks import Problem, cross_check
-from .phrases import Phrases
 from .model import (
     Education,
     Feedback,
@@ -30,6 +29,7 @@ from .model import (
     Sources,
     Tiers,
 )
+from .model.phrases import Phrases
 
 __all__ = ["Content", "ContentError", "Problem", "load", "load_now", "validate", "languages"]
 

@@ -10,21 +10,9 @@ from __future__ import annotations
 import string
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from .model.base import Strict
-
 if TYPE_CHECKING:
     from .content import Content
-
-
-class Plural(Strict):
-    one: str = Field(min_length=1)
-    other: str = Field(min_length=1)
-
-
-class Phrases(Strict):
-    phrases: dict[str, str | Plural]
+    from .model.phrases import Phrases
 
 
 # phrase -> its placeholders. A phrase with "n" among them has `one` and `other` forms.
@@ -88,10 +76,10 @@ def problems(phrases: Phrases) -> list[tuple[str, str]]:
             continue
         wanted = REGISTRY[key]
         plural = "n" in wanted
-        if plural != isinstance(value, Plural):
+        if plural == isinstance(value, str):  # else `one` and `other` (model.phrases.Plural)
             out.append((key, "needs `one` and `other` forms (it counts {n})" if plural else "takes one text, not plural forms"))
             continue
-        for form, text in ({"one": value.one, "other": value.other} if isinstance(value, Plural) else {"": value}).items():
+        for form, text in ({"": value} if isinstance(value, str) else {"one": value.one, "other": value.other}).items():
             try:
                 got = placeholders(text)
             except ValueError as exc:
@@ -107,7 +95,7 @@ def problems(phrases: Phrases) -> list[tuple[str, str]]:
 def say(content: Content, key: str, **fill: object) -> str:
     """The phrase filled in; `n` picks the plural form."""
     value = content.phrases.phrases[key]
-    if isinstance(value, Plural):
+    if not isinstance(value, str):  # plural forms
         value = value.one if fill.get("n") == 1 else value.other
     return value.format(**fill)
 

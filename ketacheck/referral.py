@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .content import Content
-from .model import CRISIS_TYPES, Resource, dump
+from .model import CRISIS_TYPES, dump
+
+if TYPE_CHECKING:  # annotations only: no pydantic on the command line's cached path
+    from .model import Resource
 
 
 @dataclass(frozen=True)

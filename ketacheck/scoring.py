@@ -16,6 +16,7 @@ Every sentence comes from the content (phrases.yaml and the other files); none i
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from . import criteria as criteria_mod
 from . import feedback as feedback_mod
@@ -23,10 +24,13 @@ from .criteria import Criteria
 from .feedback import FeedbackItem, sources_of
 from .instrument_scores import InstrumentScore, score_all
 from .content import Content
-from .model import DONT_KNOW, SCORED_DOMAINS, TIERS, Answer, Item, Resource, TierText, dump
+from .model import DONT_KNOW, SCORED_DOMAINS, TIERS, dump
 from .phrases import join, say
 from .referral import HelpItem, contacts_for, resources_for
 from .submission import Submission
+
+if TYPE_CHECKING:  # annotations only: no pydantic on the command line's cached path
+    from .model import Answer, Item, Resource, TierText
 
 
 @dataclass(frozen=True)

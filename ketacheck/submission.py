@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .content import Content
 from .translations import N_
-from .model import AUDIENCES, DONT_KNOW, SEXES, Answer, Item
+from .model import AUDIENCES, DONT_KNOW, SEXES
+
+if TYPE_CHECKING:  # annotations only: no pydantic on the command line's cached path
+    from .model import Answer, Item
 
 MAX_INPUT_BYTES = 256 * 1024
 ALLOWED_KEYS = ("audience", "region", "prescribed", "sex", "answers", "plan", "language", "schema_version")

@@ -6,6 +6,7 @@ and `validate` always reading the files. Nothing here times anything (that is be
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -19,18 +20,20 @@ import pytest
 from benchmarks.engine import full_answers
 from conftest import ASSESSMENTS, ROOT
 from ketacheck import content_cache, loader, model, scoring, submission
+from ketacheck.model import plain
 from ketacheck.content import Content
 
 # A run of the real command in a fresh process, which also says what it imported: on a cache hit
-# the loader (and with it YAML and Babel) is never imported, nor is anything the printouts need.
+# the loader (and with it YAML and Babel) is never imported, nor pydantic (the cache holds the
+# models' plain twins), nor anything the printouts need.
 PROBE = """import io, json, sys
 from ketacheck.cli import main
 out, err = io.StringIO(), io.StringIO()
 code = main(sys.argv[1:], out=out, err=err)
-heavy = sorted(m for m in ("ketacheck.loader", "yaml", "babel", "plotly", "streamlit", "fpdf") if m in sys.modules)
+heavy = sorted(m for m in ("ketacheck.loader", "pydantic", "yaml", "babel", "plotly", "streamlit", "fpdf") if m in sys.modules)
 print(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue(), "heavy": heavy}))
 """
-LOADED = ["ketacheck.loader", "yaml"]  # what a run that really loads the English imports
+LOADED = ["ketacheck.loader", "pydantic", "yaml"]  # what a run that really loads the English imports
 
 
 def probe(cache: Path | str, *argv: str, **env: str) -> dict:
@@ -150,6 +153,46 @@ def test_dump_gives_what_model_dump_gives_for_every_shape_in_the_content():
         for shape in shapes:
             assert repr(model.dump(shape)) == repr(shape.model_dump())  # order and types (dates stay dates)
             assert json.dumps(model.dump(shape, json=True)) == json.dumps(shape.model_dump(mode="json"))
+            twin = plain.to_plain(shape)  # as the cache holds it: the same values, the same dump
+            assert type(twin) is not type(shape) and twin == shape and repr(model.dump(twin)) == repr(model.dump(shape))
+
+
+def strict_models() -> list[type]:
+    def below(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from below(sub)
+    return sorted(set(below(model.Strict)), key=lambda c: c.__name__)
+
+
+def test_every_model_has_a_plain_twin_with_its_methods():
+    """A method written on a model itself, not in model/methods.py, would be missing from the twin
+    a cached run scores with: every model's methods are its mixin's, and the twin has the same."""
+    models = strict_models()
+    assert len(models) > 40 and len({m.__name__ for m in models}) == len(models)  # twins go by name
+    for cls in models:
+        assert plain._own_methods(cls) == [], cls
+        twin = getattr(plain, cls.__name__)  # as pickle finds it
+        assert plain._mixins(twin) == plain._mixins(cls) and issubclass(twin, plain.Frozen)
+    item = loader.load().items["crav.urges"]
+    with pytest.raises(AttributeError):
+        plain.to_plain(item).id = "crav.other"  # read-only, as the model is
+    assert not hasattr(plain, "DONT_KNOW") and not hasattr(plain, "NotAShape")
+
+
+def test_a_model_without_a_twin_is_never_cached(tmp_path, monkeypatch):
+    """Content holding a shape the cache cannot twin is not stored (and still loads and scores)."""
+    class Unlisted(model.Strict):
+        x: int
+
+    monkeypatch.setenv("KETACHECK_CACHE_DIR", str(tmp_path))
+    with pytest.raises(TypeError, match="Unlisted has no plain twin"):
+        plain.to_plain({"a": [Unlisted(x=1)]})
+    fresh = loader.load_now(ASSESSMENTS.resolve(), "en")
+    odd = dataclasses.replace(fresh, sources={**fresh.sources, "odd": Unlisted(x=1)})
+    folder = ASSESSMENTS.resolve()
+    content_cache._write(content_cache._file(tmp_path, folder, "en"), content_cache.key(folder, "en"), odd)
+    assert list(tmp_path.iterdir()) == []
 
 
 # ------------------------------------------------------------------ the key: every change is seen at once

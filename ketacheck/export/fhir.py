@@ -26,10 +26,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..content import Content
-from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, Item, Option
+from ..model import AUDIENCES, DONT_KNOW, INSTRUMENT_IDS, SEX_LABELS, SEXES, dump
 from ..scoring import Result, visible
 from ..submission import Submission
 from ..phrases import say
@@ -38,6 +38,9 @@ from ..wording import not_a_diagnosis
 from .answers_json import SCHEMA_VERSION
 # TRANSLATION and ShapeMismatch are re-exported: callers name them as fhir.TRANSLATION, fhir.ShapeMismatch.
 from .fhir_translation import TRANSLATION, ShapeMismatch, add_translations, other_languages  # noqa: F401
+
+if TYPE_CHECKING:  # annotations only: the export command may hold the cache's plain twins
+    from ..model import Item, Option
 
 FHIR_BASE = "https://ketacheck.example/fhir"
 ITEM_SYSTEM = f"{FHIR_BASE}/CodeSystem/items"
@@ -105,7 +108,7 @@ def _option_coding(link_id: str, option: Option, label: str, published: bool = T
     """One answer's coding: its published code (LOINC) where the content gives one and the question
     is the published one, else KetaCheck's own code for this question."""
     if published and option.code:
-        return option.code.model_dump()
+        return dump(option.code)
     return _coding(ANSWER_SYSTEM, answer_code(link_id, option.value), label)
 
 
@@ -193,7 +196,7 @@ class _Builder:
             options.append({"extension": extensions, "valueCoding": coding})
         if self.content.offers_dont_know(self.text_audience):
             options.append({"valueCoding": _coding(ANSWER_SYSTEM, DONT_KNOW, self.content.dont_know.label)})
-        codes = [item.code.model_dump()] if published and item.code else []
+        codes = [dump(item.code)] if published and item.code else []
         codes.append({"system": ITEM_SYSTEM, "code": link})
         question: dict[str, Any] = {"linkId": link, "code": codes}
         number = self._published_number(item)
@@ -252,7 +255,7 @@ class _Builder:
     def total(self, inst_id: str) -> dict:
         inst = self.content.instruments[inst_id]
         link = f"{inst_id}{TOTAL_SUFFIX}"
-        codes = [inst.total_code.model_dump()] if inst.total_code else []
+        codes = [dump(inst.total_code)] if inst.total_code else []
         codes.append({"system": ITEM_SYSTEM, "code": link})
         return {
             "linkId": link,
@@ -448,7 +451,7 @@ def one_language_questionnaire(content: Content, questionnaire_id: str) -> dict:
     if notices:
         resource["copyright"] = " ".join(notices)
     if inst is not None and inst.code:
-        resource["code"] = [inst.code.model_dump()]
+        resource["code"] = [dump(inst.code)]
     resource["item"] = items
     return resource
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from .base import AUDIENCES, Audience, ResourceType, Strict
+from .methods import MenuMethods
 from .questions import AnswerAt, AudienceText
 
 
@@ -39,7 +40,7 @@ class MenuOption(Strict):
     sources: list[str] = Field(min_length=1)
 
 
-class Menu(Strict):
+class Menu(MenuMethods, Strict):
     title: AudienceText
     intro: AudienceText
     plan_intro: AudienceText
@@ -47,8 +48,6 @@ class Menu(Strict):
     max_plan: int = Field(ge=1, le=3)
     options: list[MenuOption] = Field(min_length=1)
 
-    def for_audience(self, audience: str) -> list[MenuOption]:
-        return [o for o in self.options if audience in o.audiences]
 
 
 class Feedback(Strict):

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from .base import AUDIENCES, Audience, INSTRUMENT_IDS, Strict
+from .methods import InstrumentMethods
 from .questions import AnswerAt, Coding, Item
 
 
@@ -66,7 +67,7 @@ class WithdrawalAdvice(Strict):
     sources: list[str] = Field(min_length=1)
 
 
-class Instrument(Strict):
+class Instrument(InstrumentMethods, Strict):
     id: Literal[INSTRUMENT_IDS]  # type: ignore[valid-type]
     name: str
     short_name: str
@@ -97,9 +98,6 @@ class Instrument(Strict):
     solely_prescribed_unless_sign: str | None = None
     allowed_audiences: list[Audience] = Field(default_factory=lambda: list(AUDIENCES))
 
-    @property
-    def max_score(self) -> int:
-        return sum(i.max_level if self.scoring == "sum" else 1 for i in self.items)
 
 
 class Instruments(Strict):

@@ -7,14 +7,13 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .base import AUDIENCES, Audience, Domain, Strict
-from .signs import When
+from .methods import AnswerAtMethods, AudienceTextMethods, ItemMethods
+from .vocabulary import DONT_KNOW, Answer, When  # noqa: F401 - DONT_KNOW and Answer re-exported
 
 
-DONT_KNOW = "dont_know"  # the answer-file value of "Don't know": counted as unanswered, never as "no"
-Answer = int | tuple[int, ...] | str  # one option's value; several (multiple-choice); or DONT_KNOW
 
 
-class AudienceText(Strict):
+class AudienceText(AudienceTextMethods, Strict):
     """Wording per audience. `intake` falls back to `self` (the person answers in first person);
     an item without `other` wording is not asked of a loved one."""
 
@@ -24,12 +23,6 @@ class AudienceText(Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    def for_audience(self, audience: str) -> str | None:
-        if audience == "other":
-            return self.other
-        if audience == "intake":
-            return self.intake or self.self_
-        return self.self_
 
 
 class Coding(Strict):
@@ -75,7 +68,7 @@ class RegionVariant(Strict):
     labels: list[str] | None = None
 
 
-class AnswerAt(Strict):
+class AnswerAt(AnswerAtMethods, Strict):
     """An answer on `item` at `from_level` or more, or (multiple choice) choosing any of `any_of`.
     Used wherever content says "this answer counts": a criterion read from a core question, a
     feedback line, a harm in the level rule."""
@@ -90,14 +83,6 @@ class AnswerAt(Strict):
             raise ValueError("give exactly one of `from_level` or `any_of`")
         return self
 
-    def holds(self, item: Item, answer: Answer | None) -> bool | None:
-        """True or False for an answer; None when unanswered or "Don't know"."""
-        level = item.level_of(answer)
-        if level is None:
-            return None
-        if self.any_of is not None:
-            return any(o.value in self.any_of for o in item.chosen(answer))
-        return level >= self.from_level
 
 
 # An instrument item answered by a questionnaire item that asks the same thing: yes (1) when the
@@ -105,7 +90,7 @@ class AnswerAt(Strict):
 AnsweredBy = AnswerAt
 
 
-class Item(Strict):
+class Item(ItemMethods, Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")
     domain: Domain
     text: AudienceText
@@ -181,54 +166,6 @@ class Item(Strict):
                 raise ValueError(f"region_variants.{name}.labels needs one label per option ({len(self.options)})")
         return self
 
-    @property
-    def max_level(self) -> int:
-        top = max(o.level for o in self.options)
-        return self.scale if self.multiple and self.combine == "sum" and self.scale else top
-
-    def option(self, value: Answer) -> Option | None:
-        return next((o for o in self.options if o.value == value), None) if isinstance(value, int) else None
-
-    def chosen(self, answer: Answer | None) -> list[Option]:
-        """The options an answer picks (none for "Don't know" or no answer)."""
-        if answer is None or answer == DONT_KNOW:
-            return []
-        values = answer if isinstance(answer, tuple) else (answer,)
-        return [o for o in self.options if o.value in values]
-
-    def level_of(self, answer: Answer | None) -> int | None:
-        """How concerning an answer is on this item's scale; None when unanswered or "Don't know"."""
-        chosen = self.chosen(answer)
-        if not chosen:
-            return None
-        if self.multiple and self.combine == "sum":
-            return min(sum(o.level for o in chosen), self.max_level)
-        return max(o.level for o in chosen)
-
-    def option_signs(self, option: Option) -> list[str]:
-        return self.signs if option.signs is None else option.signs
-
-    def flag_when(self, option: Option) -> str:
-        return option.when or self.when or "recent"
-
-    @property
-    def red_flags(self) -> list[str]:
-        return list(dict.fromkeys(o.red_flag for o in self.options if o.red_flag))
-
-    def asked_in(self, audience: str, prescribed: bool) -> bool:
-        if audience not in self.audiences or self.text.for_audience(audience) is None:
-            return False
-        return self.prescribed == "any" or (self.prescribed == "yes") == prescribed
-
-    def wording(self, audience: str, region: str | None = None) -> tuple[str, list[str]]:
-        """The question text and option labels as this audience and region see them."""
-        text = self.text
-        labels = [o.label_other if audience == "other" and o.label_other else o.label for o in self.options]
-        variant = self.region_variants.get(region or "")
-        if variant:
-            text = variant.text or text
-            labels = variant.labels or labels
-        return text.for_audience(audience) or text.self_, labels
 
 
 class DontKnow(Strict):

@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from .base import ResourceType, SIGN_IDS, Strict
+from .methods import ForAudienceMethods, RedFlagMethods, StepsForAudienceMethods
+from .vocabulary import Urgency, When  # noqa: F401 - re-exported
 
 
 
@@ -34,11 +36,9 @@ class Sign(Strict):
     sources: list[str] = Field(min_length=1)
 
 
-Urgency = Literal["emergency", "same_day"]
-When = Literal["now", "recent"]
 
 
-class ForAudience(Strict):
+class ForAudience(ForAudienceMethods, Strict):
     """Words for each audience, all three required: a red flag must speak to the person reading."""
 
     self_: str = Field(alias="self", min_length=1)
@@ -47,19 +47,15 @@ class ForAudience(Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    def get(self, audience: str) -> str:
-        return {"self": self.self_, "other": self.other, "intake": self.intake}[audience]
 
 
-class StepsForAudience(Strict):
+class StepsForAudience(StepsForAudienceMethods, Strict):
     self_: list[str] = Field(alias="self", min_length=1)
     other: list[str] = Field(min_length=1)
     intake: list[str] = Field(min_length=1)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    def get(self, audience: str) -> list[str]:
-        return {"self": self.self_, "other": self.other, "intake": self.intake}[audience]
 
 
 class FlagAdvice(Strict):
@@ -73,7 +69,7 @@ class FlagAdvice(Strict):
     steps: StepsForAudience
 
 
-class RedFlag(Strict):
+class RedFlag(RedFlagMethods, Strict):
     id: str
     name: str = Field(min_length=1)
     now: FlagAdvice | None = None
@@ -85,8 +81,3 @@ class RedFlag(Strict):
         if not (self.now or self.recent):
             raise ValueError("a red flag needs `now` or `recent` advice (or both)")
         return self
-
-    def advice(self, when: str) -> FlagAdvice | None:
-        return self.now if when == "now" else self.recent
-
-
