@@ -3,8 +3,8 @@
 Every `python -m ketacheck score` used to read and validate all of `assessments/` (YAML, pydantic,
 cross-checks, catalogs) and import what that needs; a process that reuses an earlier one's result
 does neither. The models are stored as their plain twins (`model/plain.py`), so a hit imports
-neither pydantic nor the model classes. Only the command line uses it (`cli.py`); `validate` never does, and the server loads
-once per process, as before.
+neither pydantic nor the model classes. Only the command line uses it (`cli.py`); `validate` never
+does, and the server loads once per process, as before.
 
 Correctness before speed:
 - Only content that passed full validation is stored: `loader.load` returns a `Content` only then.

@@ -49,7 +49,6 @@ class Menu(MenuMethods, Strict):
     options: list[MenuOption] = Field(min_length=1)
 
 
-
 class Feedback(Strict):
     feedback: list[FeedbackLine] = Field(min_length=1)
     frames: Frames

@@ -12,7 +12,6 @@ from .methods import InstrumentMethods
 from .questions import AnswerAt, Coding, Item
 
 
-
 class Validation(Strict):
     # `translated`: asked in a language with no validated wording that can be cited (locale/<lang>/validation.yaml)
     status: Literal["validated", "based_on", "derived", "translated"]
@@ -97,7 +96,6 @@ class Instrument(InstrumentMethods, Strict):
     # Sign whose presence means use is *not* solely as prescribed (drift from the plan).
     solely_prescribed_unless_sign: str | None = None
     allowed_audiences: list[Audience] = Field(default_factory=lambda: list(AUDIENCES))
-
 
 
 class Instruments(Strict):

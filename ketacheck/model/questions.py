@@ -8,9 +8,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .base import AUDIENCES, Audience, Domain, Strict
 from .methods import AnswerAtMethods, AudienceTextMethods, ItemMethods
-from .vocabulary import DONT_KNOW, Answer, When  # noqa: F401 - DONT_KNOW and Answer re-exported
-
-
+from .vocabulary import When
 
 
 class AudienceText(AudienceTextMethods, Strict):
@@ -22,7 +20,6 @@ class AudienceText(AudienceTextMethods, Strict):
     intake: str | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
 
 
 class Coding(Strict):
@@ -82,7 +79,6 @@ class AnswerAt(AnswerAtMethods, Strict):
         if (self.from_level is None) == (self.any_of is None):
             raise ValueError("give exactly one of `from_level` or `any_of`")
         return self
-
 
 
 # An instrument item answered by a questionnaire item that asks the same thing: yes (1) when the
@@ -165,7 +161,6 @@ class Item(ItemMethods, Strict):
             if variant.labels is not None and len(variant.labels) != len(self.options):
                 raise ValueError(f"region_variants.{name}.labels needs one label per option ({len(self.options)})")
         return self
-
 
 
 class DontKnow(Strict):

@@ -8,8 +8,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from .base import ResourceType, SIGN_IDS, Strict
 from .methods import ForAudienceMethods, RedFlagMethods, StepsForAudienceMethods
-from .vocabulary import Urgency, When  # noqa: F401 - re-exported
-
+from .vocabulary import Urgency, When
 
 
 class Source(Strict):
@@ -36,8 +35,6 @@ class Sign(Strict):
     sources: list[str] = Field(min_length=1)
 
 
-
-
 class ForAudience(ForAudienceMethods, Strict):
     """Words for each audience, all three required: a red flag must speak to the person reading."""
 
@@ -48,14 +45,12 @@ class ForAudience(ForAudienceMethods, Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-
 class StepsForAudience(StepsForAudienceMethods, Strict):
     self_: list[str] = Field(alias="self", min_length=1)
     other: list[str] = Field(min_length=1)
     intake: list[str] = Field(min_length=1)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
 
 
 class FlagAdvice(Strict):
