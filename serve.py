@@ -16,12 +16,15 @@ except the largest message a client may send (MAX_CLIENT_MESSAGE_BYTES).
 
 One change inside Streamlit: a run's elements reach the event loop in batches, one wake-up per
 burst instead of one per element (`ketacheck/web/wakeups.py`; 12-17% less server CPU per click,
-measured in benchmarks/RESULTS.md, "Speed v2, a fourth look").
+measured in benchmarks/RESULTS.md, "Speed v2, a fourth look"). And one in Python: what start-up
+loaded is frozen out of the garbage collector's sight and young collections come less often
+(`ketacheck/web/collector.py`, `--gc-threshold`).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import tomllib
 
@@ -35,7 +38,7 @@ from streamlit.web import bootstrap
 from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from ketacheck.web import wakeups
+from ketacheck.web import collector, wakeups
 from ketacheck.web.headers import security_headers, streamlit_index_html
 
 # The largest WebSocket message a browser sends: a rerun with every widget's state, or the tab's
@@ -78,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--app", default="server:app", help="the st.App to serve, as module:attribute")
     ap.add_argument("--set", type=option, action="append", default=[], metavar="OPTION=VALUE",
                     help="a Streamlit config option, as `streamlit run --OPTION VALUE` would set it")
+    ap.add_argument("--gc-threshold", type=int, default=collector.THRESHOLD, metavar="N",
+                    help=f"new objects between young garbage collections, after freezing what start-up "
+                         f"loaded (default {collector.THRESHOLD}; 0: Python's own settings)")
     args = ap.parse_args(argv)
     if args.set:
         bootstrap.load_config_options(dict(args.set))
@@ -86,8 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     port = args.port if args.port is not None else int(config.get_option("server.port"))
     print(f"KetaCheck is running at http://{host}:{port} (Ctrl+C stops it)", flush=True)
     wakeups.install()
+    # Imported here rather than by uvicorn, so that what it loads (the content) is frozen with the rest.
+    module, _, attribute = args.app.partition(":")
+    app = getattr(importlib.import_module(module), attribute)
+    collector.tune(args.gc_threshold)
     settings = {**_get_uvicorn_config_kwargs(), "ws_max_size": MAX_CLIENT_MESSAGE_BYTES, "http": H11WithHeaders}
-    uvicorn.run(args.app, host=host, port=port, **settings)
+    uvicorn.run(app, host=host, port=port, **settings)
     return 0
 
 

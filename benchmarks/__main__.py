@@ -30,6 +30,7 @@ from typing import Any
 
 from benchmarks import click_cost, cluster, engine, first_load, lighthouse, loadgen, memory, soak
 from benchmarks.servers import ROOT, ServerProcess
+from ketacheck.web import collector
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SECTIONS = ("engine", "lighthouse", "latency", "clicks", "levers", "cluster", "memory", "first_load", "soak")
@@ -174,7 +175,7 @@ def levers(logs: Path, size: Size) -> dict[str, Any]:
     with ServerProcess(logs, name="ketacheck") as kc:
         _warm(kc, False, size)
         out["kept: launcher (TCP_NODELAY), 1 person at a time"] = _load(kc, one, (0, 0), bare=False, concurrency=1)
-        out[f"kept: postScriptGC off, {size.crowd} people no pause"] = _load(kc, size.crowd, (0, 0), bare=False)
+        out[f"kept: postScriptGC off, start-up frozen, young GC every {collector.THRESHOLD:,}, {size.crowd} people no pause"] = _load(kc, size.crowd, (0, 0), bare=False)
     with ServerProcess(logs, streamlit_run="server.py", name="streamlit-run") as sr:
         _warm(sr, False, size)
         out["default: streamlit run (Nagle on), 1 person at a time"] = _load(sr, one, (0, 0), bare=False, concurrency=1)
@@ -182,6 +183,10 @@ def levers(logs: Path, size: Size) -> dict[str, Any]:
         _warm(gc_on, False, size)
         out[f"default: postScriptGC on, {size.gc_on_crowd} people no pause"] = _load(
             gc_on, size.gc_on_crowd, (0, 0), bare=False)
+    with ServerProcess(logs, serve_args=["--gc-threshold", "0"], name="python-gc") as python_gc:
+        _warm(python_gc, False, size)
+        out[f"default: Python's garbage collector (nothing frozen, young every 700), {size.crowd} people no pause"] = \
+            _load(python_gc, size.crowd, (0, 0), bare=False)
     return out
 
 

@@ -35,7 +35,8 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(self, log_dir: Path, *, app: str = "server:app", streamlit_run: str | None = None,
-                 options: dict[str, str] | None = None, name: str = "server", port: int | None = None) -> None:
+                 options: dict[str, str] | None = None, name: str = "server", port: int | None = None,
+                 serve_args: list[str] | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         options = options or {}
@@ -46,6 +47,7 @@ class ServerProcess:
         else:
             self.cmd = [sys.executable, "serve.py", "--port", str(self.port), "--app", app]
             self.cmd += [arg for k, v in options.items() for arg in ("--set", f"{k}={v}")]
+            self.cmd += serve_args or []  # serve.py's own flags (--gc-threshold 0)
         log_dir.mkdir(parents=True, exist_ok=True)
         self.stdout_path = log_dir / f"{name}-{self.port}.out"
         self.stderr_path = log_dir / f"{name}-{self.port}.err"

@@ -70,9 +70,9 @@ def check_latency(report: dict[str, Any], content: Content) -> None:
 
 
 def check_levers(report: dict[str, Any], content: Content) -> None:
-    assert len(report) == 4
+    assert len(report) == 5
     for name, run in report.items():
-        people = SIZE.one_at_a_time if "1 person at a time" in name else int(name.split(", ")[1].split()[0])
+        people = SIZE.one_at_a_time if "1 person at a time" in name else int(name.rsplit(", ", 1)[1].split()[0])
         check_people_run(run, people)
 
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import pytest
 
+from conftest import ROOT
 from ketacheck.web import headers, html_shell, offline_page, pwa
 
 INDEX = headers.streamlit_index_html()
@@ -167,6 +171,45 @@ def test_launcher_takes_streamlit_options_as_toml_values_and_names_a_bad_one(cap
         serve.main(["--set", "postScriptGC"])
     assert stop.value.code == 2
     assert "expected section.option=value, got 'postScriptGC'" in capsys.readouterr().err
+
+
+# serve.main up to the point where it would serve: what the collector looks like then, in a fresh
+# process (serve.main also patches Streamlit's AppSession, which this test process must not get).
+_SERVED = """import gc, json, sys
+import serve
+serve.uvicorn.run = lambda app, **kw: print(json.dumps({"app": type(app).__name__, "frozen": gc.get_freeze_count(),
+                                                      "threshold": gc.get_threshold()}))
+serve.main(["--app", "benchmarks.bare.server:app", *sys.argv[1:]])
+"""
+
+
+@pytest.mark.parametrize("flags, frozen, young", [([], True, 10_000), (["--gc-threshold", "0"], False, 700)])
+def test_the_server_freezes_what_start_up_loaded_and_collects_young_objects_less_often(flags, frozen, young):
+    done = subprocess.run([sys.executable, "-c", _SERVED, *flags], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=True)
+    served = json.loads(done.stdout.splitlines()[-1])
+    assert served["app"] == "App" and (served["frozen"] > 10_000) == frozen and served["threshold"][0] == young
+
+
+def test_garbage_in_cycles_is_still_collected_after_tuning():
+    """Freezing keeps start-up's objects out of the collector's sight, not what runs make later: a
+    run's cycles (closures, frames) are freed by the young collections, just less often."""
+    code = """import gc, weakref
+from ketacheck.web import collector
+collector.tune()
+class Node: pass
+gone, kept = [], []
+for _ in range(50):
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    weakref.finalize(a, gone.append, 1)
+    del a, b
+    kept.append([[] for _ in range(collector.THRESHOLD // 10)])  # new objects that stay, as sessions' do
+print(len(gone), gc.get_freeze_count() > 0)
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    collected, frozen = done.stdout.split()
+    assert int(collected) >= 40 and frozen == "True"  # all but the last few cycles, without gc.collect()
 
 
 def test_first_screen_escapes_content_and_prefetches_only_streamlits_own_bundle(content, monkeypatch):
