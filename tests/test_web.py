@@ -183,7 +183,7 @@ serve.main(["--app", "benchmarks.bare.server:app", *sys.argv[1:]])
 """
 
 
-@pytest.mark.parametrize("flags, frozen, young", [([], True, 10_000), (["--gc-threshold", "0"], False, 700)])
+@pytest.mark.parametrize("flags, frozen, young", [([], True, 2_000), (["--gc-threshold", "0"], False, 700)])
 def test_the_server_freezes_what_start_up_loaded_and_collects_young_objects_less_often(flags, frozen, young):
     done = subprocess.run([sys.executable, "-c", _SERVED, *flags], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, check=True)
