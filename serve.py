@@ -38,6 +38,7 @@ from streamlit.web import bootstrap
 from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from ketacheck.content import ContentError
 from ketacheck.web import collector, wakeups
 from ketacheck.web.headers import security_headers, streamlit_index_html
 
@@ -90,12 +91,20 @@ def main(argv: list[str] | None = None) -> int:
 
     host = args.address or config.get_option("server.address") or "127.0.0.1"
     port = args.port if args.port is not None else int(config.get_option("server.port"))
-    print(f"KetaCheck is running at http://{host}:{port} (Ctrl+C stops it)", flush=True)
     wakeups.install()
-    # Imported here rather than by uvicorn, so that what it loads (the content) is frozen with the rest.
+    # Imported here rather than by uvicorn, so that what it loads (the content) is frozen with the rest,
+    # and content that fails validation is named problem by problem, without a traceback.
     module, _, attribute = args.app.partition(":")
-    app = getattr(importlib.import_module(module), attribute)
+    try:
+        app = getattr(importlib.import_module(module), attribute)
+    except ContentError as exc:
+        print(f"KetaCheck content is invalid ({len(exc.problems)} problem(s)), so the server did not start:",
+              file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
     collector.tune(args.gc_threshold)
+    print(f"KetaCheck is running at http://{host}:{port} (Ctrl+C stops it)", flush=True)
     settings = {**_get_uvicorn_config_kwargs(), "ws_max_size": MAX_CLIENT_MESSAGE_BYTES, "http": H11WithHeaders}
     uvicorn.run(app, host=host, port=port, **settings)
     return 0

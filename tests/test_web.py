@@ -7,7 +7,9 @@ import asyncio
 import base64
 import hashlib
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -189,6 +191,17 @@ def test_the_server_freezes_what_start_up_loaded_and_collects_young_objects_less
                           timeout=120, check=True)
     served = json.loads(done.stdout.splitlines()[-1])
     assert served["app"] == "App" and (served["frozen"] > 10_000) == frozen and served["threshold"][0] == young
+
+
+def test_the_server_names_each_content_problem_and_does_not_start(tmp_path):
+    broken = tmp_path / "content"
+    shutil.copytree(ROOT / "assessments", broken)
+    resources = broken / "resources.yaml"
+    resources.write_text(resources.read_text().replace('phone: "116 123"', 'phone: "call us"', 1))
+    done = subprocess.run([sys.executable, "serve.py", "--port", "0"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "KETACHECK_CONTENT": str(broken)})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "content is invalid" in done.stderr and "resources.yaml" in done.stderr and "'call us'" in done.stderr
 
 
 def test_garbage_in_cycles_is_still_collected_after_tuning():
