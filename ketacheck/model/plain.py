@@ -9,6 +9,7 @@ and are found by name when the cache is read (`__getattr__`, as pickle asks for 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from . import _WHERE, methods
@@ -80,6 +81,15 @@ def _own_methods(cls: type) -> list[str]:
             and (callable(v) or isinstance(v, (property, classmethod, staticmethod)))]
 
 
+@functools.cache
+def _twin_of(cls: type) -> type[Frozen]:
+    """The twin of a model class, checked once per class (TypeError when it has none)."""
+    if (_WHERE.get(cls.__name__) != cls.__module__.rsplit(".", 1)[-1] or _own_methods(cls)
+            or _mixins(cls) != _mixins(twin(cls.__name__))):
+        raise TypeError(f"{cls.__module__}.{cls.__name__} has no plain twin")
+    return twin(cls.__name__)
+
+
 def to_plain(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """`value` with every model in it replaced by its twin (a model met twice becomes one twin);
     a dataclass (the `Content`) field by field. TypeError for a model this module cannot twin:
@@ -88,11 +98,7 @@ def to_plain(value: Any, memo: dict[int, Any] | None = None) -> Any:
     if id(value) in memo:
         return memo[id(value)]
     if isinstance(value, Shape):
-        cls = type(value)
-        if (_WHERE.get(cls.__name__) != cls.__module__.rsplit(".", 1)[-1] or _own_methods(cls)
-                or _mixins(cls) != _mixins(twin(cls.__name__))):
-            raise TypeError(f"{cls.__module__}.{cls.__name__} has no plain twin")
-        out = object.__new__(twin(cls.__name__))
+        out = object.__new__(_twin_of(type(value)))
         out.__dict__.update({name: to_plain(getattr(value, name), memo) for name in value.field_names()})
     elif isinstance(value, list):
         out = [to_plain(v, memo) for v in value]
