@@ -38,7 +38,7 @@ from streamlit.web import bootstrap
 from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from ketacheck.content import ContentError
+from ketacheck.content import ContentError, report
 from ketacheck.web import collector, wakeups
 from ketacheck.web.headers import security_headers, streamlit_index_html
 
@@ -98,10 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = getattr(importlib.import_module(module), attribute)
     except ContentError as exc:
-        print(f"KetaCheck content is invalid ({len(exc.problems)} problem(s)), so the server did not start:",
-              file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print("\n".join([*report(exc.problems), "The server did not start."]), file=sys.stderr)
         return 1
     collector.tune(args.gc_threshold)
     print(f"KetaCheck is running at http://{host}:{port} (Ctrl+C stops it)", flush=True)

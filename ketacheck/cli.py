@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import content_cache, export, scoring, submission, translations
-from .content import Content, ContentError, content_dir
+from .content import Content, ContentError, content_dir, report
 from .model import DONT_KNOW, dump
 
 if TYPE_CHECKING:  # annotations only: no pydantic on the command line's cached path
@@ -100,9 +100,8 @@ def _load(directory: str | None, err: TextIO, language: str = "en", *, cached: b
 
         return loader.load(directory, language)
     except ContentError as exc:
-        print(f"KetaCheck content is invalid ({len(exc.problems)} problem(s)):", file=err)
-        for problem in exc.problems:
-            print(f"  {safe(str(problem))}", file=err)
+        for line in report(exc.problems):
+            print(safe(line), file=err)
         return None
 
 
@@ -159,9 +158,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
             return 1
         problems = loader.validate(str(directory))
         if problems:
-            print(f"KetaCheck content is invalid ({len(problems)} problem(s)):", file=err)
-            for problem in problems:
-                print(f"  {safe(str(problem))}", file=err)
+            for line in report(problems):
+                print(safe(line), file=err)
             return 1
         langs = loader.languages(str(directory))
         print(f"ok: {Path(directory)} is valid ({len(content.items)} items, {len(content.regions)} regions, "

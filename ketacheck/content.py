@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # annotations only: a `Content` of plain twins (the cache's) 
     from .model.phrases import Phrases
     from .problem import Problem
 
-__all__ = ["Content", "ContentError", "DEFAULT_DIR", "content_dir"]
+__all__ = ["Content", "ContentError", "DEFAULT_DIR", "content_dir", "report"]
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "assessments"
 
@@ -36,6 +36,11 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def report(problems: list[Problem]) -> list[str]:
+    """What the command line and the server say of invalid content: a count, then each problem."""
+    return [f"KetaCheck content is invalid ({len(problems)} problem(s)):", *(f"  {p}" for p in problems)]
 
 
 @dataclass(frozen=True)
