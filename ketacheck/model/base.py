@@ -1,15 +1,11 @@
-"""`Strict`, the pydantic base of every content shape (fixed ids and `dump` are re-exported from
-`vocabulary.py` and `methods.py`, which have no pydantic)."""
+"""`Strict`, the pydantic base of every content shape (the fixed ids are in `vocabulary.py`, the
+shapes' methods and `dump` in `methods.py`, neither with pydantic)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from .methods import Shape, dump  # noqa: F401 - re-exported
-from .vocabulary import (  # noqa: F401 - re-exported: the models and their users import them from here
-    ALL_TIERS, AUDIENCES, CRISIS_TYPES, INSTRUMENT_IDS, REFERRAL_TYPES, SCORED_DOMAINS, SEX_LABELS, SEXES, SIGN_IDS,
-    TIERS, Audience, Domain, ResourceType,
-)
+from .methods import Shape
 
 
 class Strict(Shape, BaseModel):

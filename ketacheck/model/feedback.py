@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .base import AUDIENCES, Audience, ResourceType, Strict
+from .base import Strict
 from .methods import MenuMethods
 from .questions import AnswerAt, AudienceText
+from .vocabulary import AUDIENCES, Audience, ResourceType
 
 
 class FeedbackLine(Strict):

@@ -7,9 +7,10 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from .base import AUDIENCES, Audience, INSTRUMENT_IDS, Strict
+from .base import Strict
 from .methods import InstrumentMethods
 from .questions import AnswerAt, Coding, Item
+from .vocabulary import AUDIENCES, Audience, INSTRUMENT_IDS
 
 
 class Validation(Strict):

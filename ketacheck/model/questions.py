@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from .base import AUDIENCES, Audience, Domain, Strict
+from .base import Strict
 from .methods import AnswerAtMethods, AudienceTextMethods, ItemMethods
-from .vocabulary import When
+from .vocabulary import AUDIENCES, Audience, Domain, When
 
 
 class AudienceText(AudienceTextMethods, Strict):

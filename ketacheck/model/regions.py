@@ -9,7 +9,8 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import ResourceType, Strict
+from .base import Strict
+from .vocabulary import ResourceType
 
 # Numbers are stored as printed ("0300 123 6600"); only these characters, so tel: links work.
 PhoneNumber = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 -]*$")]

@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from .base import ResourceType, SIGN_IDS, Strict
+from .base import Strict
 from .methods import ForAudienceMethods, RedFlagMethods, StepsForAudienceMethods
-from .vocabulary import Urgency, When
+from .vocabulary import SIGN_IDS, ResourceType, Urgency, When
 
 
 class Source(Strict):

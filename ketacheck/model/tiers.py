@@ -7,9 +7,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import ALL_TIERS, AUDIENCES, Audience, Domain, ResourceType, Strict
+from .base import Strict
 from .signs import RedFlag, Sign, Source
 from .questions import AnswerAt, AudienceText
+from .vocabulary import ALL_TIERS, AUDIENCES, Audience, Domain, ResourceType
 
 
 
