@@ -102,7 +102,8 @@ def test_a_red_flag_answer_brings_the_help_in_the_same_single_run_and_leaves_the
         server_url: str) -> None:
     """The emergency panel replaces the crisis line at the top the moment a red flag is answered,
     and goes when it is taken back, each in one run of the question and the page's safety fragment
-    (it was a whole-page run, the slowest kind of answer); the quick exit and page links stay."""
+    (it was a whole-page run, the slowest kind of answer), with the buttons under the question when
+    they change too; the quick exit and page links stay."""
     content = loader.load()
     item = content.core("self", False)[0]
     flagged = next(o for o in item.options if o.red_flag and not o.exclusive)
@@ -122,17 +123,106 @@ def test_a_red_flag_answer_brings_the_help_in_the_same_single_run_and_leaves_the
             assert tab.keyed_block("crisis_line") and not tab.keyed_block("emergency_panel")
 
             stats = await tab.click(f"answer_{item.id}_{flagged.value}")  # ticked: a red flag
-            assert len(stats.fragments) == 2  # the question and the safety fragment, not the whole page
+            # The question and the safety fragment, not the whole page (and the buttons under the
+            # question, as Continue comes on).
+            assert len(stats.fragments) == 3
             assert tab.keyed_block("emergency_panel") and not tab.keyed_block("crisis_line")
             assert ("h2", "Get help now" if emergency else "Get help today") in tab.headings()
             assert "quick_exit" in tab.buttons() and tab.elements_in("page_links")
             assert tab.buttons()[f"answer_{item.id}_{flagged.value}"].type == "primary"  # shown as chosen
 
             stats = await tab.click(f"answer_{item.id}_{flagged.value}")  # taken back
-            assert len(stats.fragments) == 2
+            assert len(stats.fragments) == 3
             assert tab.keyed_block("crisis_line") and not tab.keyed_block("emergency_panel")
             assert "quick_exit" in tab.buttons() and tab.elements_in("page_links")
         finally:
             await tab.close()
 
     asyncio.run(go())
+
+
+def _screen(tab: protocol.StreamlitSession) -> list[tuple]:
+    """What the person sees of the buttons and headings, in page order: key, label, kind, on or off."""
+    out: list[tuple] = []
+    for path in sorted(tab.elements):
+        element = tab.elements[path]
+        kind = element.WhichOneof("type")
+        if kind == "button":
+            b = element.button
+            out.append((protocol.user_key(b.id), b.label, b.type, b.disabled, b.help))
+        elif kind == "heading":
+            out.append(("heading", element.heading.body))
+    return out
+
+
+def test_after_every_kind_of_tap_the_page_is_what_a_whole_page_run_draws(server_url: str) -> None:
+    """Most answers rerun the question alone and leave the buttons under it (Back, Next, "Stop
+    here", "Clear") as they were (question.py, `_rerun`). Whatever the tap (an answer, a tick and
+    its take-back, Back, Next over an answered question, a change of answer in a review, the last
+    question, and "Review my answers" at the end of the questions), the page the browser then shows must be exactly what a run
+    of the whole page draws: a button left stale (Next still off, Back on at the first question,
+    Clear missing) would show here."""
+    content = loader.load()
+    core = content.core("self", False)
+    multiple = next(i for i in core[1:] if i.multiple)  # one reached after a few answers
+
+    async def go() -> None:
+        tab = protocol.StreamlitSession(server_url, timeout=30)
+        tab.url_path = "start"
+        checked: list[str] = []
+
+        async def tap(key: str) -> None:
+            await tab.click(key)
+            seen = _screen(tab)
+            await tab.rerun()  # the same session's whole page, drawn afresh
+            assert _screen(tab) == seen, f"after {key!r} the page differs from a whole-page run"
+            checked.append(key)
+
+        def current() -> str:
+            items = {_item_of(k) for k in tab.buttons() if k.startswith("answer_")}
+            assert len(items) == 1, items
+            return items.pop()
+
+        try:
+            await tab.connect()
+            await tab.rerun()
+            for key in ("pick_audience_self", "pick_prescribed_False", "start_check"):
+                await tab.click(key)
+            assert tab.page_name == "Check"
+            await tap(f"answer_{current()}_0")  # the first answer: Back comes on, Clear appears
+            await tap(f"answer_{current()}_1")
+            await tap("nav_back")
+            await tap("nav_back")  # the first question again: Back off, Next on (it is answered)
+            await tap("nav_next")
+            await tap("nav_next")  # past the answered ones, to the first unanswered: Next off
+            while current() != multiple.id:
+                await tap(f"answer_{current()}_0")
+            option = next(o for o in multiple.options if not o.exclusive and not o.red_flag)
+            await tap(f"answer_{multiple.id}_{option.value}")  # ticked: Continue comes on
+            await tap(f"answer_{multiple.id}_{option.value}")  # taken back: Continue off again
+            await tap(f"answer_{multiple.id}_{option.value}")
+            await tap("nav_next")
+            await tap("nav_back")  # back to the ticked question in a review
+            while tab.page_name == "Check" and "see_result" not in tab.buttons():
+                item = content.items[current()]
+                if item.multiple:
+                    none = next(o for o in item.options if o.exclusive)
+                    await tap(f"answer_{item.id}_{none.value}")
+                else:
+                    await tap(f"answer_{item.id}_{min(o.value for o in item.options if not o.red_flag)}")
+            assert tab.page_name == "Result"
+            # Back to the check: the end of the questions, then "Review my answers" (Back, Next return).
+            tab.page_script_hash = next(h for h, p in tab.pages.items() if p.page_name.startswith("Check"))
+            await tab.rerun()
+            await tap("review")
+            await tap("nav_next")
+        finally:
+            await tab.close()
+        # The last answer goes to the result by itself; every tap on the way was checked.
+        assert len(checked) >= len(core), checked
+
+    asyncio.run(go())
+
+
+def _item_of(key: str) -> str:
+    return loadgen.parse_answer_key(key)[0]

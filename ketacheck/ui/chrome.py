@@ -135,11 +135,13 @@ def _quick_exit() -> None:
     st.session_state[LEAVING] = True
 
 
-def _clear_answers() -> None:
+def _clear_answers(whole_page: bool = False) -> None:
     app_state.clear()
     withdraw_upload()
     st.session_state[tab_copy.FORGET] = True  # the copy in the tab goes too
     st.toast(_("Your answers are cleared."))
+    if whole_page:  # tapped inside a fragment, whose rerun alone would leave the old check on screen
+        st.rerun()
 
 
 def header(content: Content, state: dict[str, Any], result: Result) -> None:
@@ -219,12 +221,12 @@ def leave() -> None:
     st.stop()
 
 
-def clear_button() -> None:
-    """Only with answers to clear, so wherever answers change (the question fragment) it must be
-    drawn there."""
+def clear_button(whole_page: bool = False) -> None:
+    """Only with answers to clear, so on the check page it is drawn by the fragment under the
+    question (question.buttons), which `whole_page` tells to run the whole page after clearing."""
     state = st.session_state.get(app_state.KEY)
     if state and state["answers"]:
-        st.button(_("Clear my answers"), key="clear_answers", on_click=_clear_answers)
+        st.button(_("Clear my answers"), key="clear_answers", on_click=_clear_answers, args=(whole_page,))
 
 
 def end(clear: bool = True) -> None:
