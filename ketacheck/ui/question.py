@@ -1,7 +1,7 @@
 """One question on screen: the section and progress, the question, its answers as one group
 (radios for one answer, checkboxes for several), and Back / Next.
 
-Two fragments: the question with its answers (`screen`), and the buttons under it (`buttons`: Back,
+Two fragments: the question with its answers (`question`), and the buttons under it (`buttons`: Back,
 Next, "Stop here", "Clear my answers"). An answer changes the question but, in a first pass through
 the check, not those buttons, so it reruns the question alone and the buttons are not sent again;
 when the buttons must change too (the first question, a review, an answer that can now go on),
@@ -51,6 +51,7 @@ class Buttons:
 
 
 def buttons_of(state: dict[str, Any], content: Content) -> Buttons:
+    """What the buttons under the question show for this state (the same the fragment draws)."""
     item = None if state["finished"] else current_item(state, content)
     clear = bool(state["answers"])
     if item is None:
