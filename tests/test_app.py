@@ -337,6 +337,9 @@ def test_clear_my_answers_wipes_the_session(content):
     answer(at, 0)
     at.button(key="clear_answers").click().run()
     assert kc(at)["answers"] == {} and kc(at)["audience"] is None
+    # Said, and the whole page shows the cleared check (not the old question under new buttons).
+    assert [t.value for t in at.toast] == ["Your answers are cleared."]
+    assert not asking(at) and "First, choose who this check is for." in [i.value for i in at.info]
 
 
 def test_clear_is_offered_only_with_answers_to_clear(content):

@@ -20,6 +20,7 @@ from ketacheck.ui.i18n import _
 from ketacheck.web.pwa import QUICK_EXIT_URL
 
 LEAVING = "_leaving"
+CLEARED = "_cleared"  # set by "Clear my answers": the next run says so (a toast)
 # The keyed fragment that holds the emergency panel or the crisis line (an answer reruns it by name).
 SAFETY = "safety"
 
@@ -139,9 +140,11 @@ def _clear_answers(whole_page: bool = False) -> None:
     app_state.clear()
     withdraw_upload()
     st.session_state[tab_copy.FORGET] = True  # the copy in the tab goes too
-    st.toast(_("Your answers are cleared."))
+    st.session_state[tab_copy.NO_COPY] = True  # so the check page asks afresh, not waits for one
     if whole_page:  # tapped inside a fragment, whose rerun alone would leave the old check on screen
+        st.session_state[CLEARED] = True  # a toast from here would go with the run st.rerun replaces
         st.rerun()
+    st.toast(_("Your answers are cleared."))
 
 
 def header(content: Content, state: dict[str, Any], result: Result) -> None:
@@ -152,6 +155,8 @@ def header(content: Content, state: dict[str, Any], result: Result) -> None:
     if st.session_state.get(LEAVING):
         leave()
         return
+    if st.session_state.pop(CLEARED, False):
+        st.toast(_("Your answers are cleared."))
     st.button(
         _("Leave this site quickly"),
         key="quick_exit",
