@@ -24,4 +24,4 @@ if state["audience"] is None or state["prescribed"] is None:
     st.stop()
 
 question.screen(state, content)
-chrome.end(clear=False)  # the buttons under the question include "Clear my answers"
+chrome.end(clear=False)  # the question fragment draws "Clear my answers"

@@ -102,8 +102,7 @@ def test_a_red_flag_answer_brings_the_help_in_the_same_single_run_and_leaves_the
         server_url: str) -> None:
     """The emergency panel replaces the crisis line at the top the moment a red flag is answered,
     and goes when it is taken back, each in one run of the question and the page's safety fragment
-    (it was a whole-page run, the slowest kind of answer), with the buttons under the question when
-    they change too; the quick exit and page links stay."""
+    (it was a whole-page run, the slowest kind of answer); the quick exit and page links stay."""
     content = loader.load()
     item = content.core("self", False)[0]
     flagged = next(o for o in item.options if o.red_flag and not o.exclusive)
@@ -123,16 +122,14 @@ def test_a_red_flag_answer_brings_the_help_in_the_same_single_run_and_leaves_the
             assert tab.keyed_block("crisis_line") and not tab.keyed_block("emergency_panel")
 
             stats = await tab.click(f"answer_{item.id}_{flagged.value}")  # ticked: a red flag
-            # The question and the safety fragment, not the whole page (and the buttons under the
-            # question, as Continue comes on).
-            assert len(stats.fragments) == 3
+            assert len(stats.fragments) == 2  # the question and the safety fragment, not the whole page
             assert tab.keyed_block("emergency_panel") and not tab.keyed_block("crisis_line")
             assert ("h2", "Get help now" if emergency else "Get help today") in tab.headings()
             assert "quick_exit" in tab.buttons() and tab.elements_in("page_links")
             assert tab.buttons()[f"answer_{item.id}_{flagged.value}"].type == "primary"  # shown as chosen
 
             stats = await tab.click(f"answer_{item.id}_{flagged.value}")  # taken back
-            assert len(stats.fragments) == 3
+            assert len(stats.fragments) == 2
             assert tab.keyed_block("crisis_line") and not tab.keyed_block("emergency_panel")
             assert "quick_exit" in tab.buttons() and tab.elements_in("page_links")
         finally:
@@ -156,12 +153,12 @@ def _screen(tab: protocol.StreamlitSession) -> list[tuple]:
 
 
 def test_after_every_kind_of_tap_the_page_is_what_a_whole_page_run_draws(server_url: str) -> None:
-    """Most answers rerun the question alone and leave the buttons under it (Back, Next, "Stop
-    here", "Clear") as they were (question.py, `_rerun`). Whatever the tap (an answer, a tick and
-    its take-back, Back, Next over an answered question, a change of answer in a review, the last
-    question, and "Review my answers" at the end of the questions), the page the browser then shows must be exactly what a run
-    of the whole page draws: a button left stale (Next still off, Back on at the first question,
-    Clear missing) would show here."""
+    """An answer reruns the question's fragment alone, or with the safety fragment above it
+    (question.py), and leaves the rest of the page as it was. Whatever the tap (an answer, a tick
+    and its take-back, Back, Next over an answered question, a change of answer in a review,
+    "Review my answers" at the end of the questions, "Clear my answers"), the page the browser then
+    shows must be exactly what a run of the whole page draws: a stale part (Next still off, Back on
+    at the first question, the old question still up after Clear) would show here."""
     content = loader.load()
     core = content.core("self", False)
     multiple = next(i for i in core[1:] if i.multiple)  # one reached after a few answers
@@ -216,6 +213,8 @@ def test_after_every_kind_of_tap_the_page_is_what_a_whole_page_run_draws(server_
             await tab.rerun()
             await tap("review")
             await tap("nav_next")
+            await tap("clear_answers")  # the whole check goes: no question is left to answer
+            assert not [k for k in tab.buttons() if k.startswith("answer_")]
         finally:
             await tab.close()
         # The last answer goes to the result by itself; every tap on the way was checked.

@@ -227,8 +227,8 @@ def leave() -> None:
 
 
 def clear_button(whole_page: bool = False) -> None:
-    """Only with answers to clear, so on the check page it is drawn by the fragment under the
-    question (question.buttons), which `whole_page` tells to run the whole page after clearing."""
+    """Only with answers to clear, so wherever answers change (the question fragment) it must be
+    drawn there; `whole_page` (in a fragment) runs the whole page after clearing."""
     state = st.session_state.get(app_state.KEY)
     if state and state["answers"]:
         st.button(_("Clear my answers"), key="clear_answers", on_click=_clear_answers, args=(whole_page,))

@@ -1,12 +1,6 @@
 """One question on screen: the section and progress, the question, its answers as one group
 (radios for one answer, checkboxes for several), and Back / Next.
 
-Two fragments: the question with its answers (`question`), and the buttons under it (`buttons`: Back,
-Next, "Stop here", "Clear my answers"). An answer changes the question but, in a first pass through
-the check, not those buttons, so it reruns the question alone and the buttons are not sent again;
-when the buttons must change too (the first question, a review, an answer that can now go on),
-the callback names their fragment as well (`_rerun`).
-
 Answers are full-width buttons, so one tap answers and moves on (the core check in about 18 taps).
 `/assist.js` gives the group its roles: a named radiogroup or group, each answer a radio or checkbox
 with its checked state, arrow keys between answers (`.st-key-answers_one`, `.st-key-answers_many`).
@@ -14,7 +8,6 @@ with its checked state, arrow keys between answers (`.st-key-answers_one`, `.st-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -30,44 +23,8 @@ from ketacheck.ui.switch import switch_page
 # This fragment's key: an answer that adds or takes away a red flag reruns it with the page's
 # safety fragment (the emergency panel above the question), by name, instead of the whole page.
 QUESTION = "question_screen"
-# The buttons under the question, a fragment of their own, and what they showed when last drawn.
-BUTTONS = "question_buttons"
-DRAWN = "_buttons_drawn"
 # Set when the last question of a pass is answered: the result comes next, without another tap.
 TO_RESULT = "_to_result"
-
-
-@dataclass(frozen=True)
-class Buttons:
-    """Everything the buttons under the question depend on: they are drawn again only when this
-    changes."""
-    asking: bool  # a question is on screen (not the end of the questions)
-    first: bool  # Back is off on the first question
-    multiple: bool  # Continue (ticks, then on) rather than Next
-    answered: bool  # Next or Continue is on
-    can_skip: bool  # Skip rather than a Next that is off
-    stop_here: bool  # "Stop here and see my result so far" (part-way through the core check)
-    clear: bool  # "Clear my answers" (there are answers to clear)
-
-
-def buttons_of(state: dict[str, Any], content: Content) -> Buttons:
-    """What the buttons under the question show for this state (the same the fragment draws)."""
-    item = None if state["finished"] else current_item(state, content)
-    clear = bool(state["answers"])
-    if item is None:
-        return Buttons(False, False, False, False, False, False, clear)
-    answer = state["answers"].get(item.id)
-    answered = isinstance(answer, tuple) and bool(answer) if item.multiple else answer is not None
-    return Buttons(
-        asking=True,
-        first=app_state.visible_flow(state, content)[0].id == item.id,
-        multiple=item.multiple,
-        answered=answered,
-        can_skip=not item.multiple and item.optional and answer is None,
-        stop_here=content.module_of[item.id] == "core" and bool(state["answers"])
-        and not app_state.core_done(state, content),
-        clear=clear,
-    )
 
 
 def _flags(item: Item, answer: Any) -> set[str]:
@@ -84,18 +41,12 @@ def _store(state: dict[str, Any], item: Item, answer: Any) -> bool:
     return _flags(item, before) != _flags(item, answer)
 
 
-def _rerun(state: dict[str, Any], content: Content, *, flags_changed: bool = False, clicked: str = QUESTION) -> None:
-    """Last thing in a callback (st.rerun by key ends it): the question runs again, and with it
-    the page's safety fragment when the red flags changed (the emergency panel above the question
-    must change too) and the buttons when what they show changed. A tap reruns its own fragment
-    anyway, so st.rerun is needed only for more than that."""
-    scopes = [QUESTION]
+def _rerun_with_safety(flags_changed: bool) -> None:
+    """Last thing in a callback: when the red flags changed, the emergency panel above the question
+    must change too, so this fragment and the page's safety fragment run (st.rerun by key ends the
+    callback, hence last)."""
     if flags_changed:
-        scopes.append(chrome.SAFETY)
-    if buttons_of(state, content) != st.session_state.get(DRAWN):
-        scopes.append(BUTTONS)
-    if scopes != [clicked]:
-        st.rerun(scopes)
+        st.rerun([chrome.SAFETY, QUESTION])
 
 
 def _answer(state: dict[str, Any], item_id: str, value: Any, content: Content) -> None:
@@ -103,7 +54,7 @@ def _answer(state: dict[str, Any], item_id: str, value: Any, content: Content) -
     item = content.items[item_id]
     changed = _store(state, item, (value,) if item.multiple and value != DONT_KNOW else value)
     _onward(state, content)
-    _rerun(state, content, flags_changed=changed)
+    _rerun_with_safety(changed)
 
 
 def _toggle(state: dict[str, Any], item_id: str, value: int, content: Content) -> None:
@@ -113,7 +64,7 @@ def _toggle(state: dict[str, Any], item_id: str, value: int, content: Content) -
     chosen = set(current) if isinstance(current, tuple) else set()
     chosen -= {o.value for o in item.options if o.exclusive}
     chosen ^= {value}
-    _rerun(state, content, flags_changed=_store(state, item, tuple(sorted(chosen)) or None))
+    _rerun_with_safety(_store(state, item, tuple(sorted(chosen)) or None))
 
 
 def _onward(state: dict[str, Any], content: Content) -> None:
@@ -139,7 +90,6 @@ def _step(state: dict[str, Any], content: Content, step: int) -> None:
         st.session_state[TO_RESULT] = True
     else:
         state["current"] = ids[max(0, target)]
-    _rerun(state, content, clicked=BUTTONS)
 
 
 def current_item(state: dict[str, Any], content: Content) -> Item | None:
@@ -153,40 +103,27 @@ def current_item(state: dict[str, Any], content: Content) -> Item | None:
     return content.items[state["current"]]
 
 
-def screen(state: dict[str, Any], content: Content) -> None:
-    """The check page's part below the chrome: the question, then the buttons under it."""
-    question(state, content)
-    buttons(state, content)
-
-
 @st.fragment(key=QUESTION)
-def question(state: dict[str, Any], content: Content) -> None:
+def screen(state: dict[str, Any], content: Content) -> None:
     """The part of the check page an answer changes: the question, or the end of the questions.
 
     A fragment, so an answer reruns only this, not the page's chrome and scoring: server CPU per
-    click 6.6 -> 4.3 ms with 50 people (benchmarks/RESULTS.md). When the emergency panel above or
-    the buttons below must change, the answer reruns their fragments with it (`_rerun`)."""
+    click 6.6 -> 4.3 ms with 50 people (benchmarks/RESULTS.md). When the emergency panel above must
+    change, the answer reruns the page's safety fragment with it (`_rerun_with_safety`)."""
     if st.session_state.pop(TO_RESULT, False):
         switch_page("pages/result.py")
     if state["finished"]:
         end(state, content)
     else:
         show(state, content)
-    # Here, not in the page's chrome: an answer reruns only this fragment.
-    tab_copy.update(state, content)
-
-
-@st.fragment(key=BUTTONS)
-def buttons(state: dict[str, Any], content: Content) -> None:
-    """Back and Next (or Skip, or Continue), "Stop here" and "Clear my answers": drawn again only
-    when what they show changes (`Buttons`), so most answers do not send them."""
-    drawn = st.session_state[DRAWN] = buttons_of(state, content)
-    if drawn.asking:
-        navigation(drawn, state, content)
-        if drawn.stop_here and st.button(_("Stop here and see my result so far"), type="tertiary", key="result_so_far"):
-            switch_page("pages/result.py")
-    # Clearing empties the whole check, so the whole page runs again, not this fragment.
+        item = content.items.get(state["current"] or "")
+        if item and content.module_of[item.id] == "core" and state["answers"] and not app_state.core_done(state, content):
+            if st.button(_("Stop here and see my result so far"), type="tertiary", key="result_so_far"):
+                switch_page("pages/result.py")
+    # Here, not in the page's chrome: an answer reruns only this fragment. Clearing empties the
+    # whole check, so it runs the whole page again, not this fragment.
     chrome.clear_button(whole_page=True)
+    tab_copy.update(state, content)
 
 
 def end(state: dict[str, Any], content: Content) -> None:
@@ -198,7 +135,6 @@ def end(state: dict[str, Any], content: Content) -> None:
 
 def _review(state: dict[str, Any], content: Content) -> None:
     app_state.go_to(state, app_state.visible_flow(state, content)[0].id)
-    _rerun(state, content)
 
 
 def progress_text(item: Item, state: dict[str, Any], content: Content) -> tuple[float, str]:
@@ -247,6 +183,7 @@ def show(state: dict[str, Any], content: Content) -> None:
         if item.help:
             st.caption(item.help)
     answers(item, labels, state, content)
+    navigation(item, state, content)
 
 
 def answers(item: Item, labels: list[str], state: dict[str, Any], content: Content) -> None:
@@ -270,25 +207,29 @@ def answers(item: Item, labels: list[str], state: dict[str, Any], content: Conte
             )
 
 
-def navigation(drawn: Buttons, state: dict[str, Any], content: Content) -> None:
-    # One horizontal container, not st.columns: two fewer elements, and the pair stays side by
-    # side on a phone (columns stack below 640 px).
+def navigation(item: Item, state: dict[str, Any], content: Content) -> None:
+    flow = app_state.visible_flow(state, content)
+    first = flow[0].id == item.id
+    answer = state["answers"].get(item.id)
+    # One horizontal container, not st.columns: two fewer elements on every answer, and the pair
+    # stays side by side on a phone (columns stack below 640 px).
     row = st.container(horizontal=True, gap="small")
-    row.button(_("Back"), key="nav_back", width="stretch", disabled=drawn.first, on_click=_step,
-               args=(state, content, -1))
-    if drawn.multiple:
+    row.button(_("Back"), key="nav_back", width="stretch", disabled=first, on_click=_step, args=(state, content, -1))
+    if item.multiple:
+        ready = isinstance(answer, tuple) and bool(answer)
         # Continue steps on, as Next does: in a first pass that is the next unanswered question,
         # and in a review it does not jump past the answers being looked at.
-        row.button(_("Continue"), key="nav_next", type="primary" if drawn.answered else "secondary",
-                   width="stretch", disabled=not drawn.answered, on_click=_step, args=(state, content, +1),
-                   help=None if drawn.answered else _("Choose one or more answers, or \"None of these\"."))
+        row.button(_("Continue"), key="nav_next", type="primary" if ready else "secondary", width="stretch",
+                   disabled=not ready, on_click=_step, args=(state, content, +1),
+                   help=None if ready else _("Choose one or more answers, or \"None of these\"."))
         return
+    can_skip = item.optional and answer is None
     row.button(
-        _("Skip") if drawn.can_skip else _("Next"),
+        _("Skip") if can_skip else _("Next"),
         key="nav_next",
         width="stretch",
-        disabled=not drawn.answered and not drawn.can_skip,
+        disabled=answer is None and not can_skip,
         on_click=_step,
         args=(state, content, +1),
-        help=None if drawn.answered or drawn.can_skip else _("Choose an answer to go on."),
+        help=None if answer is not None or can_skip else _("Choose an answer to go on."),
     )
