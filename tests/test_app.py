@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from ketacheck import scoring, submission
 from ketacheck.model import AUDIENCES, DONT_KNOW
+from ketacheck.ui import views
 from ketacheck.wording import basis_line
 from conftest import ROOT
 
@@ -110,9 +111,19 @@ def test_each_audience_answers_the_core_then_sees_a_first_result_equal_to_the_en
     # The first screen: the level, what it rests on, that it is not a diagnosis, the first step.
     assert f"**{basis_line(content, expected)}**" in page and "This is not a diagnosis." in page
     assert expected.tier_explanation in page
-    for line in expected.feedback:  # every line of feedback, the most urgent first, as a warning
+    # Every line of feedback, the most urgent first, as a warning; past the first few, once
+    # "More about your answers" is opened (folded, they are not drawn at all).
+    first = next(f for f in expected.feedback if f.important)
+    rest = [f for f in expected.feedback if f is not first]
+    assert at.warning[0].value == first.text
+    for line in [first, *rest[:views.SHOWN_FEEDBACK]]:
         assert line.text in page
-    assert at.warning[0].value == next(f.text for f in expected.feedback if f.important)
+    assert rest[views.SHOWN_FEEDBACK:] and not [f for f in rest[views.SHOWN_FEEDBACK:] if f.text in page]
+    at.session_state["more_feedback"] = True
+    at.run()
+    page = texts(at)
+    for line in expected.feedback:
+        assert line.text in page
     for reason in expected.reasons:  # folded away under "Why am I seeing this?"
         assert reason in page
     assert "Why am I seeing this?" in [e.label for e in at.expander]
@@ -136,6 +147,38 @@ def test_each_audience_answers_the_core_then_sees_a_first_result_equal_to_the_en
     at.session_state["pictures"] = True
     at.run()
     assert len(at.get("plotly_chart")) >= 2
+
+
+def plan_boxes(at: AppTest) -> dict[str, tuple[bool, bool]]:
+    """The plan's checkboxes on screen: option id -> (ticked, can be ticked)."""
+    return {c.key.removeprefix("plan_"): (c.value, not c.disabled) for c in at.checkbox if c.key.startswith("plan_")}
+
+
+def test_the_menu_of_options_is_drawn_when_opened_and_a_plan_of_two_keeps_it_open(content):
+    at = start("self")
+    answer_core(at, content, lambda item: 0)
+    spec = content.feedback.menu
+    title = spec.title.self_
+    menu = [e for e in at.expander if e.label.startswith(title)]
+    assert [e.label for e in menu] == [title] and not plan_boxes(at)  # folded: the options are not drawn
+    at.session_state["menu_section"] = True
+    at.run()
+    options = [o.id for o in spec.for_audience("self")]
+    assert plan_boxes(at) == {o: (False, True) for o in options}
+    for n, option in enumerate(options[:spec.max_plan], start=1):
+        at.checkbox(key=f"plan_{option}").check().run()
+        assert kc(at)["plan"] == options[:n]
+        # The label counts the plan, and the menu stays open (a new label is a new expander).
+        assert f"{title} · {spec.plan_title}: {n}" in [e.label for e in at.expander] and plan_boxes(at)
+    # Two is the most: the others cannot be ticked until one is taken off.
+    assert [o for o, (on, free) in plan_boxes(at).items() if not free] == options[spec.max_plan:]
+    at.checkbox(key=f"plan_{options[0]}").uncheck().run()
+    assert kc(at)["plan"] == options[1:spec.max_plan] and all(free for _, free in plan_boxes(at).values())
+    # Elsewhere and back: the plan is kept, and with a plan the menu opens by itself.
+    at.switch_page("pages/help.py").run()
+    at.session_state[views.MENU_OPEN] = False  # as in a new session that restored the plan
+    at.switch_page("pages/result.py").run()
+    assert plan_boxes(at)[options[1]] == (True, True)
 
 
 def test_the_start_page_states_the_real_length_of_the_core(content):

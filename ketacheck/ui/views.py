@@ -81,6 +81,7 @@ def _feedback_line(line, key: str) -> None:
 
 
 SHOWN_FEEDBACK = 3  # lines in view after the first; the rest one tap away (the page stays short)
+MENU_OPEN = "_menu_open"  # whether the menu of options was open in the last run (see `menu`)
 
 
 def feedback(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
@@ -93,8 +94,10 @@ def feedback(result: scoring.Result, state: dict[str, Any], content: Content) ->
         st.header(_("About your answers"), anchor=False)
         for line in rest[:SHOWN_FEEDBACK]:
             _feedback_line(line, key="shown")
-        if rest[SHOWN_FEEDBACK:]:
-            with st.expander(_("More about your answers ({n})").format(n=len(rest) - SHOWN_FEEDBACK)):
+        more = folded(_("More about your answers ({n})").format(n=len(rest) - SHOWN_FEEDBACK), "more_feedback") \
+            if rest[SHOWN_FEEDBACK:] else None
+        if more is not None:
+            with more:
                 for line in rest[SHOWN_FEEDBACK:]:
                     _feedback_line(line, key="more")
     frames = content.feedback.frames
@@ -114,7 +117,14 @@ def menu(result: scoring.Result, state: dict[str, Any], content: Content) -> Non
     chosen = [o for o in state["plan"] if o in {x.id for x in options}]
     title = spec.title.for_audience(audience) or spec.title.self_
     label = f"{title}" + (f" · {spec.plan_title}: {len(chosen)}" if chosen else "")
-    with st.container(key="menu"), st.expander(label, expanded=bool(chosen)):
+    # Folded, its options are not drawn (with "More about your answers", a fifth of the result
+    # page's server time). Its label counts the plan, and Streamlit takes a new label for a new
+    # expander, closed unless told: so it starts open while it was open, and a tick keeps it open.
+    box = folded(label, "menu_section", expanded=bool(chosen) or st.session_state.get(MENU_OPEN, False))
+    st.session_state[MENU_OPEN] = box is not None
+    if box is None:
+        return
+    with box:
         st.caption(spec.intro.for_audience(audience) or spec.intro.self_)
         st.caption(spec.plan_intro.for_audience(audience) or spec.plan_intro.self_)
         with st.container(key="plan"):
@@ -195,11 +205,11 @@ def why(result: scoring.Result, content: Content) -> None:
         st.caption(scoring.explain_rule(content))
 
 
-def folded(label: str, key: str) -> Any:
+def folded(label: str, key: str, expanded: bool = False) -> Any:
     """A folded section drawn only while it is open (a tap on its title runs the page again).
     Most people never open them, and the result page ran them on every visit: the signs alone
     were 40% of its server time (benchmarks/RESULTS.md). None while closed."""
-    box = st.expander(label, key=key, on_change="rerun")
+    box = st.expander(label, expanded=expanded, key=key, on_change="rerun")
     return box if box.open else None
 
 

@@ -264,7 +264,7 @@ def test_the_first_tab_on_each_page_lands_on_the_expected_control(any_screen: Pa
     complete_check(page, content, no_red_flag_else(lambda item: 0))
     page.wait_for_function("() => document.activeElement.tagName === 'H1'")
     assert page.evaluate("() => document.activeElement.textContent") == "Few warning signs"
-    assert first_tab(page) == "menu"  # with nothing urgent, the first control is the options menu
+    assert first_tab(page) == "menu_section"  # with nothing urgent, the first control is the options menu
 
 
 def test_every_page_has_its_own_title(page: Page, server: str, content: Content):
