@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import benchmarks.__main__ as bench
-from benchmarks import first_load, lighthouse, loadgen
+from benchmarks import click_cost, first_load, lighthouse, loadgen
 from ketacheck.loader import Content
 
 SIZE = bench.SMOKE
@@ -185,6 +185,16 @@ CHECKS: dict[str, Callable[[dict[str, Any], Content], None]] = {
     "clicks": check_clicks, "lighthouse": check_lighthouse, "engine": check_engine, "latency": check_latency, "levers": check_levers, "cluster": check_cluster,
     "memory": check_memory, "first_load": check_first_load, "soak": check_soak,
 }
+
+
+def test_click_cost_compares_commits_taking_turns(tmp_path: Path):
+    """`python -m benchmarks.click_cost A B`: each commit's KetaCheck, unpacked and served beside the
+    bare page, measured person by person in turn (how the ninth look in RESULTS.md compared versions)."""
+    report = click_cost.measure(1, tmp_path, commits=("HEAD",))
+    assert report["pages"] == ["bare", "HEAD"] and report["problems"] == []
+    assert set(report["HEAD"]) == {"all clicks", "open", "nav", "answer", "answer, to the result"}
+    assert report["HEAD"]["open"]["clicks"] == 1
+    assert any(line.startswith("| HEAD | answer |") for line in click_cost.table(report))
 
 
 def test_every_bench_section_has_a_smoke_check():
