@@ -25,6 +25,7 @@ from .conftest import (
     DESKTOP,
     PHONE,
     answer,
+    by_key,
     button,
     complete_check,
     current_question,
@@ -265,6 +266,28 @@ def test_the_first_tab_on_each_page_lands_on_the_expected_control(any_screen: Pa
     page.wait_for_function("() => document.activeElement.tagName === 'H1'")
     assert page.evaluate("() => document.activeElement.textContent") == "Few warning signs"
     assert first_tab(page) == "menu_section"  # with nothing urgent, the first control is the options menu
+
+
+def test_the_menu_of_options_opens_and_a_plan_is_chosen_from_the_keyboard(page: Page, server: str, content: Content):
+    """Folded, the menu's options are not drawn at all (views.menu): Enter on its title opens it
+    with focus kept there, Tab reaches the first option, Space ticks it, and focus stays on it while
+    the title comes to count the plan (Streamlit redraws the menu as a new expander)."""
+    start_check(page, server, content, audience="self")
+    complete_check(page, content, no_red_flag_else(lambda item: 0))
+    menu = by_key(page, "menu_section")
+    assert page.locator('[class*="st-key-plan_"]').count() == 0
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    page.locator('[class*="st-key-plan_"] input').first.wait_for()
+    assert page.evaluate(FOCUSED_KEY) == "menu_section"
+    page.keyboard.press("Tab")
+    first = content.feedback.menu.for_audience("self")[0].id
+    assert page.evaluate(FOCUSED_KEY) == f"plan_{first}"
+    page.keyboard.press("Space")
+    page.wait_for_function("(plan) => document.querySelector('.st-key-menu_section summary').textContent.includes(plan)",
+                           arg=f"{content.feedback.menu.plan_title}: 1")
+    assert page.evaluate(FOCUSED_KEY) == f"plan_{first}"
+    assert by_key(page, f"plan_{first}").locator("input").is_checked()
 
 
 def test_every_page_has_its_own_title(page: Page, server: str, content: Content):
