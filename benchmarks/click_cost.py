@@ -47,13 +47,13 @@ def meter(pid: int) -> loadgen.Meter:
 
 
 async def _person(name: str, server: ServerProcess, person: loadgen.Person, content: Any,
-                  problems: list[str], into: dict[str, list[float]]) -> None:
+                  problems: list[str], into: dict[str, list[float]], first_screen: bool = False) -> None:
     bare = name == "bare"
     meter_ = meter(server.pid)
     if bare:
         res = await loadgen.run_bare_person(server.url, person, meter=meter_)
     else:
-        res = await loadgen.run_person(server.url, person, content, meter=meter_)
+        res = await loadgen.run_person(server.url, person, content, meter=meter_, first_screen=first_screen)
     if res.failed or (not bare and res.mismatch):  # a failed person's clicks would not be a check's
         problems.append(f"{name} person {person.index}: "
                         f"{(res.error or res.problems or 'unfinished') if res.failed else 'wrong level'}")
@@ -62,10 +62,12 @@ async def _person(name: str, server: ServerProcess, person: loadgen.Person, cont
         into.setdefault(kind, []).extend(values)
 
 
-def measure(people: int = PEOPLE, log_dir: Path | None = None, commits: tuple[str, ...] = ()) -> dict[str, Any]:
+def measure(people: int = PEOPLE, log_dir: Path | None = None, commits: tuple[str, ...] = (),
+            first_screen: bool = False) -> dict[str, Any]:
     """{"pages": [...], "bare": {kind: {...}}, <page>: {kind: {...}}}: clicks, mean CPU ms, share of all
     CPU, for the bare page and KetaCheck (this checkout's, or each commit's); `problems` names anyone
-    who failed or saw a wrong level (make bench then exits 1)."""
+    who failed or saw a wrong level (make bench then exits 1). `first_screen`: KetaCheck's people
+    arrive from the static first screen (`loadgen.run_person`)."""
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="kc-click-"))
     content = loadgen.load_content()
     problems: list[str] = []
@@ -82,7 +84,7 @@ def measure(people: int = PEOPLE, log_dir: Path | None = None, commits: tuple[st
                 await _person(name, server, person, content, problems, {})
         for person in loadgen.plan_people(people, seed=7):
             for name, server in servers.items():
-                await _person(name, server, person, content, problems, kinds[name])
+                await _person(name, server, person, content, problems, kinds[name], first_screen)
 
     with contextlib.ExitStack() as stack:
         for server in servers.values():
@@ -118,9 +120,11 @@ def table(report: dict[str, Any]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.click_cost", description=__doc__.split("\n\n")[0])
     ap.add_argument("--people", type=int, default=PEOPLE)
+    ap.add_argument("--first-screen", action="store_true",
+                    help="KetaCheck's people (but intake) arrive from the static first screen /")
     ap.add_argument("commits", nargs="*", help="commits whose KetaCheck to measure (default: this checkout's)")
     args = ap.parse_args(argv)
-    report = measure(args.people, commits=tuple(args.commits))
+    report = measure(args.people, commits=tuple(args.commits), first_screen=args.first_screen)
     print("\n".join(table(report)))
     print("\n".join(report["problems"]), file=sys.stderr)
     return 1 if report["problems"] else 0

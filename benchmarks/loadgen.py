@@ -28,6 +28,7 @@ import re
 import statistics
 import sys
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
@@ -237,14 +238,47 @@ def _metered(res: PersonResult, kind: str, meter: Meter | None, before: float) -
         res.cpu_s.setdefault(kind, []).append(meter() - before)
 
 
+def _first_screen_copy(person: Person, content: Any, region: str) -> str:
+    """The tab copy /start.js writes when Start is tapped on the first screen (`/`): the choices, no
+    answers, stamped with the content version (ketacheck/web/start_page.py, static/start.js)."""
+    return json.dumps({
+        "audience": person.audience, "prescribed": person.prescribed, "region": region,
+        "sex": person.sex or "unspecified", "answers": {}, "plan": [], "modules": [], "current": None,
+        "finished": False, "content": content.version, "language": content.language,
+    })
+
+
+async def _from_first_screen(session: StreamlitSession, res: PersonResult, person: Person, content: Any,
+                             meter: Meter | None) -> None:
+    """Arrive as people choosing for themselves or someone else now do: the static first screen
+    (one GET of `/`, its choices made in the page), then the check page, whose fresh session takes the
+    choices from the tab copy (tab_copy.js offers it: one more run, which restores and runs again)."""
+    before = meter() if meter else 0.0
+    request = urllib.request.Request(session.origin + session.base_path + "/", headers={"Accept-Encoding": "gzip"})
+    await asyncio.to_thread(lambda: urllib.request.urlopen(request, timeout=session.timeout).read())
+    _metered(res, "first screen", meter, before)
+    await _open(session, res, "check", meter)
+    if session.page_name != "Check":
+        raise ProtocolError(f"the first screen's Start opened {session.page_name}, not the check")
+    res.region = content.region_for_locale(person.locale)
+    before = meter() if meter else 0.0
+    await session.component_event("tab_copy", "restore", _first_screen_copy(person, content, res.region))
+    _metered(res, "open", meter, before)
+    res.reruns += 1
+
+
 async def run_person(base_url: str, person: Person, content: Any, *, timeout: float = 60.0,
-                     think: tuple[float, float] = (0.0, 0.0), meter: Meter | None = None) -> PersonResult:
+                     think: tuple[float, float] = (0.0, 0.0), meter: Meter | None = None,
+                     first_screen: bool = False) -> PersonResult:
+    """One person's whole check. `first_screen`: someone choosing for themselves or someone else
+    starts on the static first screen and comes to the check with the choices made (as people do
+    now); otherwise, and always for an intake (whose first screen opens the app's start page for
+    the modules), on the app's own start page, tapping each choice."""
     res = PersonResult(person.index, person.audience, person.prescribed, person.sex or "unspecified", person.locale)
     rng = random.Random(person.seed)
     lean = rng.random() ** 3  # most people show few signs; this gives every tier in a crowd
 
     async with _person_tab(base_url, res, timeout) as session:
-        await _open(session, res, "start", meter)  # the app's own start page (`/` is a static page)
 
         async def click(key: str, into: list[float]) -> RunStats:
             await _think(think, rng)
@@ -261,20 +295,23 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
             if session.page_name != name:
                 raise ProtocolError(f"expected the {name} page, got {session.page_name}")
 
-        expect_page("Start")
-
-        await click(f"pick_audience_{person.audience}", res.nav_rtts)
-        await click(f"pick_prescribed_{person.prescribed}", res.nav_rtts)
-        if person.sex is not None:
-            await click(f"pick_sex_{person.sex}", res.nav_rtts)
-        # The region the start page shows (from the browser locale), as the selectbox value it holds.
-        region_box = session.widgets("selectbox").get("start_region")
-        region_state = session.widget_values.get(region_box.id) if region_box is not None else None
-        shown_region = region_state.string_value if region_state is not None else None
-        if content is not None:
-            by_name = {r.name: r.id for r in content.regions.values()}
-            res.region = by_name.get(shown_region or "") or content.region_for_locale(person.locale)
-        await click("start_check", res.nav_rtts)
+        if first_screen and person.audience != "intake":
+            await _from_first_screen(session, res, person, content, meter)
+        else:
+            await _open(session, res, "start", meter)  # the app's own start page
+            expect_page("Start")
+            await click(f"pick_audience_{person.audience}", res.nav_rtts)
+            await click(f"pick_prescribed_{person.prescribed}", res.nav_rtts)
+            if person.sex is not None:
+                await click(f"pick_sex_{person.sex}", res.nav_rtts)
+            # The region the start page shows (from the browser locale), as the selectbox value it holds.
+            region_box = session.widgets("selectbox").get("start_region")
+            region_state = session.widget_values.get(region_box.id) if region_box is not None else None
+            shown_region = region_state.string_value if region_state is not None else None
+            if content is not None:
+                by_name = {r.name: r.id for r in content.regions.values()}
+                res.region = by_name.get(shown_region or "") or content.region_for_locale(person.locale)
+            await click("start_check", res.nav_rtts)
         expect_page("Check")
 
         # The last answer of the pass (the core; intake: every module) leads to the result by itself.
@@ -517,10 +554,12 @@ def load_content() -> Any:
 
 async def run_load(base_url: str, people: list[Person], *, content: Any = None, concurrency: int | None = None,
                    ramp_s: float = 0.0, timeout: float = 60.0, think: tuple[float, float] = (0.0, 0.0),
-                   server_pid: int | None = None, bare: bool = False) -> Report:
+                   server_pid: int | None = None, bare: bool = False, first_screen: bool = False) -> Report:
     """Run every person (at most `concurrency` at once, starts spread over `ramp_s`).
 
-    `bare`: the people click the bare one-question page instead of doing a KetaCheck check."""
+    `bare`: the people click the bare one-question page instead of doing a KetaCheck check.
+    `first_screen`: people choosing for themselves or someone else start on the static first
+    screen (`run_person`)."""
     concurrency = concurrency or len(people) or 1
     gate = asyncio.Semaphore(concurrency)
     sampler = ProcSampler(server_pid) if server_pid else None
@@ -533,7 +572,7 @@ async def run_load(base_url: str, people: list[Person], *, content: Any = None, 
         async with gate:
             if bare:
                 return await run_bare_person(base_url, person, timeout=timeout, think=think)
-            return await run_person(base_url, person, content, timeout=timeout, think=think)
+            return await run_person(base_url, person, content, timeout=timeout, think=think, first_screen=first_screen)
 
     start = time.perf_counter()
     results = await asyncio.gather(*(one(p) for p in people))
@@ -568,6 +607,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one rerun")
     ap.add_argument("--server-pid", type=int, default=None, help="sample this process's CPU and RSS (Linux /proc)")
     ap.add_argument("--bare", action="store_true", help="drive the bare one-question page (benchmarks/bare)")
+    ap.add_argument("--first-screen", action="store_true",
+                    help="people choosing for themselves or someone else start on the static first screen /")
     ap.add_argument("--json", type=Path, default=None, help="write the full report (every person) here")
     args = ap.parse_args(argv)
 
@@ -580,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     people = plan_people(args.people, args.audience, args.prescribed, args.seed)
     report = asyncio.run(run_load(args.url, people, content=content, concurrency=args.concurrency or None,
                                   ramp_s=args.ramp, timeout=args.timeout, think=args.think,
-                                  server_pid=args.server_pid, bare=args.bare))
+                                  server_pid=args.server_pid, bare=args.bare, first_screen=args.first_screen))
     print(report.text())
     if args.json:
         args.json.write_text(json.dumps(report.to_dict(), indent=1))

@@ -36,6 +36,7 @@ How the protocol works (Streamlit 1.67; all of it read from the installed source
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -147,7 +148,8 @@ class StreamlitSession:
 
     # -- reruns
 
-    def _client_state_msg(self, trigger_id: str | None, fragment_id: str = "") -> BackMsg:
+    def _client_state_msg(self, trigger_id: str | None, fragment_id: str = "",
+                          extra: WidgetState | None = None) -> BackMsg:
         back = BackMsg()
         cs = back.rerun_script
         cs.query_string = ""
@@ -162,6 +164,8 @@ class StreamlitSession:
             trigger = cs.widget_states.widgets.add()
             trigger.id = trigger_id
             trigger.trigger_value = True
+        if extra is not None:
+            cs.widget_states.widgets.add().CopyFrom(extra)
         if self.message_cache:
             cs.cached_message_hashes.extend(self._cache)
         ci = cs.context_info
@@ -173,14 +177,15 @@ class StreamlitSession:
         ci.color_scheme = "light"
         return back
 
-    async def rerun(self, trigger_id: str | None = None, fragment_id: str = "") -> RunStats:
+    async def rerun(self, trigger_id: str | None = None, fragment_id: str = "",
+                    extra: WidgetState | None = None) -> RunStats:
         """Send one rerun_script and read until the run (and any switch_page follow-up) finishes.
 
         With `fragment_id` (a click on a widget inside an `st.fragment`, as the browser sends it)
         the server reruns only that fragment, and only its elements are replaced."""
         if self._ws is None:
             raise ProtocolError("not connected")
-        payload = self._client_state_msg(trigger_id, fragment_id).SerializeToString()
+        payload = self._client_state_msg(trigger_id, fragment_id, extra).SerializeToString()
         start = time.perf_counter()
         deadline = start + self.timeout
         await self._ws.send(payload)
@@ -348,6 +353,19 @@ class StreamlitSession:
         if where is None:
             return []
         return [e for path, e in self.elements.items() if path[:len(where)] == where and len(path) > len(where)]
+
+    async def component_event(self, key: str, event: str, value: Any) -> RunStats:
+        """What a components-v2 element's `setTriggerValue(event, value)` sends: one JSON list of
+        events under the component's trigger id (`$$STREAMLIT_INTERNAL_KEY_<id>__events`, Streamlit
+        1.67's bidi_component/main.py), once."""
+        component = self.widgets("bidi_component").get(key)
+        if component is None:
+            raise ProtocolError(f"no component {key!r} on page {self.page_name}")
+        path = next(p for p, e in self.elements.items()
+                    if e.WhichOneof("type") == "bidi_component" and e.bidi_component.id == component.id)
+        event_state = WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{component.id}__events",
+                                  json_trigger_value=json.dumps([{"event": event, "value": value}]))
+        return await self.rerun(fragment_id=self.fragment_of.get(path, ""), extra=event_state)
 
     async def click(self, key: str) -> RunStats:
         button = self.buttons().get(key)

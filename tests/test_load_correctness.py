@@ -225,3 +225,23 @@ def test_after_every_kind_of_tap_the_page_is_what_a_whole_page_run_draws(server_
 
 def _item_of(key: str) -> str:
     return loadgen.parse_answer_key(key)[0]
+
+
+def test_people_who_start_on_the_first_screen_reach_the_check_with_their_choices(server_url: str) -> None:
+    """The way people choosing for themselves or someone else now arrive (the load generator's
+    `first_screen`): the static first screen, then the check, whose new session takes the choices
+    from the tab copy (one event from tab_copy.js). No tap on the app's start page, the region and
+    sex as chosen, and each sees the level of their own answers."""
+    content = loader.load()
+    people = [p for p in loadgen.plan_people(8, audience="mix", prescribed="mix", seed=11) if p.audience != "intake"]
+    assert {p.audience for p in people} == {"self", "other"}
+    report = asyncio.run(loadgen.run_load(server_url, people, content=content, timeout=30, first_screen=True))
+    assert not report.errors and not report.mismatches, report.summary()["error_samples"]
+    for result in report.results:
+        assert result.finished and result.shown_tier == result.expected_tier
+        assert result.nav_rtts == []  # nothing tapped on /start
+        assert result.region == content.region_for_locale(result.locale)
+        assert set(result.answers) == {i.id for i in content.core(result.audience, result.prescribed)
+                                       if scoring.visible(i, submission.parse({
+                                           "audience": result.audience, "prescribed": result.prescribed,
+                                           "answers": result.answers}, content).answers, content)}
