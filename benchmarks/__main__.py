@@ -133,10 +133,11 @@ SMOKE = Size(crowd=3, big_crowd=4, reading=(0.0, 0.02), one_at_a_time=2, warm_pe
 
 
 def _load(server: ServerProcess, people: int, think: tuple[float, float], *, bare: bool,
-          concurrency: int | None = None, seed: int = 1) -> dict[str, Any]:
+          concurrency: int | None = None, seed: int = 1, first_screen: bool = False) -> dict[str, Any]:
     report = asyncio.run(loadgen.run_load(
         server.url, loadgen.plan_people(people, seed=seed), content=loadgen.load_content(),
-        concurrency=concurrency, think=think, server_pid=server.pid, bare=bare, timeout=120))
+        concurrency=concurrency, think=think, server_pid=server.pid, bare=bare, timeout=120,
+        first_screen=first_screen))
     s = report.summary()
     return {k: s[k] for k in ("people", "finished", "errors", "mismatches", "answers", "answer_rtt_ms",
                               "nav_rtt_ms", "cpu_ms_per_rerun", "wall_s", "error_samples", "mismatch_samples")} | {
@@ -150,20 +151,23 @@ def _warm(server: ServerProcess, bare: bool, size: Size) -> None:
 
 def latency(logs: Path, size: Size) -> dict[str, Any]:
     a, b = size.reading
-    # name, people, pause before each click, people at once, the target the table checks
-    scenarios = [(f"{size.crowd} people, no pause", size.crowd, (0.0, 0.0), None, "ratio"),
-                 (f"{size.crowd} people reading {a:g}-{b:g} s", size.crowd, size.reading, None, "ratio"),
-                 (f"{size.big_crowd} people, no pause", size.big_crowd, (0.0, 0.0), None, "no errors"),
-                 ("1 person at a time", size.one_at_a_time, (0.0, 0.0), 1, None)]
+    # name, people, pause before each click, people at once, the target the table checks, and whether
+    # self and other arrive from the static first screen (as they now do) rather than /start
+    scenarios = [(f"{size.crowd} people, no pause", size.crowd, (0.0, 0.0), None, "ratio", False),
+                 (f"{size.crowd} people, no pause, from the first screen", size.crowd, (0.0, 0.0), None, "ratio", True),
+                 (f"{size.crowd} people reading {a:g}-{b:g} s", size.crowd, size.reading, None, "ratio", False),
+                 (f"{size.big_crowd} people, no pause", size.big_crowd, (0.0, 0.0), None, "no errors", False),
+                 ("1 person at a time", size.one_at_a_time, (0.0, 0.0), 1, None, False)]
     out: dict[str, Any] = {}
     with ServerProcess(logs, app="benchmarks.bare.server:app", name="bare") as bare, \
             ServerProcess(logs, name="ketacheck") as kc:
         _warm(bare, True, size)
         _warm(kc, False, size)
-        for name, people, think, concurrency, target in scenarios:
+        for name, people, think, concurrency, target, first_screen in scenarios:
             # Bare then KetaCheck, scenario by scenario, so both meet the same machine state.
             out[name] = {"bare": _load(bare, people, think, bare=True, concurrency=concurrency),
-                         "ketacheck": _load(kc, people, think, bare=False, concurrency=concurrency),
+                         "ketacheck": _load(kc, people, think, bare=False, concurrency=concurrency,
+                                            first_screen=first_screen),
                          "target": target}
     return out
 
