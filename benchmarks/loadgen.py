@@ -2,7 +2,9 @@
 
 Each simulated person opens `/_stcore/stream`, and clicks through a whole check with real widget
 changes: the start page (audience, prescribed, sex), one answer per question (the last one leads
-to the result page), and reads the level the result page shows (`read_level`). Every click is a
+to the result page), and reads the level the result page shows (`read_level`). With `first_screen`
+(`--first-screen`) people choosing for themselves or someone else instead arrive from the static
+first screen `/`, as they now do (`run_person`). Every click is a
 `BackMsg.rerun_script` whose `ClientState.widget_states` carries the button's id with
 `trigger_value=True`, plus every other current widget value, exactly as Streamlit's frontend sends
 them.
@@ -279,7 +281,6 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
     lean = rng.random() ** 3  # most people show few signs; this gives every tier in a crowd
 
     async with _person_tab(base_url, res, timeout) as session:
-
         async def click(key: str, into: list[float]) -> RunStats:
             await _think(think, rng)
             before = meter() if meter else 0.0
