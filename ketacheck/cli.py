@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import content_cache, export, scoring, submission, translations
 from .content import Content, ContentError, content_dir, report
 from .model import DONT_KNOW, dump
+from .problem import safe
 
 if TYPE_CHECKING:  # annotations only: no pydantic on the command line's cached path
     from .model import Item
@@ -81,15 +81,6 @@ def _also_answers(content: Content, item: Item, audience: str, prescribed: bool)
     return out
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def safe(text: str) -> str:
-    """Text for a terminal: control characters shown as \\x.. escapes, never obeyed (an answer
-    file's keys could hold sequences that clear the screen or retitle the terminal)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
 def _load(directory: str | None, err: TextIO, language: str = "en", *, cached: bool = True) -> Content | None:
     """The content, from the cache of an earlier run when nothing it depends on has changed
     (`content_cache`); `cached=False` always reads and validates the files."""
@@ -100,8 +91,7 @@ def _load(directory: str | None, err: TextIO, language: str = "en", *, cached: b
 
         return loader.load(directory, language)
     except ContentError as exc:
-        for line in report(exc.problems):
-            print(safe(line), file=err)
+        print("\n".join(report(exc.problems)), file=err)
         return None
 
 
@@ -158,8 +148,7 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, out: TextIO =
             return 1
         problems = loader.validate(str(directory))
         if problems:
-            for line in report(problems):
-                print(safe(line), file=err)
+            print("\n".join(report(problems)), file=err)
             return 1
         langs = loader.languages(str(directory))
         print(f"ok: {Path(directory)} is valid ({len(content.items)} items, {len(content.regions)} regions, "

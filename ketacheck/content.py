@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import translations
+from .problem import safe
 
 if TYPE_CHECKING:  # annotations only: a `Content` of plain twins (the cache's) needs no pydantic
     from . import model
@@ -39,8 +40,9 @@ class ContentError(Exception):
 
 
 def report(problems: list[Problem]) -> list[str]:
-    """What the command line and the server say of invalid content: a count, then each problem."""
-    return [f"KetaCheck content is invalid ({len(problems)} problem(s)):", *(f"  {p}" for p in problems)]
+    """What the command line and the server say of invalid content: a count, then each problem,
+    safe for a terminal (a problem quotes the value it found)."""
+    return [f"KetaCheck content is invalid ({len(problems)} problem(s)):", *(f"  {safe(str(p))}" for p in problems)]
 
 
 @dataclass(frozen=True)
