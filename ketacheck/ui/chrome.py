@@ -20,7 +20,7 @@ from ketacheck.ui.i18n import _
 from ketacheck.web.pwa import QUICK_EXIT_URL
 
 LEAVING = "_leaving"
-CLEARED = "_cleared"  # set by "Clear my answers": the next run says so (a toast)
+CLEARED = "_cleared"  # set by "Clear my answers": the page's header says so (a toast)
 # The keyed fragment that holds the emergency panel or the crisis line (an answer reruns it by name).
 SAFETY = "safety"
 
@@ -141,10 +141,10 @@ def _clear_answers(whole_page: bool = False) -> None:
     withdraw_upload()
     st.session_state[tab_copy.FORGET] = True  # the copy in the tab goes too
     st.session_state[tab_copy.NO_COPY] = True  # so the check page asks afresh, not waits for one
+    # Said by the page's header (a toast from here would go with a run st.rerun replaces).
+    st.session_state[CLEARED] = True
     if whole_page:  # tapped inside a fragment, whose rerun alone would leave the old check on screen
-        st.session_state[CLEARED] = True  # a toast from here would go with the run st.rerun replaces
         st.rerun()
-    st.toast(_("Your answers are cleared."))
 
 
 def header(content: Content, state: dict[str, Any], result: Result) -> None:
