@@ -47,6 +47,7 @@ RED_FLAG_RATE = 0.02  # chance of choosing a red-flag answer on a safety questio
 DONT_KNOW_RATE = 0.1  # chance of "Don't know", where it is offered (a loved one's check)
 DONT_KNOW = "dont_know"
 MAX_QUESTIONS = 200  # a check longer than this is stuck
+QUESTION_VIEW = "question_view"  # the question screen's element (ketacheck/ui/question_view.py)
 
 
 
@@ -185,6 +186,40 @@ def read_level(session: StreamlitSession, content: Any) -> str:
     return named.pop()
 
 
+def question_data(session: StreamlitSession) -> dict[str, Any] | None:
+    """The question on screen: the data of its element (ketacheck/ui/question_view.py), or None."""
+    view = session.widgets("bidi_component").get(QUESTION_VIEW)
+    return json.loads(view.bytes) if view is not None else None
+
+
+def controls(session: StreamlitSession) -> list[str]:
+    """What can be tapped: the page's buttons, and the question element's own (by the same keys
+    the buttons had: `answer_<item>_<value>`, `nav_next`, ...)."""
+    keys = list(session.buttons())
+    data = question_data(session)
+    if data is not None:
+        keys += [o["key"] for o in data["options"]]
+        keys += [data[n]["key"] for n in ("back", "next", "stop", "clear") if data[n] and not data[n].get("disabled")]
+    return keys
+
+
+async def tap(session: StreamlitSession, key: str) -> RunStats:
+    """A tap on a button, or on the question element's control with that key (its event, as
+    question.js sends it)."""
+    data = question_data(session)
+    if data is not None:
+        for option in data["options"]:
+            if option["key"] == key:
+                event = "toggle" if option["toggles"] else "answer"
+                return await session.component_event(QUESTION_VIEW, event, {"item": data["item"], "value": option["value"]})
+        for name in ("back", "next", "stop", "clear"):
+            if data[name] and data[name]["key"] == key:
+                if data[name].get("disabled"):
+                    raise ProtocolError(f"{key!r} is disabled on page {session.page_name}")
+                return await session.component_event(QUESTION_VIEW, name, {"item": data["item"], "value": True})
+    return await session.click(key)
+
+
 def parse_answer_key(key: str) -> tuple[str, Any]:
     """`answer_<item>_<value>`: the value is an option's number, or "dont_know"."""
     rest = key[len("answer_"):]
@@ -284,7 +319,7 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
         async def click(key: str, into: list[float]) -> RunStats:
             await _think(think, rng)
             before = meter() if meter else 0.0
-            stats = await session.click(key)
+            stats = await tap(session, key)
             kind = "nav" if into is res.nav_rtts else "answer, to the result" if session.page_name == "Result" \
                 else "answer"
             _metered(res, kind, meter, before)
@@ -318,7 +353,7 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
         # The last answer of the pass (the core; intake: every module) leads to the result by itself.
         last_item = None
         while session.page_name == "Check":
-            options = [parse_answer_key(k) for k in session.buttons() if k.startswith("answer_")]
+            options = [parse_answer_key(k) for k in controls(session) if k.startswith("answer_")]
             items = {item for item, _ in options}
             if len(items) != 1:
                 raise ProtocolError(f"expected one question on screen, got {sorted(items) or 'none'}")

@@ -136,7 +136,7 @@ def _quick_exit() -> None:
     st.session_state[LEAVING] = True
 
 
-def _clear_answers(whole_page: bool = False) -> None:
+def clear_answers(whole_page: bool = False) -> None:
     app_state.clear()
     withdraw_upload()
     st.session_state[tab_copy.FORGET] = True  # the copy in the tab goes too
@@ -231,7 +231,7 @@ def clear_button(whole_page: bool = False) -> None:
     drawn there; `whole_page` (in a fragment) runs the whole page after clearing."""
     state = st.session_state.get(app_state.KEY)
     if state and state["answers"]:
-        st.button(_("Clear my answers"), key="clear_answers", on_click=_clear_answers, args=(whole_page,))
+        st.button(_("Clear my answers"), key="clear_answers", on_click=clear_answers, args=(whole_page,))
 
 
 def end(clear: bool = True) -> None:

@@ -1,9 +1,11 @@
 """One question on screen: the section and progress, the question, its answers as one group
-(radios for one answer, checkboxes for several), and Back / Next.
+(radios for one answer, checkboxes for several), Back / Next, and "Clear my answers".
 
 Answers are full-width buttons, so one tap answers and moves on (the core check in about 18 taps).
-`/assist.js` gives the group its roles: a named radiogroup or group, each answer a radio or checkbox
-with its checked state, arrow keys between answers (`.st-key-answers_one`, `.st-key-answers_many`).
+The whole screen is one element (`question_view`, drawn by `assets/question.js`), not a dozen
+Streamlit widgets: an answer's run then costs about what a bare page's does (issue 23). Its events
+call the callbacks below, as the buttons did; each names the question it was tapped on, and one for
+a question no longer on screen (a double tap) is dropped.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ketacheck.model import DONT_KNOW, Item
 from ketacheck.ui import chrome
 from ketacheck.ui import state as app_state
 from ketacheck.ui.i18n import _
+from ketacheck.ui import question_view
 from ketacheck.ui import tab_copy
 from ketacheck.ui.switch import switch_page
 
@@ -49,9 +52,19 @@ def _rerun_with_safety(flags_changed: bool) -> None:
         st.rerun([chrome.SAFETY, QUESTION])
 
 
+def _offered(item: Item, value: Any, content: Content, state: dict[str, Any]) -> bool:
+    """The value is one of this question's answers as shown (the element's events come from the
+    browser: anything else is dropped)."""
+    if value == DONT_KNOW:
+        return content.offers_dont_know(app_state.context(state)[0])
+    return type(value) is int and any(o.value == value for o in item.options)
+
+
 def _answer(state: dict[str, Any], item_id: str, value: Any, content: Content) -> None:
     """One tap: a single answer, "Don't know", or a multiple-choice "None of these"; then on."""
     item = content.items[item_id]
+    if not _offered(item, value, content, state):
+        return
     changed = _store(state, item, (value,) if item.multiple and value != DONT_KNOW else value)
     _onward(state, content)
     _rerun_with_safety(changed)
@@ -60,6 +73,8 @@ def _answer(state: dict[str, Any], item_id: str, value: Any, content: Content) -
 def _toggle(state: dict[str, Any], item_id: str, value: int, content: Content) -> None:
     """A multiple-choice answer on or off (the person moves on with Continue)."""
     item = content.items[item_id]
+    if not any(o.value == value and not o.exclusive for o in item.options) or not item.multiple:
+        return
     current = state["answers"].get(item_id)
     chosen = set(current) if isinstance(current, tuple) else set()
     chosen -= {o.value for o in item.options if o.exclusive}
@@ -112,14 +127,10 @@ def screen(state: dict[str, Any], content: Content) -> None:
     change, the answer reruns the page's safety fragment with it (`_rerun_with_safety`)."""
     if st.session_state.pop(TO_RESULT, False):
         switch_page("pages/result.py")
+    if not state["finished"] and show(state, content):
+        return  # the question's element carries "Clear my answers" and the tab's copy
     if state["finished"]:
         end(state, content)
-    else:
-        show(state, content)
-        item = content.items.get(state["current"] or "")
-        if item and content.module_of[item.id] == "core" and state["answers"] and not app_state.core_done(state, content):
-            if st.button(_("Stop here and see my result so far"), type="tertiary", key="result_so_far"):
-                switch_page("pages/result.py")
     # Here, not in the page's chrome: an answer reruns only this fragment. Clearing empties the
     # whole check, so it runs the whole page again, not this fragment.
     chrome.clear_button(whole_page=True)
@@ -163,73 +174,70 @@ def intro(item: Item, state: dict[str, Any], content: Content) -> str | None:
     return None
 
 
-def show(state: dict[str, Any], content: Content) -> None:
+def show(state: dict[str, Any], content: Content) -> bool:
+    """The question on screen, as one element; False when there is none for this choice."""
     item = current_item(state, content)
     if item is None:
         st.info(_("There are no questions for this choice."))
-        return
+        return False
     audience, _prescribed = app_state.context(state)
     share, text_line = progress_text(item, state, content)
-    with st.container(key="question"):
-        st.progress(share, text=text_line)
-        opening = intro(item, state, content)
-        if opening:
-            st.markdown(f"**{opening}**")
-        instrument = content.instruments.get(content.instrument_of.get(item.id, ""))
-        if instrument:
-            st.caption(f"{instrument.short_name} · {instrument.timeframe}")
-        text, labels = item.wording(audience, state["region"])
-        st.title(text, anchor=False)  # the page's one h1: what is being asked
-        if item.help:
-            st.caption(item.help)
-    answers(item, labels, state, content)
-    navigation(item, state, content)
+    instrument = content.instruments.get(content.instrument_of.get(item.id, ""))
+    text, labels = item.wording(audience, state["region"])
+    data = {
+        "item": item.id, "multiple": item.multiple, "progress": share, "progress_text": text_line,
+        "intro": intro(item, state, content),
+        "caption": f"{instrument.short_name} · {instrument.timeframe}" if instrument else None,
+        "title": text,  # the page's one h1: what is being asked
+        "help": item.help,
+        "options": answers(item, labels, state, content),
+        **navigation(item, state, content),
+        "clear": {"key": "clear_answers", "label": _("Clear my answers")} if state["answers"] else None,
+        "copy": tab_copy.outgoing(state, content),
+    }
+    question_view.mount(data, {
+        "answer": lambda value: _answer(state, item.id, value, content),
+        "toggle": lambda value: _toggle(state, item.id, value, content),
+        "back": lambda _value: _step(state, content, -1),
+        "next": lambda _value: _step(state, content, +1),
+        "stop": lambda _value: st.session_state.__setitem__(TO_RESULT, True),
+        "clear": lambda _value: chrome.clear_answers(whole_page=True),
+    }, item.id)
+    return True
 
 
-def answers(item: Item, labels: list[str], state: dict[str, Any], content: Content) -> None:
+def answers(item: Item, labels: list[str], state: dict[str, Any], content: Content) -> list[dict[str, Any]]:
+    """The answers, as the element shows them: which are chosen, and which a tap ticks on or off
+    (several answers) rather than answers and moves on."""
     audience, _prescribed = app_state.context(state)
     answer = state["answers"].get(item.id)
     chosen = {o.value for o in item.chosen(answer)}
     options = [(o.value, label, o.exclusive) for o, label in zip(item.options, labels, strict=True)]
     if content.offers_dont_know(audience):
         options.append((DONT_KNOW, content.dont_know.label, True))
-    with st.container(key="answers_many" if item.multiple else "answers_one", gap="small"):
-        for value, label, exclusive in options:
-            picked = value in chosen or (value == DONT_KNOW and answer == DONT_KNOW)
-            toggles = item.multiple and not exclusive
-            st.button(
-                label,
-                key=f"answer_{item.id}_{value}",
-                type="primary" if picked else "secondary",
-                width="stretch",
-                on_click=_toggle if toggles else _answer,
-                args=(state, item.id, value, content),
-            )
+    return [{"key": f"answer_{item.id}_{value}", "value": value, "label": label,
+             "chosen": value in chosen or (value == DONT_KNOW and answer == DONT_KNOW),
+             "toggles": item.multiple and not exclusive}
+            for value, label, exclusive in options]
 
 
-def navigation(item: Item, state: dict[str, Any], content: Content) -> None:
+def navigation(item: Item, state: dict[str, Any], content: Content) -> dict[str, Any]:
+    """Back, Next (Skip, Continue) and "Stop here", as the element shows them."""
     flow = app_state.visible_flow(state, content)
-    first = flow[0].id == item.id
     answer = state["answers"].get(item.id)
-    # One horizontal container, not st.columns: two fewer elements on every answer, and the pair
-    # stays side by side on a phone (columns stack below 640 px).
-    row = st.container(horizontal=True, gap="small")
-    row.button(_("Back"), key="nav_back", width="stretch", disabled=first, on_click=_step, args=(state, content, -1))
+    back = {"key": "nav_back", "label": _("Back"), "disabled": flow[0].id == item.id}
     if item.multiple:
         ready = isinstance(answer, tuple) and bool(answer)
         # Continue steps on, as Next does: in a first pass that is the next unanswered question,
         # and in a review it does not jump past the answers being looked at.
-        row.button(_("Continue"), key="nav_next", type="primary" if ready else "secondary", width="stretch",
-                   disabled=not ready, on_click=_step, args=(state, content, +1),
-                   help=None if ready else _("Choose one or more answers, or \"None of these\"."))
-        return
-    can_skip = item.optional and answer is None
-    row.button(
-        _("Skip") if can_skip else _("Next"),
-        key="nav_next",
-        width="stretch",
-        disabled=answer is None and not can_skip,
-        on_click=_step,
-        args=(state, content, +1),
-        help=None if answer is not None or can_skip else _("Choose an answer to go on."),
-    )
+        after = {"key": "nav_next", "label": _("Continue"), "disabled": not ready, "primary": ready,
+                 "hint": None if ready else _("Choose one or more answers, or \"None of these\".")}
+    else:
+        can_skip = item.optional and answer is None
+        go_on = answer is not None or can_skip
+        after = {"key": "nav_next", "label": _("Skip") if can_skip else _("Next"), "disabled": not go_on,
+                 "hint": None if go_on else _("Choose an answer to go on.")}
+    stop = None
+    if content.module_of[item.id] == "core" and state["answers"] and not app_state.core_done(state, content):
+        stop = {"key": "result_so_far", "label": _("Stop here and see my result so far")}
+    return {"back": back, "next": after, "stop": stop}

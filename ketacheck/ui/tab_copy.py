@@ -8,32 +8,25 @@ checks it like any answer file (the import's limits and answer checks, and the c
 was made under), and says so; a copy that does not check out is dropped, and the page says why.
 Clear, Finish and Leave wipe the copy too.
 
-The component's JavaScript is a file served from our own origin (`assets/tab_copy.js`): an inline
-component would be loaded from a `blob:` URL, which the Content-Security-Policy rightly refuses.
-Streamlit finds file-backed assets for installed packages through their manifest; KetaCheck is not
-installed, so it registers the same manifest itself.
+Its JavaScript is `assets/tab_copy.js` (`ketacheck/ui/components.py`).
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
-from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
 from ketacheck import loader, submission
 from ketacheck.export import read_json
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW
 from ketacheck.submission import InputError
+from ketacheck.ui import components
 from ketacheck.ui import state as app_state
 from ketacheck.ui.i18n import N_
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # ketacheck/
-NAME = "ketacheck.tab_copy"
 FORGET = "_forget_tab_copy"  # set by Clear and Finish: the next run wipes the tab's copy
 RESTORED = "_restored"  # set when a copy came back: the page says so until the check moves on
 DROPPED = "_dropped_copy"  # why a copy was not used: the page says so until the person begins again
@@ -50,32 +43,8 @@ UNUSABLE = N_("it did not check out (it may have been changed, or it is not Keta
 STALE = N_("it was made under an earlier version of KetaCheck's questions, whose answers may now mean something else")
 
 
-_MOUNT: dict[int, Any] = {}  # id(the runtime's component manager) -> the mount function made for it
-
-
-def _renderer():
-    """Registered once per server process (the manager lives in the runtime), and the mount
-    function made once with it: `component()` re-registers and re-resolves the asset on every
-    call, which was about a tenth of the server's CPU per click (issue 23). Keyed by manager, as
-    each AppTest brings a runtime of its own."""
-    manager = get_bidi_component_manager()
-    mount = _MOUNT.get(id(manager))
-    if mount is not None and manager.get(NAME) is not None:
-        return mount
-    if manager.get(NAME) is None or manager.get_component_asset_root(NAME) is None:
-        manifest = ComponentManifest(name="ketacheck", version="2",
-                                     components=[ComponentConfig(name="tab_copy", asset_dir="ui/assets")])
-        manager.register_from_manifest(manifest, PACKAGE_ROOT)
-    _MOUNT.clear()  # only the live runtime's
-    _MOUNT[id(manager)] = mount = st.components.v2.component(NAME, js="tab_copy.js")
-    return mount
-
-
 def _mount(data: dict[str, Any], key: str, **callbacks: Any) -> Any:
-    """The component, given its data as JSON bytes: Streamlit forwards bytes as they are, while a
-    dict is walked for dataframes and serialised twice (once more for the element's id), which was
-    a seventh of an answer's server CPU (benchmarks/RESULTS.md). tab_copy.js parses them."""
-    return _renderer()(data=json.dumps(data, separators=(",", ":")).encode(), key=key, **callbacks)
+    return components.mount("tab_copy", data, key, **callbacks)
 
 
 def to_json(state: dict[str, Any], content: Content) -> dict[str, Any] | None:
@@ -207,6 +176,13 @@ def update(state: dict[str, Any], content: Content) -> None:
     forget = st.session_state.pop(FORGET, False)
     _mount({"check": _outgoing(state, content, forget), "forget": forget, "fresh": False,
             "offer": False, "max": MAX_BYTES}, key="tab_copy_answers")
+
+
+def outgoing(state: dict[str, Any], content: Content) -> dict[str, Any]:
+    """What `update` sends, for an element that carries the copy itself (the question's, so an
+    answer's run sends one element, not two)."""
+    forget = st.session_state.pop(FORGET, False)
+    return {"check": _outgoing(state, content, forget), "forget": forget}
 
 
 def _where(state: dict[str, Any]) -> str:
