@@ -84,8 +84,7 @@
 
   function enhanceAnswers() {
     var groups = document.querySelectorAll('[class*="st-key-answers_one"], [class*="st-key-answers_many"]');
-    var question = document.querySelector(".st-key-question h1");
-    if (question && !question.id) { question.id = "kc-question"; }
+    var question = document.querySelector(".kc-question h1");
     Array.prototype.forEach.call(groups, function (group) {
       var many = group.className.indexOf("st-key-answers_many") !== -1;
       group.setAttribute("role", many ? "group" : "radiogroup");
@@ -146,15 +145,12 @@
     var links = document.querySelector(".st-key-page_links");
     if (links && links.getAttribute("role") !== "navigation") { links.setAttribute("role", "navigation"); }
     if (links && links.getAttribute("aria-label") !== word("pages")) { links.setAttribute("aria-label", word("pages")); }
-    // The progress bar is named "progress" and says "20%": give it the words on screen.
-    var progress = document.querySelector('.st-key-question [data-testid="stProgress"]');
-    var words = progress && progress.querySelector('[data-testid="stMarkdownContainer"]');
-    var bar = progress && progress.querySelector('[role="progressbar"]');
+    // The question's progress bar (assets/question.js says the words on screen as its value) is
+    // named in the page's language.
+    var words = document.querySelector(".kc-question .kc-progress-text");
+    var bar = document.querySelector('.kc-question [role="progressbar"]');
     var text = words ? words.textContent.trim() : "";
-    if (bar && text) {
-      if (bar.getAttribute("aria-valuetext") !== text) { bar.setAttribute("aria-valuetext", text); }
-      if (bar.getAttribute("aria-label") !== word("progress")) { bar.setAttribute("aria-label", word("progress")); }
-    }
+    if (bar && bar.getAttribute("aria-label") !== word("progress")) { bar.setAttribute("aria-label", word("progress")); }
     // The tab says which question: "Core check: question 3 of 15 — KetaCheck". Other pages keep
     // the title Streamlit gives them from their st.Page titles ("Result — KetaCheck").
     if (document.title !== ourTitle) { streamlitTitle = document.title; }
@@ -259,7 +255,7 @@
       return;
     }
     hadPanel = !!panel;
-    var block = document.querySelector(".st-key-question");
+    var block = document.querySelector(".kc-question");
     var question = block && block.querySelector("h1");
     var text = question ? question.textContent : null;
     if (text && text !== lastQuestion) {
@@ -281,7 +277,7 @@
       bringIntoView(block);
     }
     // "Core check: question 3 of 15", read out whenever it changes.
-    var progress = block && block.querySelector('[data-testid="stProgress"] [data-testid="stMarkdownContainer"]');
+    var progress = block && block.querySelector(".kc-progress-text");
     var where = progress ? progress.textContent.trim() : null;
     if (where && where !== lastProgress) { say(status, where); }
     lastProgress = where;

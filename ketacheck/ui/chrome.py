@@ -36,7 +36,6 @@ input, select, textarea { font-size: 16px !important; }
 /* WCAG AA contrast (4.5:1) for small text: Streamlit fades captions to 60% (4.2:1 on white). */
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4F5B66; }
-.st-key-question h1 { font-size: 1.6rem; line-height: 1.3; }
 .st-key-quick_exit button { background: #B0301F; border-color: #B0301F; color: #fff; font-weight: 600; }
 .st-key-quick_exit button:hover, .st-key-quick_exit button:focus { background: #8A2417; color: #fff; }
 .st-key-emergency_panel { border: 3px solid #B0301F; border-radius: 0.5rem; padding: 0.75rem; }

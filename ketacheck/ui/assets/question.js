@@ -98,7 +98,10 @@ export default function ({ data: raw, setTriggerValue, parentElement }) {
   if (data.stop) screen.append(control(data.stop, "kc-tertiary", send("stop", true)));
   if (data.clear) screen.append(control(data.clear, "kc-button kc-clear", send("clear", true)));
 
-  parentElement.replaceChildren(screen);
+  // Beside, not over, what Streamlit put in the element (the link to question.css).
+  const before = parentElement.querySelector(":scope > .kc-question");
+  if (before) before.replaceWith(screen);
+  else parentElement.append(screen);
   // The control in use is drawn anew: focus stays on it (a tick, Back over answered questions).
   if (focusedKey) {
     const again = screen.querySelector(`[data-key="${CSS.escape(focusedKey)}"]`);
