@@ -1,12 +1,20 @@
-"""Small builders shared by tests: answer sets made from the content, not hard-coded ids."""
+"""Small builders shared by tests: answer sets made from the content, not hard-coded ids; and a
+driver for the question screen under AppTest."""
 
 from __future__ import annotations
 
+import json
 import socket
+from typing import Any, TYPE_CHECKING
+
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from ketacheck import scoring, submission
 from ketacheck.loader import Content
 from ketacheck.model import DONT_KNOW, Item
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 
 def score(content: Content, answers: dict, **context) -> scoring.Result:
@@ -83,3 +91,106 @@ def raw_response(port: int, data: bytes) -> bytes:
         while chunk := s.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+# ------------------------------------------------------------------ the question screen, under AppTest
+#
+# The question is one components-v2 element (ketacheck/ui/question_view.py): AppTest shows it as an
+# UnknownElement of type `bidi_component`, its data the JSON bytes of the proto. Its controls keep
+# the keys the buttons had (`answer_<item>_<value>`, `nav_back`, `nav_next`, `result_so_far`,
+# `clear_answers`); a tap on one sends the event question.js sends, as the browser does.
+
+QUESTION_VIEW = "question_view"
+NAVIGATION = {"back": "back", "next": "next", "stop": "stop", "clear": "clear"}  # data field -> event
+
+
+def _view(at: AppTest) -> Any:
+    views = [e for e in at.get("bidi_component") if e.key == QUESTION_VIEW]
+    assert len(views) <= 1, f"{len(views)} question elements on one page"
+    return views[0] if views else None
+
+
+def question(at: AppTest) -> dict | None:
+    """The question on screen: its element's data (item, progress, words, options, controls), or None."""
+    view = _view(at)
+    return json.loads(view.proto.bytes) if view is not None else None
+
+
+def _controls(data: dict) -> dict[str, tuple[str, Any, dict]]:
+    """The element's controls: key -> (event it sends, value, the control's data)."""
+    out: dict[str, tuple[str, Any, dict]] = {}
+    for option in data["options"]:
+        out[option["key"]] = ("toggle" if option["toggles"] else "answer", option["value"], option)
+    for field, event in NAVIGATION.items():
+        if data[field]:
+            out[data[field]["key"]] = (event, True, data[field])
+    return out
+
+
+def control(at: AppTest, key: str) -> dict | None:
+    """The question element's control with that key (an answer, Back, Next, Stop, Clear), or None."""
+    data = question(at)
+    found = _controls(data).get(key) if data is not None else None
+    return found[2] if found else None
+
+
+def controls(at: AppTest) -> list[str]:
+    """The keys of everything on screen that can be tapped: the page's buttons, then the question
+    element's controls (disabled ones too: see `disabled`)."""
+    data = question(at)
+    return [b.key for b in at.button if b.key] + (list(_controls(data)) if data is not None else [])
+
+
+def disabled(at: AppTest, key: str) -> bool:
+    """The control with that key is on screen but cannot be tapped."""
+    found = control(at, key)
+    if found is not None:
+        return bool(found.get("disabled"))
+    return at.button(key=key).disabled
+
+
+def chosen(at: AppTest, key: str) -> bool:
+    """The answer with that key is shown as chosen (ticked, or the one picked)."""
+    found = control(at, key)
+    assert found is not None and "chosen" in found, f"no answer {key!r} on screen"
+    return found["chosen"]
+
+
+def send(at: AppTest, event: str, value: Any) -> AppTest:
+    """The question element's event, exactly as question.js sends it (`setTriggerValue`), and the
+    run it starts: for a tap, use `tap`; this is for events no tap on the screen would send."""
+    view = _view(at)
+    assert view is not None, "no question on screen"
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{view.proto.id}__events",
+                                      json_trigger_value=json.dumps([{"event": event, "value": value}])))
+    return at._run(states)
+
+
+def tap(at: AppTest, key: str) -> AppTest:
+    """A tap on the control with that key: the question element's (its event, naming the question
+    on screen), else the page's button. A disabled control fails the test: tapping it would do
+    nothing, so a test that taps one is not testing what it says."""
+    data = question(at)
+    found = _controls(data).get(key) if data is not None else None
+    if found is not None:
+        event, value, spec = found
+        assert not spec.get("disabled"), f"{key!r} is disabled"
+        return send(at, event, {"item": data["item"], "value": value})
+    button = at.button(key=key)
+    assert not button.disabled, f"button {key!r} is disabled"
+    return button.click().run()
+
+
+def question_words(at: AppTest) -> list[str]:
+    """Every word the question element shows: progress, intro, caption, the question, its help, the
+    answers, the controls' labels and hints."""
+    data = question(at)
+    if data is None:
+        return []
+    words = [data[k] for k in ("progress_text", "intro", "caption", "title", "help")]
+    words += [o["label"] for o in data["options"]]
+    for field in NAVIGATION:
+        if data[field]:
+            words += [data[field]["label"], data[field].get("hint")]
+    return [w for w in words if w]

@@ -12,6 +12,7 @@ from ketacheck.model import AUDIENCES, DONT_KNOW
 from ketacheck.ui import views
 from ketacheck.wording import basis_line
 from conftest import ROOT
+from helpers import chosen, controls, disabled, question, question_words, tap
 
 APP = str(ROOT / "app.py")
 
@@ -35,19 +36,21 @@ def kc(at: AppTest) -> dict:
 
 
 def asking(at: AppTest) -> bool:
-    """A question is on screen (its answer buttons are)."""
-    return any(b.key and b.key.startswith("answer_") for b in at.button)
+    """A question is on screen (its element, with its answers)."""
+    data = question(at)
+    return data is not None and bool(data["options"])
 
 
 def answer(at: AppTest, value) -> None:
     """Answer the question on screen: one value, or a list for multiple choice (then Continue)."""
     current = kc(at)["current"]
+    assert question(at)["item"] == current
     if isinstance(value, list):
         for v in value:
-            at.button(key=f"answer_{current}_{v}").click().run()
-        at.button(key="nav_next").click().run()
+            tap(at, f"answer_{current}_{v}")
+        tap(at, "nav_next")
     else:
-        at.button(key=f"answer_{current}_{value}").click().run()
+        tap(at, f"answer_{current}_{value}")
     assert not at.exception
 
 
@@ -80,17 +83,20 @@ def engine_result(at: AppTest, content) -> scoring.Result:
 
 
 def texts(at: AppTest) -> str:
+    """The words on the page: Streamlit's text elements, and the question element's."""
     parts = [e.value for kind in ("markdown", "caption", "header", "subheader", "title", "info", "error", "success",
                                   "warning") for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(str(p) for p in [*parts, *question_words(at)])
 
 
 def progress(at: AppTest) -> str:
-    return at.get("progress")[0].proto.text
+    return question(at)["progress_text"]
 
 
 def titles(at: AppTest) -> list[str]:
-    return [t.value for t in at.title]
+    """The page's h1: a page's st.title, or the question the question element asks."""
+    data = question(at)
+    return [t.value for t in at.title] + ([data["title"]] if data is not None else [])
 
 
 # ------------------------------------------------------------------ core, then the first result
@@ -196,7 +202,7 @@ def test_two_answers_then_stop_is_incomplete_names_what_is_missing_and_goes_back
     at = start("self", region="UK")
     answer(at, 0)  # nothing is happening now
     answer(at, 3)  # weekly
-    at.button(key="result_so_far").click().run()
+    tap(at, "result_so_far")
     assert titles(at) == ["Not enough answers yet"]
     page = texts(at)
     assert "nothing yet about tolerance, cravings, mixing, control and daily life, harms" in page
@@ -206,7 +212,8 @@ def test_two_answers_then_stop_is_incomplete_names_what_is_missing_and_goes_back
     assert "already shows **some warning signs**" in page
     assert "Few warning signs" not in page and "few of the warning signs" not in page
     at.button(key="to_missing").click().run()
-    assert kc(at)["current"] == "esc.more_than_before" and at.title[0].value.startswith("Compared with when you started")
+    assert kc(at)["current"] == "esc.more_than_before" and titles(at)[0].startswith("Compared with when you started")
+    assert question(at)["item"] == "esc.more_than_before"
 
 
 def test_prescribed_and_stable_ends_low_with_prescriber_advice(content):
@@ -262,7 +269,8 @@ def test_every_question_for_a_loved_one_offers_dont_know_in_their_words(content)
     seen = 0
     while asking(at):
         item = content.items[kc(at)["current"]]
-        labels = [b.label for b in at.button if b.key and b.key.startswith(f"answer_{item.id}_")]
+        assert question(at)["item"] == item.id
+        labels = [o["label"] for o in question(at)["options"]]
         assert labels[-1] == "Don't know"
         assert not any(label.startswith(("I tried", "I have wanted")) for label in labels)
         answer(at, DONT_KNOW if item.id != "safety.now" else 0)
@@ -288,7 +296,7 @@ def test_family_guidance_is_one_tap_from_the_result(content):
 def test_red_flag_mid_check_shows_emergency_contacts_at_once(content):
     at = start("other", region="US")
     assert kc(at)["current"] == "safety.now"
-    at.button(key="answer_safety.now_1").click().run()  # they cannot be woken: a checkbox, no Continue needed
+    tap(at, "answer_safety.now_1")  # they cannot be woken: a checkbox, no Continue needed
     assert at.header[0].value == "Get help now"
     assert kc(at)["current"] == "safety.now" and not kc(at)["finished"]
     links = [b.proto.url for b in at.get("link_button")]
@@ -299,7 +307,7 @@ def test_red_flag_mid_check_shows_emergency_contacts_at_once(content):
 @pytest.mark.parametrize("region", ["UK", "IE", "CA", "AU", "NZ", "HK", "TW", "ES", "MX", "INTL"])
 def test_emergency_number_leads_in_every_region(content, region):
     at = start("self", region=region)
-    at.button(key="answer_safety.now_2").click().run()  # breathing
+    tap(at, "answer_safety.now_2")  # breathing
     emergency = next(r for r in content.regions[region].resources if r.type == "emergency")
     assert at.get("link_button")[0].proto.url == f"tel:{emergency.phone.replace(' ', '')}"
 
@@ -308,11 +316,11 @@ def test_a_same_day_flag_leads_with_same_day_care_not_an_ambulance(content):
     at = start("self", region="UK")
     answer_core(at, content, lambda item: 0)
     at.switch_page("pages/check.py").run()  # review: the end of the questions
-    at.button(key="review").click().run()
+    tap(at, "review")
     while kc(at)["current"] != "safety.recent":
-        at.button(key="nav_next").click().run()
+        tap(at, "nav_next")
     assert kc(at)["answers"]["safety.recent"] == (0,)
-    at.button(key="answer_safety.recent_10").click().run()  # blood in urine: replaces "None of these"
+    tap(at, "answer_safety.recent_10")  # blood in urine: replaces "None of these"
     assert kc(at)["answers"]["safety.recent"] == (10,)
     assert at.header[0].value == "Get help today"
     links = [(b.label, b.proto.url) for b in at.get("link_button")]
@@ -330,14 +338,15 @@ def test_multiple_choice_toggles_and_none_of_these_stands_alone(content):
     for _ in range(4):  # how often, more than before, tolerance, cravings
         answer(at, 0)
     assert kc(at)["current"] == "mix.with"
-    assert at.button(key="nav_next").disabled  # Continue needs a choice
-    at.button(key="answer_mix.with_1").click().run()
-    at.button(key="answer_mix.with_5").click().run()
+    assert disabled(at, "nav_next")  # Continue needs a choice
+    tap(at, "answer_mix.with_1")
+    tap(at, "answer_mix.with_5")
     assert kc(at)["answers"]["mix.with"] == (1, 5) and kc(at)["current"] == "mix.with"
-    at.button(key="answer_mix.with_5").click().run()  # tap again: off
+    assert chosen(at, "answer_mix.with_1") and chosen(at, "answer_mix.with_5") and not disabled(at, "nav_next")
+    tap(at, "answer_mix.with_5")  # tap again: off
     assert kc(at)["answers"]["mix.with"] == (1,)
-    assert at.button(key="answer_mix.with_1").proto.type == "primary"
-    at.button(key="answer_mix.with_0").click().run()  # "None of these" replaces the rest and moves on
+    assert chosen(at, "answer_mix.with_1") and not chosen(at, "answer_mix.with_5")
+    tap(at, "answer_mix.with_0")  # "None of these" replaces the rest and moves on
     assert kc(at)["answers"]["mix.with"] == (0,) and kc(at)["current"] == "ctl.more_than_intended"
 
 
@@ -346,15 +355,15 @@ def test_back_keeps_answers_and_shows_the_chosen_option(content):
     answer(at, 0)  # safety now: none
     answer(at, 2)  # monthly
     before = dict(kc(at)["answers"])
-    at.button(key="nav_back").click().run()
+    tap(at, "nav_back")
     assert kc(at)["current"] == "esc.frequency"
-    assert at.button(key="answer_esc.frequency_2").proto.type == "primary"
-    at.button(key="nav_back").click().run()
-    assert at.button(key="answer_safety.now_0").proto.type == "primary"
+    assert chosen(at, "answer_esc.frequency_2")
+    tap(at, "nav_back")
+    assert chosen(at, "answer_safety.now_0")
     assert kc(at)["answers"] == before
     # Continue steps on; changing an answer goes back to where the person was, not through every
     # answered question.
-    at.button(key="nav_next").click().run()
+    tap(at, "nav_next")
     assert kc(at)["current"] == "esc.frequency"
     answer(at, 3)
     assert kc(at)["current"] == "esc.more_than_before"
@@ -367,7 +376,7 @@ def test_back_keeps_answers_and_shows_the_chosen_option(content):
 def test_clear_my_answers_wipes_the_session(content):
     at = start("self")
     answer(at, 0)
-    at.button(key="clear_answers").click().run()
+    tap(at, "clear_answers")
     assert kc(at)["answers"] == {} and kc(at)["audience"] is None
     # Said, and the whole page shows the cleared check (not the old question, whose next tap failed).
     assert [t.value for t in at.toast] == ["Your answers are cleared."]
@@ -376,18 +385,18 @@ def test_clear_my_answers_wipes_the_session(content):
 
 def test_clear_is_offered_only_with_answers_to_clear(content):
     at = start("self")
-    assert "clear_answers" not in {b.key for b in at.button}
+    assert "clear_answers" not in controls(at)
     answer(at, 0)
-    assert "clear_answers" in {b.key for b in at.button}
+    assert "clear_answers" in controls(at)
 
 
 def test_quick_exit_clears_and_leaves(content):
     at = start("self")
     answer(at, 0)
-    at.button(key="quick_exit").click().run()
+    tap(at, "quick_exit")
     assert kc(at)["answers"] == {}
     assert "Your answers are cleared" in texts(at)
-    assert [b.key for b in at.button] == []  # nothing of the check is left on screen
+    assert controls(at) == [] and question(at) is None  # nothing of the check is left on screen
 
 
 def test_every_page_links_to_help_and_learn_in_one_labelled_tap(content):
@@ -425,9 +434,9 @@ def test_intake_clinician_summary_then_finish_and_clear(content):
     answer(at, 3)
     answer_core(at, content, lambda item: item.max_level)
     at.switch_page("pages/check.py").run()
-    at.button(key="review").click().run()
-    at.button(key="nav_next").click().run()
-    at.button(key="nav_next").click().run()
+    tap(at, "review")
+    tap(at, "nav_next")
+    tap(at, "nav_next")
     at.switch_page("pages/clinician.py").run()
     assert not at.exception
     answered = kc(at)["answers"]
@@ -445,7 +454,7 @@ def test_intake_clinician_summary_then_finish_and_clear(content):
 
 def test_clinician_rows_mark_red_flags(content):
     at = start("intake", region="UK")
-    at.button(key="answer_safety.now_9").click().run()  # thoughts of ending my life, now
+    tap(at, "answer_safety.now_9")  # thoughts of ending my life, now
     at.switch_page("pages/clinician.py").run()
     assert "RED FLAG: Thoughts of suicide or self-harm" in texts(at)
     assert "Thoughts of suicide or self-harm (now, emergency)" in [e.value for e in at.error][0]
