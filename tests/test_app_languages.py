@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from helpers import question, question_words, tap
 
 APP = str(ROOT / "app.py")
 
@@ -21,9 +22,14 @@ def open_app(locale: str) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
+    """The words on the page: Streamlit's text elements, and the question element's."""
     parts = [e.value for kind in ("markdown", "caption", "header", "subheader", "title", "info", "error", "success",
                                   "warning") for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(str(p) for p in [*parts, *question_words(at)])
+
+
+def progress(at: AppTest) -> str:
+    return question(at)["progress_text"]
 
 
 @pytest.mark.parametrize(("locale", "language", "region", "emergency"), [
@@ -57,20 +63,20 @@ def test_a_whole_spanish_core_check_then_the_switch_keeps_every_answer(content):
     at.button(key="pick_audience_other").click().run()
     at.button(key="pick_prescribed_False").click().run()
     at.button(key="start_check").click().run()
-    assert "Ahora mismo, ¿le está pasando algo de esto?" in texts(at)
-    at.button(key="answer_safety.now_0").click().run()  # Nada de esto
-    at.button(key="answer_esc.frequency_3").click().run()
+    assert question(at)["title"] == "Ahora mismo, ¿le está pasando algo de esto?"
+    tap(at, "answer_safety.now_0")  # Nada de esto
+    tap(at, "answer_esc.frequency_3")
     assert at.session_state["kc"]["answers"] == {"safety.now": (0,), "esc.frequency": 3}
     shown = texts(at)
-    assert "pregunta 3 de" in at.get("progress")[0].proto.text
+    assert "pregunta 3 de" in progress(at)
     for english in ("question", "Choose", "Don't know", "Back"):
         assert english not in shown, english
     at.selectbox(key="language_switch").set_value("en").run()
     assert at.session_state["kc"]["answers"] == {"safety.now": (0,), "esc.frequency": 3}
     assert at.session_state["kc"]["language"] == "en"
-    assert "question 3 of" in at.get("progress")[0].proto.text
+    assert "question 3 of" in progress(at)
     at.selectbox(key="language_switch").set_value("es").run()
-    assert "pregunta 3 de" in at.get("progress")[0].proto.text
+    assert "pregunta 3 de" in progress(at)
 
 
 def test_a_red_flag_in_spanish_gives_the_regions_number_in_spanish():
@@ -78,7 +84,7 @@ def test_a_red_flag_in_spanish_gives_the_regions_number_in_spanish():
     at.button(key="pick_audience_self").click().run()
     at.button(key="pick_prescribed_False").click().run()
     at.button(key="start_check").click().run()
-    at.button(key="answer_safety.now_2").click().run()  # breathing
+    tap(at, "answer_safety.now_2")  # breathing
     assert at.header[0].value == "Pide ayuda ahora"
     assert at.get("link_button")[0].proto.label == "Llama al 112: Servicios de emergencia (112)"
     assert "Mientras esperas la ayuda" in texts(at)
@@ -92,7 +98,7 @@ def test_a_red_flag_in_chinese_is_punctuated_in_chinese():
     at.button(key="pick_audience_self").click().run()
     at.button(key="pick_prescribed_False").click().run()
     at.button(key="start_check").click().run()
-    at.button(key="answer_safety.now_1").click().run()  # cannot be woken
+    tap(at, "answer_safety.now_1")  # cannot be woken
     flags = loader.load(language="zh-Hans").red_flags
     lines = [m.value for m in at.markdown if m.value.startswith("**") and any(f"**{f.name}" in m.value for f in flags.values())]
     assert lines and all("**：" in line and "**." not in line and ". " not in line for line in lines), lines
@@ -115,8 +121,8 @@ def test_the_clinician_page_lists_in_chinese_punctuation():
     at.button(key="pick_audience_intake").click().run()
     at.button(key="pick_prescribed_False").click().run()
     at.button(key="start_check").click().run()
-    at.button(key="answer_safety.now_1").click().run()  # cannot be woken (a multiple choice: tick two)
-    at.button(key="answer_safety.now_2").click().run()
+    tap(at, "answer_safety.now_1")  # cannot be woken (a multiple choice: tick two)
+    tap(at, "answer_safety.now_2")
     at.switch_page("pages/clinician.py").run()
     assert not at.exception
     flags = at.error[0].value

@@ -15,7 +15,7 @@ import subprocess
 import pypdf
 import pytest
 
-from helpers import top
+from helpers import tap, top
 from ketacheck import export, loader, scoring, submission
 from ketacheck.cli import main
 from ketacheck.export.summary import PRIVACY_LINE
@@ -209,7 +209,7 @@ def test_the_spanish_pdf_of_a_full_check_fits_two_pages_at_the_same_type_size(re
 
 def test_the_clinician_page_in_spanish():
     at = start("intake", region="ES", locale="es-ES")
-    at.button(key="answer_safety.now_9").click().run()  # thoughts of ending my life, now
+    tap(at, "answer_safety.now_9")  # thoughts of ending my life, now
     at.switch_page("pages/clinician.py").run()
     assert not at.exception and at.session_state["kc"]["language"] == "es"
     flag = loader.load(language="es").red_flags["suicide"].name
