@@ -108,8 +108,32 @@ def by_key(page: Page, key: str) -> Locator:
 
 
 def button(page: Page, key: str) -> Locator:
-    """The visible button of `st.button(key=...)`. (A button with `help=` also renders a hidden twin.)"""
-    return by_key(page, key).locator("button:visible")
+    """The visible button with this key: one of the question element's (`button[data-key=...]`,
+    drawn by ketacheck/ui/assets/question.js: answers, Back, Next, "Stop here", Clear) or of
+    `st.button(key=...)` everywhere else. (A Streamlit button with `help=` also renders a hidden twin.)"""
+    return page.locator(f".{key_class(key)} button:visible, button[data-key={quoted(key)}]")
+
+
+def quoted(text: str) -> str:
+    """A CSS string: `text` in double quotes."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def chosen(page: Page, key: str) -> Locator:
+    """The button with this key if it is the chosen answer or choice (checked, as assistive
+    technology is told: the question element's answers and /assist.js's start-page choices)."""
+    return page.locator(f".{key_class(key)} button[aria-checked='true'], button[data-key={quoted(key)}][aria-checked='true']")
+
+
+# In the page: the visible control with this key (the question element's or a Streamlit widget's).
+FIND_CONTROL = """(key) => [...document.querySelectorAll('button[data-key]')].find(b => b.dataset.key === key)
+  || [...document.querySelectorAll('.st-key-' + key.replace(/[^a-zA-Z0-9_-]/g, '-') + ' button')]
+       .find(b => b.checkVisibility())"""
+
+# The question on screen: its block, progress line and answer group (assets/question.js).
+QUESTION = ".kc-question"
+PROGRESS = ".kc-progress"
+ANSWER_BUTTONS = ".kc-answers button[data-key^='answer_']"
 
 
 def wait_for_app(page: Page, initial_wait: int = 210) -> None:
@@ -125,7 +149,7 @@ def wait_for_app(page: Page, initial_wait: int = 210) -> None:
 # new page's elements do, and the script state can read 'notRunning' in between).
 READY = {
     "/start": ".st-key-pick_audience_self",  # the app's own start page (`/` is the static first screen)
-    "/check": "[data-testid='stProgress'], .st-key-see_result, [data-testid='stAlertContainer']",
+    "/check": ".kc-progress, .st-key-see_result, [data-testid='stAlertContainer']",
     "/result": ".st-key-result_level, .st-key-start_from_result",  # the charts are folded away now
     "/help": "h1#help",
     "/learn": "h1#learn",
@@ -210,25 +234,25 @@ def region_shown(page: Page, content: Content, key: str = "start_region") -> str
     return next(r.id for r in content.regions.values() if r.name == name)
 
 
-CURRENT_ANSWERS = """() => [...document.querySelectorAll('[class*="st-key-answer_"]')]
-    .map(e => (e.className.match(/\\bst-key-answer_(\\S+)_(\\d+|dont_know)\\b/) || []).slice(1))
+CURRENT_ANSWERS = """() => [...document.querySelectorAll(".kc-answers button[data-key^='answer_']")]
+    .map(b => (b.dataset.key.match(/^answer_(.+)_(\\d+|dont_know)$/) || []).slice(1))
     .filter(m => m.length)"""
 
 
 def current_question(page: Page, content: Content) -> Item:
     """The question on screen, read from its answer buttons' keys (`answer_<item id>_<value>`)."""
-    classes = {m[0] for m in page.evaluate(CURRENT_ANSWERS)}
-    assert len(classes) == 1, f"expected one question on screen, found answer keys for {classes}"
-    (shown,) = classes
-    matches = [i for i in content.items.values() if key_class(i.id) == "st-key-" + shown]
-    assert len(matches) == 1, shown
-    return matches[0]
+    shown_ids = {m[0] for m in page.evaluate(CURRENT_ANSWERS)}
+    assert len(shown_ids) == 1, f"expected one question on screen, found answer keys for {shown_ids}"
+    (shown,) = shown_ids
+    assert shown in content.items, shown
+    return content.items[shown]
 
 
 # Moved on: the answer's button is gone, and the next question (or the result page) is there.
-ANSWERED = ("(cls) => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'"
-            " && !document.querySelector('.' + cls)"
-            " && (!!document.querySelector('[class*=\"st-key-answer_\"]') || location.pathname.endsWith('/result'))")
+ANSWERED = ("(key) => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'"
+            " && ![...document.querySelectorAll('button[data-key]')].some(b => b.dataset.key === key)"
+            " && (!!document.querySelector(\".kc-answers button[data-key^='answer_']\")"
+            " || location.pathname.endsWith('/result'))")
 
 
 def answer(page: Page, item: Item, value: Any) -> int:
@@ -238,14 +262,14 @@ def answer(page: Page, item: Item, value: Any) -> int:
     if isinstance(value, list) and not (len(value) == 1 and item.option(value[0]).exclusive):
         for v in value:
             button(page, f"answer_{item.id}_{v}").click()
-            page.locator(f".{key_class(f'answer_{item.id}_{v}')} button[kind='primary']").wait_for()
+            chosen(page, f"answer_{item.id}_{v}").wait_for()
         button(page, "nav_next").click()
         taps = len(value) + 1
     else:
         button(page, f"answer_{item.id}_{value[0] if isinstance(value, list) else value}").click()
         taps = 1
     last = value[-1] if isinstance(value, list) else value
-    page.wait_for_function(ANSWERED, arg=key_class(f"answer_{item.id}_{last}"))
+    page.wait_for_function(ANSWERED, arg=f"answer_{item.id}_{last}")
     return taps
 
 
@@ -286,7 +310,7 @@ def complete_check(page: Page, content: Content, choose: Callable[[Item], Any] =
     raise AssertionError(f"the check never finished; answered {list(answers)}")
 
 
-FIRST_QUESTION = '[class*="st-key-answer_"]'
+FIRST_QUESTION = ANSWER_BUTTONS
 
 
 def open_first_screen(page: Page, url: str) -> None:

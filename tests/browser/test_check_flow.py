@@ -16,10 +16,10 @@ from ketacheck.loader import Content
 from .conftest import (
     DESKTOP,
     PHONE,
+    PROGRESS,
     answer,
     arrive,
     button,
-    by_key,
     click,
     click_to,
     current_question,
@@ -32,8 +32,8 @@ from .conftest import (
 # (with its "Core check: question n of N"), any section intro and the question itself.
 IN_VIEW = """() => {
   const bar = document.querySelector('.st-key-quick_exit').getBoundingClientRect().bottom;
-  const parts = [...document.querySelectorAll('.st-key-question [data-testid="stProgress"],'
-    + ' .st-key-question [data-testid="stMarkdownContainer"], .st-key-question h1')];
+  const parts = [...document.querySelectorAll('.kc-question .kc-progress, .kc-question .kc-intro,'
+    + ' .kc-question .kc-caption, .kc-question h1')];
   return { bar: Math.round(bar), height: innerHeight,
            parts: parts.map(p => { const r = p.getBoundingClientRect();
                                    return [p.tagName, Math.round(r.top), Math.round(r.bottom)]; }) };
@@ -117,7 +117,8 @@ def test_a_loved_one_can_say_dont_know_and_is_told_it_is_not_no(page: Page, serv
         if page.url.endswith("/result"):
             break
         item = current_question(page, content)
-        labels = by_key(page, "answers_many" if item.multiple else "answers_one").locator("button").all_inner_texts()
+        group = page.locator(f".kc-answers[role={'group' if item.multiple else 'radiogroup'}]")
+        labels = group.locator("button").all_inner_texts()
         assert labels[-1].strip() == "Don't know"
         answer(page, item, [0] if item.id == "safety.now" else "dont_know")
     arrive(page, server, "/result")
@@ -134,7 +135,7 @@ def test_a_module_after_the_first_result_updates_it(page: Page, server: str, con
     arrive(page, server, "/result")
     assert "Standard questionnaires" not in page.get_by_test_id("stMain").inner_text()
     click_to(page, "module_sds", server, "/check")
-    assert "Dependence (SDS): question 1 of 5" in page.get_by_test_id("stProgress").inner_text()
+    assert "Dependence (SDS): question 1 of 5" in page.locator(PROGRESS).inner_text()
     while not page.url.endswith("/result"):
         item = current_question(page, content)
         answer(page, item, 2)
@@ -147,7 +148,7 @@ def test_a_module_after_the_first_result_updates_it(page: Page, server: str, con
 # ------------------------------------------------------------------ answers as assistive technology sees them
 
 GROUP = """() => {
-  const group = document.querySelector('[class*="st-key-answers_"]');
+  const group = document.querySelector('.kc-answers');
   const name = document.getElementById(group.getAttribute('aria-labelledby'));
   return { role: group.getAttribute('role'), name: name && name.textContent,
            options: [...group.querySelectorAll('button')].map(b => [b.getAttribute('role'),
@@ -161,7 +162,7 @@ def test_answers_are_a_named_radiogroup_or_group_with_checked_state(page: Page, 
     assert many["role"] == "group" and many["name"] == current_question(page, content).text.self_
     assert {o[0] for o in many["options"]} == {"checkbox"} and {o[1] for o in many["options"]} == {"false"}
     button(page, "answer_safety.now_0").click()  # "None of these"
-    page.wait_for_function("() => document.querySelector('[class*=\"st-key-answers_one\"]')")
+    page.wait_for_function("() => document.querySelector('.kc-answers[role=radiogroup]')")
     wait_for_app(page)
     one = page.evaluate(GROUP)
     assert one["role"] == "radiogroup" and one["name"].startswith("In the past 3 months, how often")
@@ -176,7 +177,7 @@ def test_answers_are_a_named_radiogroup_or_group_with_checked_state(page: Page, 
     assert [o[2] for o in one["options"]] == [-1, -1, -1, 0, -1]
     assert '"●"' in one["options"][3][3] and '"○"' in one["options"][0][3]
     # Arrow keys move between answers.
-    page.locator(".st-key-answer_esc-frequency_3 button").focus()
+    button(page, "answer_esc.frequency_3").focus()
     page.keyboard.press("ArrowDown")
     assert page.evaluate("() => document.activeElement.textContent.trim()").endswith("3 or more days a week, or daily")
 
@@ -189,7 +190,7 @@ def test_the_chosen_answer_shows_in_forced_colours(browser: Browser, server: str
         answer(page, current_question(page, content), [0])
         answer(page, current_question(page, content), 2)
         click(page, "nav_back")
-        styles = page.evaluate("""() => [...document.querySelectorAll('[class*="st-key-answers_one"] button')]
+        styles = page.evaluate("""() => [...document.querySelectorAll('.kc-answers[role=radiogroup] button')]
             .map(b => [b.getAttribute('aria-checked'), getComputedStyle(b).outlineStyle])""")
         assert [s for s in styles if s[0] == "true"] == [["true", "solid"]]
         assert all(style == "none" for checked, style in styles if checked == "false")
