@@ -11,13 +11,15 @@ A control first shows that a just-closed session *is* resumed, so the check can 
 
 The server is started as `make run` starts it (`python serve.py`, the project's
 `.streamlit/config.toml`), only with the short session TTL. Answers are clicked inside the check
-page's fragment exactly as the browser sends them (with the fragment's id), so fragment reruns,
-and the safety fragment a red-flag answer reruns beside the question, are both exercised.
+page's fragment exactly as the browser sends them (the question element's events, with the
+fragment's id: `loadgen.tap`), so fragment reruns, and the safety fragment a red-flag answer reruns
+beside the question, are both exercised.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,28 +120,43 @@ def test_a_red_flag_answer_brings_the_help_in_the_same_single_run_and_leaves_the
             await tab.rerun()
             for key in ("pick_audience_self", "pick_prescribed_False", "start_check"):
                 await tab.click(key)
-            assert tab.page_name == "Check" and f"answer_{item.id}_{flagged.value}" in tab.buttons()
+            key = f"answer_{item.id}_{flagged.value}"
+            assert tab.page_name == "Check" and key in loadgen.controls(tab)
             assert tab.keyed_block("crisis_line") and not tab.keyed_block("emergency_panel")
+            assert not _chosen(tab, key)
 
-            stats = await tab.click(f"answer_{item.id}_{flagged.value}")  # ticked: a red flag
+            stats = await loadgen.tap(tab, key)  # ticked: a red flag
             assert len(stats.fragments) == 2  # the question and the safety fragment, not the whole page
             assert tab.keyed_block("emergency_panel") and not tab.keyed_block("crisis_line")
             assert ("h2", "Get help now" if emergency else "Get help today") in tab.headings()
             assert "quick_exit" in tab.buttons() and tab.elements_in("page_links")
-            assert tab.buttons()[f"answer_{item.id}_{flagged.value}"].type == "primary"  # shown as chosen
+            assert _chosen(tab, key)  # shown as chosen
 
-            stats = await tab.click(f"answer_{item.id}_{flagged.value}")  # taken back
+            stats = await loadgen.tap(tab, key)  # taken back
             assert len(stats.fragments) == 2
             assert tab.keyed_block("crisis_line") and not tab.keyed_block("emergency_panel")
             assert "quick_exit" in tab.buttons() and tab.elements_in("page_links")
+            assert not _chosen(tab, key)
         finally:
             await tab.close()
 
     asyncio.run(go())
 
 
+def _chosen(tab: protocol.StreamlitSession, key: str) -> bool:
+    """The question's answer with that key is shown as chosen."""
+    data = loadgen.question_data(tab)
+    assert data is not None, "no question on screen"
+    option = next((o for o in data["options"] if o["key"] == key), None)
+    assert option is not None, f"no answer {key!r} on screen"
+    return option["chosen"]
+
+
 def _screen(tab: protocol.StreamlitSession) -> list[tuple]:
-    """What the person sees of the buttons and headings, in page order: key, label, kind, on or off."""
+    """What the person sees of the buttons, headings and the question element, in page order: a
+    button's key, label, kind, on or off; the question's data (its words, progress, answers and
+    which are chosen, its controls and which are on). Not the copy of the check it hands to the
+    tab's storage: that is sent only when it changed, so a second run rightly carries none."""
     out: list[tuple] = []
     for path in sorted(tab.elements):
         element = tab.elements[path]
@@ -149,6 +166,10 @@ def _screen(tab: protocol.StreamlitSession) -> list[tuple]:
             out.append((protocol.user_key(b.id), b.label, b.type, b.disabled, b.help))
         elif kind == "heading":
             out.append(("heading", element.heading.body))
+        elif kind == "bidi_component" and protocol.user_key(element.bidi_component.id) == loadgen.QUESTION_VIEW:
+            data = json.loads(element.bidi_component.bytes)
+            data.pop("copy")
+            out.append((loadgen.QUESTION_VIEW, json.dumps(data, sort_keys=True)))
     return out
 
 
@@ -169,16 +190,18 @@ def test_after_every_kind_of_tap_the_page_is_what_a_whole_page_run_draws(server_
         checked: list[str] = []
 
         async def tap(key: str) -> None:
-            await tab.click(key)
+            await loadgen.tap(tab, key)
             seen = _screen(tab)
             await tab.rerun()  # the same session's whole page, drawn afresh
             assert _screen(tab) == seen, f"after {key!r} the page differs from a whole-page run"
             checked.append(key)
 
         def current() -> str:
-            items = {_item_of(k) for k in tab.buttons() if k.startswith("answer_")}
-            assert len(items) == 1, items
-            return items.pop()
+            data = loadgen.question_data(tab)
+            assert data is not None, "no question on screen"
+            items = {_item_of(k) for k in loadgen.controls(tab) if k.startswith("answer_")}
+            assert items == {data["item"]}, items
+            return data["item"]
 
         try:
             await tab.connect()
@@ -214,7 +237,8 @@ def test_after_every_kind_of_tap_the_page_is_what_a_whole_page_run_draws(server_
             await tap("review")
             await tap("nav_next")
             await tap("clear_answers")  # the whole check goes: no question is left to answer
-            assert not [k for k in tab.buttons() if k.startswith("answer_")]
+            assert loadgen.question_data(tab) is None
+            assert not [k for k in loadgen.controls(tab) if k.startswith("answer_")]
         finally:
             await tab.close()
         # The last answer goes to the result by itself; every tap on the way was checked.
