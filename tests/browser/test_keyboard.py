@@ -9,7 +9,19 @@ from playwright.sync_api import Browser, Page
 from ketacheck import scoring, submission
 from ketacheck.loader import Content
 
-from .conftest import ANSWERED, DESKTOP, arrive, by_key, current_question, key_class, region_shown, wait_for_app
+from .conftest import (
+    ANSWERED,
+    DESKTOP,
+    FIND_CONTROL,
+    arrive,
+    button,
+    by_key,
+    chosen,
+    current_question,
+    key_class,
+    region_shown,
+    wait_for_app,
+)
 
 # Counts every pointer event, so the test can prove none happened.
 POINTER_COUNTER = """
@@ -19,16 +31,22 @@ for (const type of ['pointerdown', 'mousedown', 'touchstart']) {
 }
 """
 
+# The key of the control with focus: the question element's `data-key`, else the Streamlit
+# widget's `st-key-` class (its key with other characters turned into '-').
 FOCUSED_KEY = """() => {
   const el = document.activeElement;
+  if (el && el.dataset && el.dataset.key) return el.dataset.key;
   const box = el && el.closest('[class*="st-key-"]');
-  const key = box ? box.className.match(/\\bst-key-(\\S+)/)[1] : null;
-  return key ? 'st-key-' + key : null;
+  return box ? box.className.match(/\\bst-key-(\\S+)/)[1] : null;
 }"""
 
+
+def focused_on(page: Page, key: str) -> bool:
+    return page.evaluate(FOCUSED_KEY) in (key, key_class(key)[len("st-key-"):])
+
 # -1: the target comes before the focused element in the document; 1: after; 0: not found.
-DIRECTION = """(cls) => {
-  const target = [...document.querySelectorAll('.' + cls + ' button')].find(b => b.checkVisibility());
+DIRECTION = """(key) => {
+  const target = (""" + FIND_CONTROL + """)(key);
   if (!target) return 0;
   const from = document.activeElement || document.body;
   if (from === document.body) return 1;
@@ -38,18 +56,17 @@ DIRECTION = """(cls) => {
 
 def tab_to(page: Page, key: str, limit: int = 60) -> int:
     """Move focus with Tab (or Shift+Tab, if the target is above) until it is on `key`'s button."""
-    cls = key_class(key)
     for presses in range(limit):
-        if page.evaluate(FOCUSED_KEY) == cls:
+        if focused_on(page, key):
             return presses
-        direction = page.evaluate(DIRECTION, cls)
+        direction = page.evaluate(DIRECTION, key)
         assert direction != 0, f"{key}: no such button on the page"
         page.keyboard.press("Shift+Tab" if direction < 0 else "Tab")
     raise AssertionError(f"{key}: not reached with {limit} Tab presses; focus is on {page.evaluate(FOCUSED_KEY)}")
 
 
-IN_GROUP = """(cls) => {
-  const target = [...document.querySelectorAll('.' + cls + ' button')].find(b => b.checkVisibility());
+IN_GROUP = """(key) => {
+  const target = (""" + FIND_CONTROL + """)(key);
   const group = target && target.closest('[role="radiogroup"]');
   return !!(group && group.contains(document.activeElement));
 }"""
@@ -59,21 +76,20 @@ def focus_answer(page: Page, key: str) -> int:
     """Focus an answer as a keyboard user does: a radio by tabbing into its group (one tab stop,
     on the chosen answer or the first) then arrow keys; a checkbox or button by Tab alone.
     Returns the keys pressed."""
-    cls = key_class(key)
-    role = page.locator(f".{cls} button:visible").get_attribute("role")
+    role = button(page, key).get_attribute("role")
     if role != "radio":
         return tab_to(page, key)
     presses = 0
     for _ in range(60):
-        if page.evaluate(IN_GROUP, cls):
+        if page.evaluate(IN_GROUP, key):
             break
-        direction = page.evaluate(DIRECTION, cls)
+        direction = page.evaluate(DIRECTION, key)
         page.keyboard.press("Shift+Tab" if direction < 0 else "Tab")
         presses += 1
     else:
         raise AssertionError(f"{key}: its radiogroup was never reached with Tab")
     for _ in range(12):
-        if page.evaluate(FOCUSED_KEY) == cls:
+        if focused_on(page, key):
             return presses
         page.keyboard.press("ArrowDown")
         presses += 1
@@ -122,7 +138,7 @@ def test_a_whole_check_with_the_keyboard_only(browser: Browser, server: str, con
             option = options[n % len(options)]
             if item.multiple and not option.exclusive:
                 press_on(page, f"answer_{item.id}_{option.value}", " ")  # tick with Space
-                page.locator(f".{key_class(f'answer_{item.id}_{option.value}')} button[aria-checked='true']").wait_for()
+                chosen(page, f"answer_{item.id}_{option.value}").wait_for()
                 key = "nav_next"  # then Continue
                 value = [option.value]
             else:
@@ -131,7 +147,7 @@ def test_a_whole_check_with_the_keyboard_only(browser: Browser, server: str, con
             press_on(page, key, "Enter" if n % 2 else " ")
             # Moved on: the answer is gone and the next question (or the result) is there. (Waiting
             # only for the answer to go read an empty screen between two runs on a busy machine.)
-            page.wait_for_function(ANSWERED, arg=key_class(f"answer_{item.id}_{option.value}"))
+            page.wait_for_function(ANSWERED, arg=f"answer_{item.id}_{option.value}")
             answers[item.id] = value
         shown = {i.id for i in content.core("other", False)}
         assert set(answers) == shown, "every core question was answered, by keyboard"
