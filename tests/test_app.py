@@ -12,7 +12,7 @@ from ketacheck.model import AUDIENCES, DONT_KNOW
 from ketacheck.ui import views
 from ketacheck.wording import basis_line
 from conftest import ROOT
-from helpers import chosen, controls, disabled, question, question_words, tap
+from helpers import chosen, controls, disabled, question, question_words, send, tap
 
 APP = str(ROOT / "app.py")
 
@@ -371,6 +371,92 @@ def test_back_keeps_answers_and_shows_the_chosen_option(content):
     at.switch_page("pages/learn.py").run()
     at.switch_page("pages/check.py").run()
     assert kc(at)["answers"]["esc.frequency"] == 3 and kc(at)["current"] == "esc.more_than_before"
+
+
+def on_screen(at: AppTest) -> tuple:
+    """Where the check is and what the question screen shows (not the copy it hands the tab, which
+    is sent only when it changed)."""
+    data = question(at)
+    if data is not None:
+        data = {k: v for k, v in data.items() if k != "copy"}
+    state = kc(at)
+    return dict(state["answers"]), state["current"], state["finished"], data, titles(at), [h.value for h in at.header]
+
+
+def test_a_tap_on_a_question_no_longer_on_screen_changes_nothing(content):
+    """A double tap: the first answer moves on, the second arrives naming the question just left.
+    Whatever it is (the same answer, another, a tick that would raise a red flag, Back, Next,
+    Stop, Clear), it is dropped: the new question is not answered, nor the old one changed."""
+    at = start("self")
+    tap(at, "answer_safety.now_0")  # "None of these": answered, on to the next
+    tap(at, "answer_esc.frequency_3")
+    assert kc(at)["current"] == "esc.more_than_before"
+    before = on_screen(at)
+    flagged = next(o for o in content.items["safety.now"].options if o.red_flag)
+    for event, value in [("answer", ("esc.frequency", 3)), ("answer", ("esc.frequency", 1)),
+                         ("answer", ("esc.frequency", 0)), ("toggle", ("safety.now", flagged.value)),
+                         ("answer", ("safety.now", 0)), ("back", ("esc.frequency", True)),
+                         ("next", ("esc.frequency", True)), ("stop", ("esc.frequency", True)),
+                         ("clear", ("esc.frequency", True)), ("answer", ("no.such_item", 1))]:
+        item, v = value
+        send(at, event, {"item": item, "value": v})
+        assert not at.exception, (event, value)
+        assert on_screen(at) == before, (event, value)
+    # And the screen still answers a tap on itself.
+    tap(at, "answer_esc.more_than_before_1")
+    assert kc(at)["answers"]["esc.more_than_before"] == 1
+
+
+def test_an_event_that_is_not_one_of_the_questions_answers_changes_nothing(content):
+    """The element's events come from the browser: a value the question does not offer, of the
+    wrong kind, or a tick on a question that takes one answer is dropped, never stored, never an
+    error on the page."""
+    at = start("self")
+    tap(at, "answer_safety.now_0")
+    assert question(at)["item"] == "esc.frequency" and not content.offers_dont_know("self")
+    offered = {o.value for o in content.items["esc.frequency"].options}
+    before = on_screen(at)
+    for event, value in [
+        ("answer", {"item": "esc.frequency", "value": max(offered) + 1}),
+        ("answer", {"item": "esc.frequency", "value": -1}),
+        ("answer", {"item": "esc.frequency", "value": str(min(offered))}),  # "0", not 0
+        ("answer", {"item": "esc.frequency", "value": float(min(offered))}),
+        ("answer", {"item": "esc.frequency", "value": True}),  # not 1
+        ("answer", {"item": "esc.frequency", "value": None}),
+        ("answer", {"item": "esc.frequency", "value": [min(offered)]}),
+        ("answer", {"item": "esc.frequency", "value": {"value": min(offered)}}),
+        ("answer", {"item": "esc.frequency", "value": DONT_KNOW}),  # not offered to this audience
+        ("answer", {"item": "esc.frequency"}),
+        ("answer", {"value": min(offered)}),
+        ("answer", min(offered)),
+        ("answer", None),
+        ("toggle", {"item": "esc.frequency", "value": min(offered)}),  # one answer: nothing to tick
+    ]:
+        send(at, event, value)
+        assert not at.exception, (event, value)
+        assert on_screen(at) == before, (event, value)
+    # A question of several answers: only its own answers tick, and not "None of these".
+    tap(at, "answer_esc.frequency_3")
+    while kc(at)["current"] != "mix.with":
+        tap(at, f"answer_{kc(at)['current']}_0")
+    item = content.items["mix.with"]
+    exclusive = next(o.value for o in item.options if o.exclusive)
+    tickable = 1  # an answer it ticks: JSON's true equals it in Python, and 1.0 does
+    assert any(o.value == tickable and not o.exclusive and not o.red_flag for o in item.options)
+    before = on_screen(at)
+    stored = []  # every value checked, each from the same screen, so one failure does not hide another
+    for value in (max(o.value for o in item.options) + 1, exclusive, DONT_KNOW, str(tickable), float(tickable),
+                  True, None, [tickable], {"value": tickable}):
+        send(at, "toggle", {"item": "mix.with", "value": value})
+        assert not at.exception, value
+        if on_screen(at) != before:
+            stored.append((value, kc(at)["answers"].get("mix.with")))
+            kc(at)["answers"].pop("mix.with", None)
+            at.run()
+            assert on_screen(at) == before
+    assert not stored, f"ticked, though not one of the question's answers (value sent, answer stored): {stored}"
+    tap(at, f"answer_mix.with_{tickable}")  # its own answer still ticks
+    assert kc(at)["answers"]["mix.with"] == (tickable,) and type(kc(at)["answers"]["mix.with"][0]) is int
 
 
 def test_clear_my_answers_wipes_the_session(content):

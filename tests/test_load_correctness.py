@@ -247,6 +247,44 @@ def test_after_every_kind_of_tap_the_page_is_what_a_whole_page_run_draws(server_
     asyncio.run(go())
 
 
+def test_a_double_tap_over_the_wire_answers_once(server_url: str) -> None:
+    """The browser sends a second tap before the new question is drawn: it names the question just
+    answered, and the server drops it (the next question is not answered with it, the answered one
+    not changed), and a value no question offers is dropped too, in the fragment as sent."""
+    content = loader.load()
+    first, second = content.core("self", False)[:2]
+    assert first.multiple and not second.multiple
+    none = next(o for o in first.options if o.exclusive)
+
+    async def go() -> None:
+        tab = protocol.StreamlitSession(server_url, timeout=30)
+        tab.url_path = "start"
+        try:
+            await tab.connect()
+            await tab.rerun()
+            for key in ("pick_audience_self", "pick_prescribed_False", "start_check"):
+                await tab.click(key)
+            await loadgen.tap(tab, f"answer_{first.id}_{none.value}")
+            data = loadgen.question_data(tab)
+            assert data["item"] == second.id and not [o for o in data["options"] if o["chosen"]]
+            seen = _screen(tab)
+            for value in [o.value for o in second.options] + [none.value]:  # the second tap, on the old screen
+                await tab.component_event(loadgen.QUESTION_VIEW, "answer", {"item": first.id, "value": value})
+                assert _screen(tab) == seen, value
+            await tab.component_event(loadgen.QUESTION_VIEW, "answer",
+                                      {"item": second.id, "value": max(o.value for o in second.options) + 1})
+            assert _screen(tab) == seen
+            await tab.rerun()  # the whole page agrees: nothing was stored
+            assert _screen(tab) == seen
+            await loadgen.tap(tab, "nav_back")  # the first question keeps its one answer
+            assert [o["key"] for o in loadgen.question_data(tab)["options"] if o["chosen"]] == [
+                f"answer_{first.id}_{none.value}"]
+        finally:
+            await tab.close()
+
+    asyncio.run(go())
+
+
 def _item_of(key: str) -> str:
     return loadgen.parse_answer_key(key)[0]
 
