@@ -20,7 +20,6 @@ from .conftest import (
     click_to,
     current_question,
     go_to,
-    key_class,
     mixed_answers,
     open_app,
     start_check,
@@ -30,19 +29,22 @@ from .conftest import (
 MIN_TARGET = 44  # CSS px: WCAG 2.5.5 / Apple HIG; Material asks for 48
 
 
-SIZES = """(classes) => classes.map(cls => {
-  const buttons = [...document.querySelectorAll('.' + cls + ' button')].filter(b => b.checkVisibility());
-  if (buttons.length !== 1) return [cls, buttons.length, 0, 0];
+# Each key's visible buttons: the question element's (`button[data-key]`) and Streamlit's (`.st-key-`).
+SIZES = """(keys) => keys.map(key => {
+  const cls = 'st-key-' + key.replace(/[^a-zA-Z0-9_-]/g, '-');
+  const buttons = [...document.querySelectorAll('button[data-key]')].filter(b => b.dataset.key === key)
+    .concat([...document.querySelectorAll('.' + cls + ' button')]).filter(b => b.checkVisibility());
+  if (buttons.length !== 1) return [key, buttons.length, 0, 0];
   const r = buttons[0].getBoundingClientRect();
-  return [cls, 1, r.width, r.height];
+  return [key, 1, r.width, r.height];
 })"""
 
 
 def too_small(page: Page, *keys: str) -> list[str]:
     """'<key>: WxH' for each key whose visible button is under MIN_TARGET either way (one round trip)."""
     small = []
-    for (cls, count, width, height), key in zip(page.evaluate(SIZES, [key_class(k) for k in keys]), keys, strict=True):
-        assert count == 1, f"{key} ({cls}): expected one visible button, found {count}"
+    for (_key, count, width, height), key in zip(page.evaluate(SIZES, list(keys)), keys, strict=True):
+        assert count == 1, f"{key}: expected one visible button, found {count}"
         if width < MIN_TARGET or height < MIN_TARGET:
             small.append(f"{key}: {width:.0f}x{height:.0f}")
     return small
@@ -50,7 +52,7 @@ def too_small(page: Page, *keys: str) -> list[str]:
 
 def answer_keys(page: Page, item) -> list[str]:
     """Every answer button of the question on screen, "Don't know" included where offered."""
-    values = [m[1] for m in page.evaluate(CURRENT_ANSWERS) if m[0] == key_class(item.id)[len("st-key-"):]]
+    values = [m[1] for m in page.evaluate(CURRENT_ANSWERS) if m[0] == item.id]
     return [f"answer_{item.id}_{v}" for v in values]
 
 

@@ -12,10 +12,12 @@ from ketacheck.web.pwa import QUICK_EXIT_URL
 
 from .conftest import (
     PHONE,
+    PROGRESS,
     SCROLL_SETTLED,
     answer,
     button,
     by_key,
+    chosen,
     current_question,
     go_to,
     mixed_answers,
@@ -24,6 +26,8 @@ from .conftest import (
     wait_for_app,
 )
 
+# An answer button, the question element's or (as it was) a Streamlit one.
+ANY_ANSWER = "[class*='st-key-answer_'], button[data-key^='answer_']"
 SMALL_PHONE = {**PHONE, "viewport": {"width": 320, "height": 568}}
 MAIN_SCROLL = "() => document.querySelector('[data-testid=stMain]').scrollTop"
 # Where elements sit on the page (not in the viewport), measured together in one go.
@@ -50,11 +54,11 @@ def test_yes_to_the_first_safety_question_shows_emergency_help_at_once(
     wait_for_app(page)
     # Still mid-check: the question is on screen with the answer ticked, the check not finished.
     assert current_question(page, content).id == "safety.now"
-    assert by_key(page, "answer_safety.now_2").locator("button[aria-checked='true']").count() == 1
+    assert chosen(page, "answer_safety.now_2").count() == 1
     # At the top of the page, under the quick exit and crisis line, above the progress bar and the
     # question. (Whether it is in view after the tap: test_emergency_help_is_in_view_after_scrolling...)
     exit_top, panel_top, progress_top = page.evaluate(PAGE_TOPS, [
-        ".st-key-quick_exit", ".st-key-emergency_panel", "[data-testid='stProgress']"])
+        ".st-key-quick_exit", ".st-key-emergency_panel", PROGRESS])
     assert exit_top < panel_top < progress_top, (exit_top, panel_top, progress_top)
     assert panel_top < PHONE["viewport"]["height"] / 2, panel_top
     assert panel.get_by_role("heading", name="Get help now").is_visible()
@@ -108,7 +112,7 @@ def answer_a_few(page: Page, server: str, content: Content) -> None:
     for _ in range(3):
         item = current_question(page, content)
         answer(page, item, mixed_answers(item))
-    assert "question 4 of 15" in page.get_by_test_id("stProgress").inner_text()
+    assert "question 4 of 15" in page.locator(PROGRESS).inner_text()
 
 
 def assert_back_does_not_show_the_answers(page: Page, server: str) -> None:
@@ -128,11 +132,11 @@ def assert_back_does_not_show_the_answers(page: Page, server: str) -> None:
     assert button(page, "start_check").inner_text() == "Start the check"
     assert button(page, "start_check").is_disabled()
     assert page.locator("[class*='st-key-pick_audience_'] button[kind='primary']").count() == 0
-    assert page.locator("[class*='st-key-answer_']").count() == 0
+    assert page.locator(ANY_ANSWER).count() == 0
     # And the check itself has nothing either (same session, in-app navigation).
     go_to(page, "Check")
     assert "First, choose who this check is for." in page.get_by_test_id("stMain").inner_text()
-    assert page.locator("[class*='st-key-answer_']").count() == 0
+    assert page.locator(ANY_ANSWER).count() == 0
 
 
 def test_quick_exit_button_leaves_and_back_shows_no_answers(page: Page, context: BrowserContext,
@@ -160,7 +164,7 @@ EXIT_IN_VIEW = """() => {
   const exit = [...document.querySelectorAll('.st-key-quick_exit button')].find(b => b.checkVisibility());
   const r = exit.getBoundingClientRect();
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-  const question = document.querySelector('.st-key-question h1, [data-testid="stMain"] h1');
+  const question = document.querySelector('.kc-question h1, [data-testid="stMain"] h1');
   const q = question ? question.getBoundingClientRect() : null;
   return {
     top: Math.round(r.top), bottom: Math.round(r.bottom), height: window.innerHeight,
