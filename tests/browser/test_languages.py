@@ -11,8 +11,8 @@ from playwright.sync_api import Browser, Page
 
 from ketacheck import loader
 from ketacheck.translations import content_messages, ui_messages, ui_template
-from .conftest import (answer, by_key, current_question, mixed_answers, on_result, open_app,
-                      open_first_screen, start_check, wait_for_app)
+from .conftest import (PROGRESS, answer, button, by_key, chosen, current_question, mixed_answers, on_result,
+                      open_app, open_first_screen, start_check, wait_for_app)
 
 PHONE_SIZE = {"width": 390, "height": 844}
 
@@ -108,17 +108,17 @@ def test_the_switch_keeps_every_answer_and_html_lang_follows(browser: Browser, s
         answer(page, first, [0])  # Nada de esto
         second = current_question(page, es)
         answer(page, second, 1)
-        assert "pregunta 3 de" in page.locator("[data-testid='stProgress']").inner_text()
+        assert "pregunta 3 de" in page.locator(PROGRESS).inner_text()
         switch_language(page, "繁體中文")
         assert html_lang(page) == "zh-Hant"
-        assert "第 3 題" in page.locator("[data-testid='stProgress']").inner_text()
+        assert "第 3 題" in page.locator(PROGRESS).inner_text()
         switch_language(page, "English")
         assert html_lang(page) == "en"
-        assert "question 3 of" in page.locator("[data-testid='stProgress']").inner_text()
+        assert "question 3 of" in page.locator(PROGRESS).inner_text()
         # Back to the first two answers: still there, as chosen.
-        by_key(page, "nav_back").locator("button:visible").click()
+        button(page, "nav_back").click()
         wait_for_app(page)
-        assert by_key(page, f"answer_{second.id}_1").locator("button[kind='primary']").count() == 1
+        assert chosen(page, f"answer_{second.id}_1").count() == 1
     finally:
         context.close()
 
@@ -160,7 +160,7 @@ def test_a_whole_spanish_check_shows_no_english_sentence(browser: Browser, serve
         for _ in range(60):
             if on_result(page):
                 break
-            no_english(page.locator("[data-testid='stProgress']").inner_text())
+            no_english(page.locator(PROGRESS).inner_text())
             item = current_question(page, es)
             answer(page, item, mixed_answers(item))
         page.wait_for_url(server + "/result")

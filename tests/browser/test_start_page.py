@@ -21,6 +21,7 @@ from .conftest import (
     CSP_LISTENER,
     FIRST_QUESTION,
     PHONE,
+    PROGRESS,
     answer,
     arrive,
     button,
@@ -142,7 +143,7 @@ def test_start_opens_the_first_question_with_the_choices_made(page: Page, server
     page.wait_for_selector(FIRST_QUESTION)
     wait_for_app(page)
     main = page.get_by_test_id("stMain")
-    assert f"question 1 of {questions}" in page.get_by_test_id("stProgress").inner_text()
+    assert f"question 1 of {questions}" in page.locator(PROGRESS).inner_text()
     first = current_question(page, content)
     assert first.id == "safety.now"
     assert first.text.for_audience(audience) in main.inner_text()  # worded for this audience
@@ -184,7 +185,7 @@ def test_back_on_the_first_screen_the_check_continues_where_it_was(page: Page, s
     page.wait_for_selector(FIRST_QUESTION)
     wait_for_app(page)
     assert current_question(page, content).id == at
-    assert "question 3 of" in page.get_by_test_id("stProgress").inner_text()
+    assert "question 3 of" in page.locator(PROGRESS).inner_text()
 
 
 def test_the_first_screen_asks_nothing_of_other_sites_and_runs_no_streamlit(page: Page, server: str):
