@@ -43,6 +43,8 @@
     heading.focus({ preventScroll: true });
   }
   function keyOf(element) {
+    // The question's element puts focus back on its own controls (assets/question.js).
+    if (element && element.closest && element.closest(".kc-question")) { return null; }
     var box = element && element.closest && element.closest('[class*="st-key-"]');
     var match = box && box.className.match(/\bst-key-(\S+)/);
     return match ? match[1] : null;

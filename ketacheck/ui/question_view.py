@@ -8,6 +8,7 @@ bare page's answer does (benchmarks/RESULTS.md, issue 23).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Callable
 
 import streamlit as st
@@ -23,7 +24,9 @@ def _event(name: str, item_id: str, handler: Callable[[Any], None]) -> Callable[
     was tapped on this question. Anything else (a tap that arrived after the screen moved on, or
     an event this screen never sends) changes nothing."""
     def run() -> None:
-        event = getattr(st.session_state.get(KEY), name, None)
+        values = st.session_state.get(KEY)
+        # By item, not attribute: the values are a dict, and `.clear` is its method.
+        event = values.get(name) if isinstance(values, Mapping) else None
         if isinstance(event, dict) and event.get("item") == item_id:
             handler(event.get("value"))
     return run
