@@ -57,7 +57,7 @@ LCP_MS_MAX = 2500
 START_LINKS = {"localhost": Link(), "slow 4G": first_load.LINKS["slow 4G"]}
 START_ROUNDS = 3
 CPU_SLOWDOWN = 4  # Lighthouse's mobile CPU
-FIRST_QUESTION = '[class*="st-key-answer_"] button'
+FIRST_QUESTION = ".kc-question .kc-answer"  # the question element's answers (ketacheck/ui/assets/question.js)
 TIMEOUT_MS = 180_000
 
 

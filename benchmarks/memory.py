@@ -48,11 +48,11 @@ async def _activate(session: StreamlitSession, bare: bool, rng: random.Random) -
     await session.click(f"pick_prescribed_{rng.choice((False, True))}")
     await session.click("start_check")
     for _ in range(ACTIVE_ANSWERS):
-        options = [k for k in session.buttons() if k.startswith("answer_")]
+        options = [k for k in loadgen.controls(session) if k.startswith("answer_")]
         if not options:
             break
         # Safe answers only: a red flag reruns the whole page, which is not what is measured here.
-        await session.click(options[0])
+        await loadgen.tap(session, options[0])
 
 
 async def _measure(url: str, pid: int, n: int, bare: bool, settle_s: float) -> dict[str, Any]:
