@@ -27,10 +27,10 @@ from .conftest import (
     answer,
     by_key,
     button,
+    chosen,
     complete_check,
     current_question,
     go_to,
-    key_class,
     no_red_flag_else,
     open_app,
     start_check,
@@ -215,8 +215,12 @@ def test_no_focused_control_hides_under_the_sticky_bar_and_none_is_off_screen(
 
 # ------------------------------------------------------------------ where focus goes
 
-FOCUSED_KEY = """() => { const box = document.activeElement && document.activeElement.closest('[class*="st-key-"]');
-  return box ? box.className.match(/\\bst-key-(\\S+)/)[1] : document.activeElement.tagName; }"""
+# The key of the control with focus: the question element's `data-key`, else the Streamlit
+# widget's `st-key-` class; else the focused element's tag.
+FOCUSED_KEY = """() => { const el = document.activeElement;
+  if (el && el.dataset && el.dataset.key) return el.dataset.key;
+  const box = el && el.closest('[class*="st-key-"]');
+  return box ? box.className.match(/\\bst-key-(\\S+)/)[1] : el.tagName; }"""
 
 
 def first_tab(page: Page) -> str:
@@ -234,7 +238,7 @@ def test_the_first_tab_on_each_page_lands_on_the_expected_control(any_screen: Pa
     for key in ("pick_audience_self", "pick_prescribed_False"):
         button(page, key).focus()
         page.keyboard.press("Enter")
-        page.locator(f".{key_class(key)} button[aria-checked='true']").wait_for()
+        chosen(page, key).wait_for()
         wait_for_app(page)
         assert page.evaluate(FOCUSED_KEY) == key
 
@@ -245,13 +249,13 @@ def test_the_first_tab_on_each_page_lands_on_the_expected_control(any_screen: Pa
     first = current_question(page, content)
     page.wait_for_function("() => document.activeElement.tagName === 'H1'")
     assert page.evaluate("() => document.activeElement.textContent") == first.text.for_audience("self")
-    assert first_tab(page) == key_class(f"answer_{first.id}_{first.options[0].value}")[len("st-key-"):]
+    assert first_tab(page) == f"answer_{first.id}_{first.options[0].value}"
 
     answer(page, first, [next(o.value for o in first.options if o.exclusive)])
     second = current_question(page, content)
     page.wait_for_function("(text) => document.activeElement.textContent === text",
                            arg=second.text.for_audience("self"))
-    assert first_tab(page) == key_class(f"answer_{second.id}_{second.options[0].value}")[len("st-key-"):]
+    assert first_tab(page) == f"answer_{second.id}_{second.options[0].value}"
 
     go_to(page, "Help")  # another page: its heading has focus, then its first control
     page.wait_for_function("() => document.activeElement.tagName === 'H1'")

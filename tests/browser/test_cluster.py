@@ -18,7 +18,8 @@ from benchmarks.cluster import ClusterProcess
 from ketacheck import scoring, submission
 from ketacheck.loader import Content
 
-from .conftest import PHONE, answer, complete_check, current_question, mixed_answers, start_check, wait_for_app
+from .conftest import (PHONE, PROGRESS, answer, complete_check, current_question, mixed_answers, start_check,
+                       wait_for_app)
 
 COOKIE = "kc_replica"
 KEPT = "() => sessionStorage.getItem('ketacheck.check')"
@@ -63,7 +64,7 @@ def test_the_replica_holding_a_check_dies_and_the_person_finishes_on_the_other(
             answers[item.id] = mixed_answers(item)
             answer(page, item, answers[item.id])
         question = current_question(page, content)
-        progress = page.get_by_test_id("stProgress").inner_text()
+        progress = page.locator(PROGRESS).inner_text()
 
         holder = replica_of(context, cluster.url)
         other = next(r["name"] for r in cluster.state()["replicas"] if r["name"] != holder)
@@ -75,7 +76,7 @@ def test_the_replica_holding_a_check_dies_and_the_person_finishes_on_the_other(
         assert told.is_visible()  # and it stays long enough to read
         assert replica_of(context, cluster.url) == other  # HAProxy moved the tab
         assert current_question(page, content).id == question.id  # the same question
-        assert page.get_by_test_id("stProgress").inner_text() == progress
+        assert page.locator(PROGRESS).inner_text() == progress
         assert json.loads(page.evaluate(KEPT))["answers"].keys() == answers.keys()
 
         complete_check(page, content, answers=answers)

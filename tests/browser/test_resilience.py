@@ -18,6 +18,7 @@ from ketacheck.web.pwa import QUICK_EXIT_URL
 
 from .conftest import (
     PHONE,
+    PROGRESS,
     answer,
     button,
     click_to,
@@ -49,7 +50,7 @@ def test_a_crash_mid_check_brings_the_same_tab_back_with_its_answers(
         before_basis = main.get_by_text("Based on ").first.inner_text()
         go_to(page, "Check")
         question = current_question(page, content)
-        progress = page.get_by_test_id("stProgress").inner_text()
+        progress = page.locator(PROGRESS).inner_text()
         kept = json.loads(page.evaluate(KEPT))
         assert len(kept["answers"]) == 6 and kept["current"] == question.id
 
@@ -70,7 +71,7 @@ def test_a_crash_mid_check_brings_the_same_tab_back_with_its_answers(
         wait_for_app(page)
         assert banner.count() == 0
         assert current_question(page, content).id == question.id
-        assert page.get_by_test_id("stProgress").inner_text() == progress
+        assert page.locator(PROGRESS).inner_text() == progress
         go_to(page, "Result")
         assert main.locator("h1").first.inner_text() == before_level
         assert main.get_by_text("Based on ").first.inner_text() == before_basis
