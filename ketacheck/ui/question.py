@@ -73,7 +73,8 @@ def _answer(state: dict[str, Any], item_id: str, value: Any, content: Content) -
 def _toggle(state: dict[str, Any], item_id: str, value: int, content: Content) -> None:
     """A multiple-choice answer on or off (the person moves on with Continue)."""
     item = content.items[item_id]
-    if not any(o.value == value and not o.exclusive for o in item.options) or not item.multiple:
+    # `type(...) is int`: True and 1.0 equal 1 in Python, but are no answer.
+    if not item.multiple or type(value) is not int or not any(o.value == value and not o.exclusive for o in item.options):
         return
     current = state["answers"].get(item_id)
     chosen = set(current) if isinstance(current, tuple) else set()
