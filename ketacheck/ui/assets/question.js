@@ -48,6 +48,11 @@ function control(spec, classes, send) {
 export default function ({ data: raw, setTriggerValue, parentElement }) {
   const data = decoded(raw);
   keepCopy(data.copy);
+  // The same screen again (a run that changed nothing here): leave it, so a tap under way or the
+  // focus is not lost to a redrawn button. The tab's copy is not part of what is shown.
+  const shown = JSON.stringify({ ...data, copy: null });
+  if (parentElement.kcShown === shown && parentElement.querySelector(":scope > .kc-question")) return;
+  parentElement.kcShown = shown;
   const focusedKey = document.activeElement && parentElement.contains(document.activeElement)
     ? document.activeElement.getAttribute("data-key") : null;
   // Each event names the question it was tapped on, so a tap that arrives after the screen moved
