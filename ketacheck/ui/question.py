@@ -96,6 +96,11 @@ def _onward(state: dict[str, Any], content: Content) -> None:
         st.session_state[TO_RESULT] = True
 
 
+def _to_result() -> None:
+    """"Stop here and see my result so far": the result of what is answered, the check kept."""
+    st.session_state[TO_RESULT] = True
+
+
 def _step(state: dict[str, Any], content: Content, step: int) -> None:
     """Back or Next: one question at a time, for reviewing answers."""
     ids = [i.id for i in app_state.visible_flow(state, content)]
@@ -201,7 +206,7 @@ def show(state: dict[str, Any], content: Content) -> bool:
         "toggle": lambda value: _toggle(state, item.id, value, content),
         "back": lambda _value: _step(state, content, -1),
         "next": lambda _value: _step(state, content, +1),
-        "stop": lambda _value: st.session_state.__setitem__(TO_RESULT, True),
+        "stop": lambda _value: _to_result(),
         "clear": lambda _value: chrome.clear_answers(whole_page=True),
     }, item.id)
     return True
