@@ -200,7 +200,7 @@
     lastFocusedKey = keyOf(event.target);
   });
   // Until the person scrolls or moves on themselves: then the page is theirs.
-  ["wheel", "touchstart", "keydown"].forEach(function (name) {
+  ["wheel", "touchstart", "keydown", "pointerdown"].forEach(function (name) {
     window.addEventListener(name, function () { settleUntil = 0; }, { passive: true, capture: true });
   });
 
