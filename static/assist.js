@@ -1,8 +1,9 @@
 // KetaCheck: what keyboard, screen-reader and switch users need that Streamlit's widgets do not give
 // by themselves. Served from our own origin (no inline scripts under the Content-Security-Policy).
 //
-//  - answers: a named radiogroup or group, each answer a radio or checkbox with its checked state,
-//    one tab stop per radiogroup and arrow keys between answers;
+//  - the start page's choices: a named radiogroup or group, each a radio or checkbox with its
+//    checked state, one tab stop per radiogroup (the question's answers have these of their own:
+//    ketacheck/ui/assets/question.js); arrow keys between the answers of either;
 //  - focus: on arriving at a page it moves to the page's heading (so the first Tab lands on the
 //    page's first control, not on the chrome above it); after a rerun that redraws the control in
 //    use, it goes back to that control; the next question (or the emergency panel) comes into view
