@@ -289,7 +289,7 @@ async def _from_first_screen(session: StreamlitSession, res: PersonResult, perso
                              meter: Meter | None) -> None:
     """Arrive as people choosing for themselves or someone else now do: the static first screen
     (one GET of `/`, its choices made in the page), then the check page, whose fresh session takes the
-    choices from the tab copy (tab_copy.js offers it: one more run, which restores and runs again)."""
+    choices from the tab copy (tab_copy.js offers it: one more run, whose callback restores it)."""
     before = meter() if meter else 0.0
     request = urllib.request.Request(session.origin + session.base_path + "/", headers={"Accept-Encoding": "gzip"})
     await asyncio.to_thread(lambda: urllib.request.urlopen(request, timeout=session.timeout).read())

@@ -307,3 +307,38 @@ def test_people_who_start_on_the_first_screen_reach_the_check_with_their_choices
                                        if scoring.visible(i, submission.parse({
                                            "audience": result.audience, "prescribed": result.prescribed,
                                            "answers": result.answers}, content).answers, content)}
+
+
+def test_the_check_opened_from_the_first_screen_is_drawn_once_in_the_persons_language(server_url: str) -> None:
+    """The first screen's choices come to the check's new session as one event from the tab: the
+    check is drawn once, already in the chosen language with the first question (not drawn in
+    English, dropped, and drawn again); a copy made under other content is refused in that same
+    run, saying why."""
+    content = loader.load(language="es")
+
+    async def open_check(copy: dict) -> protocol.StreamlitSession:
+        tab = protocol.StreamlitSession(server_url, timeout=30, locale="es-MX")
+        tab.url_path = "check"
+        await tab.connect()
+        await tab.rerun()
+        stats = await tab.component_event("tab_copy", "restore", json.dumps(copy))
+        assert stats.runs == 1, f"{stats.runs} runs to open the check"
+        return tab
+
+    async def main() -> None:
+        choices = {"audience": "self", "prescribed": False, "region": "MX", "sex": "unspecified", "answers": {},
+                   "plan": [], "modules": [], "current": None, "finished": False, "content": content.version,
+                   "language": "es"}
+        tab = await open_check(choices)
+        shown = loadgen.question_data(tab)
+        first = content.core("self", False)[0]
+        assert shown is not None and shown["item"] == first.id
+        assert shown["progress_text"].startswith("Comprobación básica: pregunta 1 de")
+        await tab.close()
+        tab = await open_check({**choices, "content": "another version"})
+        assert loadgen.question_data(tab) is None
+        words = " ".join(protocol.text_of(e) or "" for e in tab.elements.values())
+        assert "could not be used" in words or "no se pudieron usar" in words, words
+        await tab.close()
+
+    asyncio.run(main())
