@@ -152,7 +152,8 @@ def _warm(server: ServerProcess, bare: bool, size: Size) -> None:
 def latency(logs: Path, size: Size) -> dict[str, Any]:
     a, b = size.reading
     # name, people, pause before each click, people at once, the target the table checks, and whether
-    # self and other arrive from the static first screen (as they now do) rather than /start
+    # people arrive from the static first screen with their choices made (as they now do), not
+    # tapping each choice on /start
     scenarios = [(f"{size.crowd} people, no pause", size.crowd, (0.0, 0.0), None, "ratio", False),
                  (f"{size.crowd} people, no pause, from the first screen", size.crowd, (0.0, 0.0), None, "ratio", True),
                  (f"{size.crowd} people reading {a:g}-{b:g} s", size.crowd, size.reading, None, "ratio", False),

@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.click_cost", description=__doc__.split("\n\n")[0])
     ap.add_argument("--people", type=int, default=PEOPLE)
     ap.add_argument("--first-screen", action="store_true",
-                    help="KetaCheck's people (but intake) arrive from the static first screen /")
+                    help="KetaCheck's people arrive from the static first screen / with their choices made")
     ap.add_argument("commits", nargs="*", help="commits whose KetaCheck to measure (default: this checkout's)")
     args = ap.parse_args(argv)
     report = measure(args.people, commits=tuple(args.commits), first_screen=args.first_screen)

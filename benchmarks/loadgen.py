@@ -3,8 +3,8 @@
 Each simulated person opens `/_stcore/stream`, and clicks through a whole check with real widget
 changes: the start page (audience, prescribed, sex), one answer per question (the last one leads
 to the result page), and reads the level the result page shows (`read_level`). With `first_screen`
-(`--first-screen`) people choosing for themselves or someone else instead arrive from the static
-first screen `/`, as they now do (`run_person`). Every click is a
+(`--first-screen`) people instead arrive from the static first screen `/` with their choices made,
+as they now do: at the check, or an intake at the start page's modules (`run_person`). Every click is a
 `BackMsg.rerun_script` whose `ClientState.widget_states` carries the button's id with
 `trigger_value=True`, plus every other current widget value, exactly as Streamlit's frontend sends
 them.
@@ -277,26 +277,31 @@ def _metered(res: PersonResult, kind: str, meter: Meter | None, before: float) -
 
 def _first_screen_copy(person: Person, content: Any, region: str) -> str:
     """The tab copy /start.js writes when Start is tapped on the first screen (`/`): the choices, no
-    answers, stamped with the content version (ketacheck/web/start_page.py, static/start.js)."""
+    answers (an intake's modules all on), stamped with the content version
+    (ketacheck/web/start_page.py, static/start.js)."""
+    modules = [m.id for m in content.modules_for(person.audience, person.prescribed)] \
+        if person.audience == "intake" else []
     return json.dumps({
         "audience": person.audience, "prescribed": person.prescribed, "region": region,
-        "sex": person.sex or "unspecified", "answers": {}, "plan": [], "modules": [], "current": None,
+        "sex": person.sex or "unspecified", "answers": {}, "plan": [], "modules": modules, "current": None,
         "finished": False, "content": content.version, "language": content.language,
     })
 
 
 async def _from_first_screen(session: StreamlitSession, res: PersonResult, person: Person, content: Any,
                              meter: Meter | None) -> None:
-    """Arrive as people choosing for themselves or someone else now do: the static first screen
-    (one GET of `/`, its choices made in the page), then the check page, whose fresh session takes the
-    choices from the tab copy (tab_copy.js offers it: one more run, whose callback restores it)."""
+    """Arrive as people now do: the static first screen (one GET of `/`, its choices made in the
+    page), then the check page, or for an intake the app's start page with its modules (static/start.js),
+    whose fresh session takes the choices from the tab copy (tab_copy.js offers it: one more run,
+    whose callback restores it)."""
     before = meter() if meter else 0.0
     request = urllib.request.Request(session.origin + session.base_path + "/", headers={"Accept-Encoding": "gzip"})
     await asyncio.to_thread(lambda: urllib.request.urlopen(request, timeout=session.timeout).read())
     _metered(res, "first screen", meter, before)
-    await _open(session, res, "check", meter)
-    if session.page_name != "Check":
-        raise ProtocolError(f"the first screen's Start opened {session.page_name}, not the check")
+    page = "Start" if person.audience == "intake" else "Check"
+    await _open(session, res, page.lower(), meter)
+    if session.page_name != page:
+        raise ProtocolError(f"the first screen's Start opened {session.page_name}, not the {page.lower()} page")
     res.region = content.region_for_locale(person.locale)
     before = meter() if meter else 0.0
     await session.component_event("tab_copy", "restore", _first_screen_copy(person, content, res.region))
@@ -307,10 +312,10 @@ async def _from_first_screen(session: StreamlitSession, res: PersonResult, perso
 async def run_person(base_url: str, person: Person, content: Any, *, timeout: float = 60.0,
                      think: tuple[float, float] = (0.0, 0.0), meter: Meter | None = None,
                      first_screen: bool = False) -> PersonResult:
-    """One person's whole check. `first_screen`: someone choosing for themselves or someone else
-    starts on the static first screen and comes to the check with the choices made (as people do
-    now); otherwise, and always for an intake (whose first screen opens the app's start page for
-    the modules), on the app's own start page, tapping each choice."""
+    """One person's whole check. `first_screen`: the person starts on the static first screen and
+    comes with the choices made (as people do now) to the check, or an intake to the app's start
+    page, whose modules are all on, and taps Start; otherwise on the app's own start page, tapping
+    each choice (as someone whose browser keeps no tab copy does)."""
     res = PersonResult(person.index, person.audience, person.prescribed, person.sex or "unspecified", person.locale)
     rng = random.Random(person.seed)
     lean = rng.random() ** 3  # most people show few signs; this gives every tier in a crowd
@@ -331,8 +336,11 @@ async def run_person(base_url: str, person: Person, content: Any, *, timeout: fl
             if session.page_name != name:
                 raise ProtocolError(f"expected the {name} page, got {session.page_name}")
 
-        if first_screen and person.audience != "intake":
+        if first_screen:
             await _from_first_screen(session, res, person, content, meter)
+            if person.audience == "intake":  # the modules, all on, then Start
+                expect_page("Start")
+                await click("start_check", res.nav_rtts)
         else:
             await _open(session, res, "start", meter)  # the app's own start page
             expect_page("Start")
@@ -594,8 +602,7 @@ async def run_load(base_url: str, people: list[Person], *, content: Any = None, 
     """Run every person (at most `concurrency` at once, starts spread over `ramp_s`).
 
     `bare`: the people click the bare one-question page instead of doing a KetaCheck check.
-    `first_screen`: people choosing for themselves or someone else start on the static first
-    screen (`run_person`)."""
+    `first_screen`: people start on the static first screen (`run_person`)."""
     concurrency = concurrency or len(people) or 1
     gate = asyncio.Semaphore(concurrency)
     sampler = ProcSampler(server_pid) if server_pid else None
@@ -644,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--server-pid", type=int, default=None, help="sample this process's CPU and RSS (Linux /proc)")
     ap.add_argument("--bare", action="store_true", help="drive the bare one-question page (benchmarks/bare)")
     ap.add_argument("--first-screen", action="store_true",
-                    help="people choosing for themselves or someone else start on the static first screen /")
+                    help="people start on the static first screen / with their choices made")
     ap.add_argument("--json", type=Path, default=None, help="write the full report (every person) here")
     args = ap.parse_args(argv)
 

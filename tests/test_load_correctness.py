@@ -290,23 +290,26 @@ def _item_of(key: str) -> str:
 
 
 def test_people_who_start_on_the_first_screen_reach_the_check_with_their_choices(server_url: str) -> None:
-    """The way people choosing for themselves or someone else now arrive (the load generator's
-    `first_screen`): the static first screen, then the check, whose new session takes the choices
-    from the tab copy (one event from tab_copy.js). No tap on the app's start page, the region and
-    sex as chosen, and each sees the level of their own answers."""
+    """The way people now arrive (the load generator's `first_screen`): the static first screen, then
+    the check, or for an intake the start page with its modules, whose new session takes the choices
+    from the tab copy (one event from tab_copy.js). No choice tapped again in the app (an intake taps
+    Start only), the region and sex as chosen, an intake's every module asked, and each sees the
+    level of their own answers."""
     content = loader.load()
-    people = [p for p in loadgen.plan_people(8, audience="mix", prescribed="mix", seed=11) if p.audience != "intake"]
-    assert {p.audience for p in people} == {"self", "other"}
+    people = loadgen.plan_people(9, audience="mix", prescribed="mix", seed=11)
+    assert {p.audience for p in people} == {"self", "other", "intake"}
     report = asyncio.run(loadgen.run_load(server_url, people, content=content, timeout=30, first_screen=True))
     assert not report.errors and not report.mismatches, report.summary()["error_samples"]
     for result in report.results:
         assert result.finished and result.shown_tier == result.expected_tier
-        assert result.nav_rtts == []  # nothing tapped on /start
+        assert len(result.nav_rtts) == (1 if result.audience == "intake" else 0)  # Start, nothing else
         assert result.region == content.region_for_locale(result.locale)
-        assert set(result.answers) == {i.id for i in content.core(result.audience, result.prescribed)
-                                       if scoring.visible(i, submission.parse({
-                                           "audience": result.audience, "prescribed": result.prescribed,
-                                           "answers": result.answers}, content).answers, content)}
+        modules = tuple(m.id for m in content.modules_for(result.audience, result.prescribed)) \
+            if result.audience == "intake" else ()
+        asked = content.flow(result.audience, result.prescribed, modules)
+        assert set(result.answers) == {i.id for i in asked if scoring.visible(i, submission.parse({
+            "audience": result.audience, "prescribed": result.prescribed,
+            "answers": result.answers}, content).answers, content)}
 
 
 def test_the_check_opened_from_the_first_screen_is_drawn_once_in_the_persons_language(server_url: str) -> None:
