@@ -16,6 +16,8 @@ import streamlit as st
 from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
+from ketacheck.ui import presenter
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # ketacheck/
 # name -> (js, css, isolate_styles). The question screen draws in the page itself (no shadow root):
 # /assist.js, the page's styles, screen readers' page structure and the tests all see it.
@@ -24,6 +26,10 @@ ELEMENTS = {
     "question": ("question.js", "question.css", False),
 }
 _MOUNT: dict[tuple[int, str], Any] = {}  # (id(the runtime's component manager), name) -> mount function
+
+# Every mount reads the element's value through Streamlit's presenter, which made a new class each
+# time: garbage for the cyclic collector on every click (presenter.py).
+presenter.install()
 
 
 def _renderer(name: str) -> Any:
