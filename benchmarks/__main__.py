@@ -38,6 +38,7 @@ READING = (1.0, 3.0)  # seconds a person takes to read a question and answer
 
 # Targets from the issue (on this 2-core machine).
 P95_RATIO_MAX = 1.3
+CPU_RATIO_MAX = 2.0  # server CPU per click against the bare page's (issue 23)
 MB_PER_SESSION_MAX = 0.5
 GROWTH_MB_PER_MIN_MAX = 0.1  # "no growth": under 1.5 MB over the 15 steady minutes of the soak
 FIRST_LOAD_RATIO_MAX = 0.5
@@ -87,6 +88,9 @@ class Size:
     nothing, but a section that crashes, or whose people fail or see a wrong level, fails CI."""
 
     crowd: int = 50  # the "50 people" runs: latency's p95 ratio, levers' no-pause rows
+    # latency's no-pause crowds, bare and KetaCheck taking turns: one such run's p95 ratio swings
+    # from 1.2 to 1.8 on this machine (benchmarks/RESULTS.md, an eleventh look), so the median counts
+    crowd_rounds: int = 5
     big_crowd: int = 200  # latency's "0 errors" run
     reading: tuple[float, float] = READING
     one_at_a_time: int = 5
@@ -118,7 +122,7 @@ FULL = Size()
 QUICK = replace(FULL, big_crowd=100, click_people=15, gc_on_crowd=20, cluster_crowds=(50, 100), memory_sessions=(100,),
                 first_load_links=(("localhost", first_load.LINKS["localhost"]),), first_load_rounds=1, soak_minutes=2, lighthouse_runs=1,
                 start_links=(("slow 4G", lighthouse.START_LINKS["slow 4G"]),), start_rounds=1)
-SMOKE = Size(crowd=3, big_crowd=4, reading=(0.0, 0.02), one_at_a_time=2, warm_people=1, gc_on_crowd=2,
+SMOKE = Size(crowd=3, crowd_rounds=2, big_crowd=4, reading=(0.0, 0.02), one_at_a_time=2, warm_people=1, gc_on_crowd=2,
              cluster_crowds=(3,), roll_people=3, roll_think=(0.0, 0.02), memory_sessions=(5,),
              memory_warm_people=1, memory_settle_s=0.5, first_load_links=(
                  # A shaped link as well, so the proxy's shaping runs too, but fast enough for seconds.
@@ -165,11 +169,32 @@ def latency(logs: Path, size: Size) -> dict[str, Any]:
         _warm(bare, True, size)
         _warm(kc, False, size)
         for name, people, think, concurrency, target, first_screen in scenarios:
-            # Bare then KetaCheck, scenario by scenario, so both meet the same machine state.
-            out[name] = {"bare": _load(bare, people, think, bare=True, concurrency=concurrency),
-                         "ketacheck": _load(kc, people, think, bare=False, concurrency=concurrency,
-                                            first_screen=first_screen),
-                         "target": target}
+            # Bare then KetaCheck, scenario by scenario (round by round), so both meet the same
+            # machine state; the crowds with no pause, whose p95 swings most, are run several times.
+            rounds = size.crowd_rounds if target == "ratio" and think == (0.0, 0.0) else 1
+            runs = [{"bare": _load(bare, people, think, bare=True, concurrency=concurrency, seed=1 + r),
+                     "ketacheck": _load(kc, people, think, bare=False, concurrency=concurrency, seed=1 + r,
+                                        first_screen=first_screen)} for r in range(rounds)]
+            out[name] = _median_round(runs) | {"target": target}
+    return out
+
+
+def _median_round(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each page's run with the median p95 of the rounds (the lower one of an even number), the
+    ratios of the medians, and every round (so a failed person in any of them fails the bench)."""
+    def median(page: str, key: Any) -> Any:
+        ordered = sorted((run[page] for run in runs), key=key)
+        return ordered[(len(ordered) - 1) // 2]
+
+    p95 = lambda r: r["answer_rtt_ms"]["p95"]  # noqa: E731
+    cpu = lambda r: r["cpu_ms_per_rerun"]  # noqa: E731
+    bare, kc = median("bare", p95), median("ketacheck", p95)
+    out = {"bare": bare, "ketacheck": kc, "p95_ratio": round(p95(kc) / p95(bare), 2),
+           "cpu_ratio": round(cpu(median("ketacheck", cpu)) / cpu(median("bare", cpu)), 2)}
+    if len(runs) > 1:
+        out["rounds"] = {f"round {n}": run for n, run in enumerate(runs, 1)}
+        ratios = sorted(round(p95(run["ketacheck"]) / p95(run["bare"]), 2) for run in runs)
+        out["p95_ratio_range"] = [ratios[0], ratios[-1]]
     return out
 
 
@@ -260,6 +285,10 @@ def failures(res: dict[str, Any]) -> list[str]:
 # ------------------------------------------------------------------------------------ the table
 
 
+def _rounds(latency: dict[str, Any]) -> int:
+    return max((len(pair.get("rounds", {})) for pair in latency.values()), default=0) or 1
+
+
 def _ok(good: bool) -> str:
     return "yes" if good else "**NO**"
 
@@ -279,22 +308,28 @@ def table(res: dict[str, Any]) -> str:
 
     if "latency" in res:
         lines += ["## Answer round trip (click sent -> run finished), bare page beside KetaCheck", "",
-                  "| Load | Page | answer ms p50 / p95 / p99 | errors | server CPU ms per click | RSS peak MB | p95 ratio | target |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  f"Crowds with no pause: {_rounds(res['latency'])} rounds, the pages taking turns; each page's "
+                  "round with the median p95 is shown, the ratios are of the medians (the range: each round's p95 ratio).",
+                  "", "| Load | Page | answer ms p50 / p95 / p99 | errors | server CPU ms per click | RSS peak MB | "
+                  "p95 ratio | CPU ratio | target |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for name, pair in res["latency"].items():
             b, k = pair["bare"], pair["ketacheck"]
-            ratio = round(k["answer_rtt_ms"]["p95"] / b["answer_rtt_ms"]["p95"], 2)
+            ratio, cpu = pair["p95_ratio"], pair["cpu_ratio"]
             if pair.get("target") == "ratio":
-                target = f"ratio <= {P95_RATIO_MAX}: {_ok(ratio <= P95_RATIO_MAX)}"
+                target = (f"p95 <= {P95_RATIO_MAX}: {_ok(ratio <= P95_RATIO_MAX)}; "
+                          f"CPU <= {CPU_RATIO_MAX:g}: {_ok(cpu <= CPU_RATIO_MAX)}")
             elif pair.get("target") == "no errors":
                 target = f"0 errors: {_ok(k['errors'] == 0 and k['mismatches'] == 0 and k['finished'] == k['people'])}"
             else:
                 target = ""
+            spread = f" ({pair['p95_ratio_range'][0]}-{pair['p95_ratio_range'][1]})" if "p95_ratio_range" in pair else ""
             for label, r in (("bare", b), ("KetaCheck", k)):
                 errors = f"{r['errors']}" + (f" ({r['mismatches']} wrong tier)" if label == "KetaCheck" else "")
+                mine = label == "KetaCheck"
                 lines.append(f"| {name} | {label} | {_ms(r['answer_rtt_ms'])} | {errors} | {r['cpu_ms_per_rerun']} | "
-                             f"{r['rss_mb_peak']} | {ratio if label == 'KetaCheck' else ''} | "
-                             f"{target if label == 'KetaCheck' else ''} |")
+                             f"{r['rss_mb_peak']} | {f'{ratio}{spread}' if mine else ''} | {cpu if mine else ''} | "
+                             f"{target if mine else ''} |")
         lines.append("")
 
     if "clicks" in res and "bare" in res["clicks"] and "ketacheck" in res["clicks"]:
