@@ -357,6 +357,7 @@ def test_each_chart_is_one_image_named_by_its_title_and_described_by_its_text(
     complete_check(page, content, no_red_flag_else(lambda item: item.max_level))
     page.get_by_text("The answers in pictures", exact=True).click()  # folded under the words
     page.locator('[class*="st-key-figure_"]').first.wait_for()
+    wait_for_app(page)  # every figure: on a busy machine the first arrives before the others
     figures = page.locator('[class*="st-key-figure_"]')
     expected = {}
     for i in range(figures.count()):
