@@ -316,16 +316,25 @@ def test_the_check_opened_from_the_first_screen_is_drawn_once_in_the_persons_lan
     """The first screen's choices come to the check's new session as one event from the tab: the
     check is drawn once, already in the chosen language with the first question (not drawn in
     English, dropped, and drawn again); a copy made under other content is refused in that same
-    run, saying why."""
+    run, saying why. While the copy is on its way the page shows what keeps the person safe (the
+    quick exit, the emergency number) and that the check is opening; the page links and the
+    language switch come with the check."""
     content = loader.load(language="es")
+    mexico = next(r for r in content.regions["MX"].resources if r.type == "emergency")
 
     async def open_check(copy: dict) -> protocol.StreamlitSession:
         tab = protocol.StreamlitSession(server_url, timeout=30, locale="es-MX")
         tab.url_path = "check"
         await tab.connect()
         await tab.rerun()
+        waiting = " ".join(protocol.text_of(e) or "" for e in tab.elements.values())
+        assert "quick_exit" in tab.buttons() and mexico.phone in waiting, waiting
+        assert "Abriendo la revisión" in waiting, waiting  # in the browser's language, as before
+        assert tab.keyed_block("page_links") is None and "language_switch" not in tab.widgets("selectbox")
         stats = await tab.component_event("tab_copy", "restore", json.dumps(copy))
         assert stats.runs == 1, f"{stats.runs} runs to open the check"
+        assert "quick_exit" in tab.buttons() and tab.keyed_block("page_links") is not None
+        assert "language_switch" in tab.widgets("selectbox"), "no language switch on the check"
         return tab
 
     async def main() -> None:

@@ -94,7 +94,9 @@ def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Con
     part of the page wherever it is reached from. It also keeps the check's copy in the tab (and
     takes it back after a server restart). A page without an uploader (`uploads_here` False) takes
     no upload, and the file an earlier page took is dropped. A page that `awaits_copy` learns
-    when the tab has none (tab_copy.coming).
+    when the tab has none (tab_copy.coming); while the copy is on its way it shows only the quick
+    exit and the crisis line above its words (the run the copy starts draws the page again at once,
+    and all 50 people of a crowd open the check in the same instant: benchmarks/RESULTS.md).
     """
     if not uploads_here:
         uploads.POLICY.close_for(session_id())
@@ -102,7 +104,9 @@ def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Con
     content = i18n.content()  # the content in the person's language
     # Scored once per run; pages use this result rather than scoring again.
     result = app_state.result(state, content)
-    header(content, state, result)
+    # While the tab's copy is on its way (the check opened from the first screen): only what keeps
+    # the person safe; the page links and the language switch come with the check a moment later.
+    header(content, state, result, brief=awaits_copy and state["audience"] is None and tab_copy.coming(state))
     tab_copy.keep(state, content, awaited=awaits_copy)
     dropped = tab_copy.said_dropped(state)
     if dropped:
@@ -146,7 +150,7 @@ def clear_answers(whole_page: bool = False) -> None:
         st.rerun()
 
 
-def header(content: Content, state: dict[str, Any], result: Result) -> None:
+def header(content: Content, state: dict[str, Any], result: Result, brief: bool = False) -> None:
     """Top of every page: quick exit first; then, once a red flag is answered, the help it needs
     (nothing else above it, so the first contact is the flag's own), else the crisis line; then the
     page links."""
@@ -164,6 +168,8 @@ def header(content: Content, state: dict[str, Any], result: Result) -> None:
         help=_("Clears your answers and opens a weather page. Pressing Shift three times does the same."),
     )
     safety(result)
+    if brief:
+        return
     page_links(state)
     i18n.switch(state)
 
