@@ -275,12 +275,19 @@ def _metered(res: PersonResult, kind: str, meter: Meter | None, before: float) -
         res.cpu_s.setdefault(kind, []).append(meter() - before)
 
 
+_START_PAGE_DATA: dict[tuple[str, str], dict] = {}  # (content version, language) -> what /start.js is given
+
+
 def _first_screen_copy(person: Person, content: Any, region: str) -> str:
     """The tab copy /start.js writes when Start is tapped on the first screen (`/`): the choices, no
-    answers (an intake's modules all on), stamped with the content version
-    (ketacheck/web/start_page.py, static/start.js)."""
-    modules = [m.id for m in content.modules_for(person.audience, person.prescribed)] \
-        if person.audience == "intake" else []
+    answers, the modules the first screen gives that context (an intake's all on), stamped with the
+    content version (ketacheck/web/start_page.py, static/start.js)."""
+    from ketacheck.web import start_page
+
+    key = (content.version, content.language)
+    if key not in _START_PAGE_DATA:  # once, not for every person of a crowd arriving at once
+        _START_PAGE_DATA[key] = start_page.page_data(content)
+    modules = _START_PAGE_DATA[key]["modules"][f"{person.audience}:{str(person.prescribed is True).lower()}"]
     return json.dumps({
         "audience": person.audience, "prescribed": person.prescribed, "region": region,
         "sex": person.sex or "unspecified", "answers": {}, "plan": [], "modules": modules, "current": None,
