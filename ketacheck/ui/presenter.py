@@ -20,7 +20,9 @@ from typing import Any
 
 from streamlit.components.v2 import presentation
 from streamlit.components.v2.bidi_component import main as bidi_main
+from streamlit.errors import StreamlitAPIException
 from streamlit.logger import get_logger
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 _LOGGER = get_logger(__name__)
 
@@ -49,9 +51,6 @@ class _WriteThrough(dict[str, object]):
         return self
 
     def _check_modification(self, k: str) -> None:
-        from streamlit.errors import StreamlitAPIException
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
         ctx = get_script_run_ctx()
         if ctx is not None and self._component_id is not None:
             user_key = self._session_state._key_id_mapper.get_key_from_id(self._component_id)
