@@ -14,10 +14,12 @@ flags (`--set server.disconnectedSessionTTL=30`; values are TOML: true, 30, "tex
 uvicorn settings `streamlit run` would use (WebSocket implementation, pings, TLS, no access log),
 except the largest message a client may send (MAX_CLIENT_MESSAGE_BYTES).
 
-One change inside Streamlit: a run's elements reach the event loop in batches, one wake-up per
+Two changes inside Streamlit: a run's elements reach the event loop in batches, one wake-up per
 burst instead of one per element (`ketacheck/web/wakeups.py`; 12-17% less server CPU per click,
-measured in benchmarks/RESULTS.md, "Speed v2, a fourth look"). And one in Python: what start-up
-loaded is frozen out of the garbage collector's sight and young collections come less often
+measured in benchmarks/RESULTS.md, "Speed v2, a fourth look"); and the theme in the message that
+starts every run is looked up by section, not by reading every config option once per section
+(`ketacheck/web/config_sections.py`, "a twelfth look"). And one in Python: what start-up loaded
+is frozen out of the garbage collector's sight and young collections come less often
 (`ketacheck/web/collector.py`, `--gc-threshold`).
 """
 
@@ -39,7 +41,7 @@ from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ketacheck.content import ContentError, report
-from ketacheck.web import collector, wakeups
+from ketacheck.web import collector, config_sections, wakeups
 from ketacheck.web.headers import security_headers, streamlit_index_html
 
 # The largest WebSocket message a browser sends: a rerun with every widget's state, or the tab's
@@ -92,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     host = args.address or config.get_option("server.address") or "127.0.0.1"
     port = args.port if args.port is not None else int(config.get_option("server.port"))
     wakeups.install()
+    config_sections.install()
     # Imported here rather than by uvicorn, so that what it loads (the content) is frozen with the rest,
     # and content that fails validation is named problem by problem, without a traceback.
     module, _, attribute = args.app.partition(":")
