@@ -17,11 +17,11 @@ SECTIONS = ["theme", "theme.light", "theme.dark", "theme.sidebar", "theme.light.
 
 @pytest.fixture
 def installed():
-    original = config.get_options_for_section
-    assert original is config_sections._ORIGINAL
+    before = config.get_options_for_section  # another test may have run serve.main, which installs it
+    config.get_options_for_section = config_sections._ORIGINAL
     assert config_sections.install()
     yield
-    config.get_options_for_section = original
+    config.get_options_for_section = before
 
 
 def theme_message() -> bytes:
@@ -74,6 +74,7 @@ def test_serve_installs_it(monkeypatch):
     import serve
 
     original = config.get_options_for_section
+    config.get_options_for_section = config_sections._ORIGINAL
     monkeypatch.setattr(serve.uvicorn, "run", lambda *a, **k: None)
     try:
         assert serve.main(["--port", "0"]) == 0
