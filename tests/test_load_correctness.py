@@ -312,6 +312,34 @@ def test_people_who_start_on_the_first_screen_reach_the_check_with_their_choices
             "answers": result.answers}, content).answers, content)}
 
 
+def test_an_intakes_start_opens_the_check_without_drawing_the_start_page_again(server_url: str) -> None:
+    """An intake arrives on the start page with every module on (from the first screen) and taps
+    Start: the run that tap starts goes to the check before drawing anything, so the tap sends one
+    check page and that run's own start and end, not the start page's choices again (36 messages
+    before, 27 now, for a 23-message check page), and the check opens at its first question."""
+    content = loader.load()
+    person = next(p for p in loadgen.plan_people(50, seed=11) if p.audience == "intake")
+
+    async def main() -> None:
+        tab = protocol.StreamlitSession(server_url, timeout=30)
+        tab.url_path = "start"
+        try:
+            await tab.connect()
+            await tab.rerun()
+            await tab.component_event("tab_copy", "restore", loadgen._first_screen_copy(person, content, "US"))
+            assert tab.page_name == "Start" and "start_check" in tab.buttons()
+            start = await tab.click("start_check")
+            assert tab.page_name == "Check" and start.runs == 2
+            shown = loadgen.question_data(tab)
+            assert shown is not None and shown["item"] == content.core("intake", person.prescribed)[0].id
+            whole = await tab.rerun()  # the same check page, drawn by a run of its own
+            assert start.messages - whole.messages <= 4, (start.messages, whole.messages)
+        finally:
+            await tab.close()
+
+    asyncio.run(main())
+
+
 def test_the_check_opened_from_the_first_screen_is_drawn_once_in_the_persons_language(server_url: str) -> None:
     """The first screen's choices come to the check's new session as one event from the tab: the
     check is drawn once, already in the chosen language with the first question (not drawn in

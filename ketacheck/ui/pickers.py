@@ -31,6 +31,11 @@ def choices(state: dict[str, Any], content: Content) -> None:
     """The start page's choices and its Start button. A fragment, so a tap reruns only this, not
     the page's chrome: a whole start page run cost about 12 ms of server CPU per tap, more than
     twice an answer (benchmarks/RESULTS.md). A tap that changes the chrome reruns the page (`_set`)."""
+    ready = state["audience"] is not None and state["prescribed"] is not None
+    if ready and st.session_state.get("start_check"):
+        # Start was tapped: open the check now, rather than draw the choices once more for a page
+        # that is left at once (an intake's Start drew its modules again before going).
+        switch_page("pages/check.py")
     audience(state, content)
     if state["audience"]:
         prescribed(state, content)
@@ -49,8 +54,7 @@ def choices(state: dict[str, Any], content: Content) -> None:
                        .format(length=length))
     else:
         label = _("Start the check")
-    if st.button(label, type="primary", width="stretch", disabled=not ready, key="start_check"):
-        switch_page("pages/check.py")
+    st.button(label, type="primary", width="stretch", disabled=not ready, key="start_check")
     if not ready:
         st.caption(_("Choose who the check is for, and whether the ketamine is prescribed, to begin."))
     tab_copy.update(state, content)  # the choices, kept in the tab as they are made
