@@ -4,12 +4,16 @@ first screen holds the level, its basis and the first step."""
 
 import streamlit as st
 
+from ketacheck import loader
 from ketacheck.ui import chrome
+from ketacheck.ui import i18n
 from ketacheck.ui.i18n import _
 from ketacheck.ui import state as app_state
 from ketacheck.ui import views
 from ketacheck.ui.switch import switch_page
 
+# A tap on a button that leaves the result opens its page before anything here is drawn.
+views.leave_if_tapped(app_state.get(loader.load()), i18n.content())
 content, state, result = chrome.begin()
 
 if not state["answers"]:
@@ -24,8 +28,8 @@ views.missing(result, state, content)
 views.first_step(result, state, content)
 views.feedback(result, state, content)
 views.next_steps(result, state, content)
-if state["audience"] == "intake" and st.button(_("Show clinician summary"), width="stretch", key="to_clinician"):
-    switch_page("pages/clinician.py")
+if state["audience"] == "intake":
+    st.button(_("Show clinician summary"), width="stretch", key="to_clinician")
 # Someone in danger now is offered help, not more questions.
 if app_state.core_done(state, content) and not result.in_danger_now:
     views.modules_offer(state, content)

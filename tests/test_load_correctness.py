@@ -340,6 +340,46 @@ def test_an_intakes_start_opens_the_check_without_drawing_the_start_page_again(s
     asyncio.run(main())
 
 
+def test_a_tap_that_leaves_the_result_page_opens_its_page_without_drawing_the_result_again(server_url: str) -> None:
+    """"See all help for this result" and a deeper module are taps on the result page, the app's
+    costliest: the run each starts opens where it leads before the result is drawn again, so the tap
+    sends that page and the run's own start and end, nothing of the result. Help shows the help, and
+    the module opens at its first question."""
+    content = loader.load()
+    person = next(p for p in loadgen.plan_people(50, seed=11) if p.audience == "self" and not p.prescribed)
+    sds = [i.id for i in content.flow("self", False, ("sds",)) if content.module_of[i.id] == "sds"]
+
+    async def main() -> None:
+        tab = protocol.StreamlitSession(server_url, timeout=30)
+        tab.url_path = "check"
+        try:
+            await tab.connect()
+            await tab.rerun()
+            await tab.component_event("tab_copy", "restore", loadgen._first_screen_copy(person, content, "US"))
+            while tab.page_name == "Check":
+                data = loadgen.question_data(tab)
+                item = content.items[data["item"]]
+                option = next(o for o in item.options if not o.red_flag and not (item.multiple and not o.exclusive))
+                await loadgen.tap(tab, f"answer_{item.id}_{option.value}")
+            assert tab.page_name == "Result" and {"to_help", "module_sds"} <= set(tab.buttons())
+            for key, page in (("to_help", "Help"), ("module_sds", "Check")):
+                tap = await tab.click(key)
+                assert tab.page_name == page and tap.runs == 2, (key, tab.page_name)
+                if key == "to_help":
+                    words = " ".join(protocol.text_of(e) or "" for e in tab.elements.values())
+                    assert "If you need help now" in words, words
+                else:
+                    assert loadgen.question_data(tab)["item"] == sds[0]
+                whole = await tab.rerun()  # the same page, drawn by a run of its own
+                assert tap.messages - whole.messages <= 4, (key, tap.messages, whole.messages)
+                tab.page_script_hash = next(h for h, p in tab.pages.items() if p.page_name.startswith("Result"))
+                await tab.rerun()
+        finally:
+            await tab.close()
+
+    asyncio.run(main())
+
+
 def test_the_check_opened_from_the_first_screen_is_drawn_once_in_the_persons_language(server_url: str) -> None:
     """The first screen's choices come to the check's new session as one event from the tab: the
     check is drawn once, already in the chosen language with the first question (not drawn in

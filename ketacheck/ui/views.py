@@ -43,13 +43,37 @@ def missing(result: scoring.Result, state: dict[str, Any], content: Content) -> 
         return
     if result.tier_so_far in ("some", "high"):
         st.markdown(_("What was answered already shows **{level}**.").format(level=scoring.tier_label(content, result.tier_so_far).lower()))
-    first = app_state.first_unanswered_core(state, content)
-    if first and st.button(_("Answer the missing questions"), type="primary", width="stretch", key="to_missing"):
-        app_state.go_to(state, first)
-        switch_page("pages/check.py")
+    if app_state.first_unanswered_core(state, content):  # a tap is acted on in `leave_if_tapped`
+        st.button(_("Answer the missing questions"), type="primary", width="stretch", key="to_missing")
     with st.expander(_("Not answered yet ({n}), never counted as \"no\"").format(n=len(result.coverage.missing_items))):
         st.markdown("\n".join(f"- {m.text}" + (f" ({content.dont_know.label})" if m.dont_know else "")
                                for m in result.coverage.missing_items))
+
+
+LEAVING = {"to_help": "pages/help.py", "to_family": "pages/family.py", "to_clinician": "pages/clinician.py"}
+
+
+def leave_if_tapped(state: dict[str, Any], content: Content) -> None:
+    """A tap on a result-page button that leaves the page (more help, the page for a loved one, the
+    clinician summary, the missing questions, a deeper module) opens where it leads before the
+    result is drawn again: the run the tap starts would otherwise draw the whole result, the app's
+    costliest page, only to drop it. The result page calls this before its chrome and its scoring;
+    the buttons are drawn as usual, and a button's value is true only in the run its own tap starts."""
+    if not state["answers"]:
+        return
+    for key, path in LEAVING.items():
+        if st.session_state.get(key):
+            switch_page(path)
+    if st.session_state.get("to_missing"):
+        first = app_state.first_unanswered_core(state, content)
+        if first:
+            app_state.go_to(state, first)
+        switch_page("pages/check.py")
+    audience, prescribed = app_state.context(state)
+    for module in content.modules_for(audience, prescribed):
+        if st.session_state.get(f"module_{module.id}"):
+            app_state.add_module(state, content, module.id)
+            switch_page("pages/check.py")
 
 
 def first_step(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
@@ -64,9 +88,8 @@ def first_step(result: scoring.Result, state: dict[str, Any], content: Content) 
     if step is not None and result.tier in ("some", "high", "incomplete"):
         _call_button(step, key="next_step", primary=True)
     if result.audience == "other" and not result.in_danger_now:
-        if st.button(_("How to talk with them, and support for you"), type="primary" if step is None else "secondary",
-                     width="stretch", key="to_family"):
-            switch_page("pages/family.py")
+        st.button(_("How to talk with them, and support for you"), type="primary" if step is None else "secondary",
+                  width="stretch", key="to_family")
 
 
 def _feedback_line(line, key: str) -> None:
@@ -147,8 +170,7 @@ def next_steps(result: scoring.Result, state: dict[str, Any], content: Content) 
     """After the feedback: for prescribed patients what to raise, and all help one tap away."""
     if result.prescribed and result.tier not in ("low", "incomplete"):
         raise_with_prescriber(result, content)
-    if st.button(_("See all help for this result"), width="stretch", key="to_help"):
-        switch_page("pages/help.py")
+    st.button(_("See all help for this result"), width="stretch", key="to_help")
 
 
 def raise_with_prescriber(result: scoring.Result, content: Content) -> None:
@@ -191,9 +213,7 @@ def modules_offer(state: dict[str, Any], content: Content) -> None:
             continue
         label = _("{module}: continue ({n} of {total} answered)").format(module=module.title, n=answered, total=asked) \
             if answered else f"{module.title} · {length}"
-        if st.button(label, width="stretch", key=f"module_{module.id}", help=module.adds):
-            app_state.add_module(state, content, module.id)
-            switch_page("pages/check.py")
+        st.button(label, width="stretch", key=f"module_{module.id}", help=module.adds)
 
 
 # ---------------------------------------------------------------- why, signs, questionnaires, charts
