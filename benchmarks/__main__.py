@@ -325,8 +325,8 @@ def table(res: dict[str, Any]) -> str:
                 target = ""
             spread = f" ({pair['p95_ratio_range'][0]}-{pair['p95_ratio_range'][1]})" if "p95_ratio_range" in pair else ""
             for label, r in (("bare", b), ("KetaCheck", k)):
-                errors = f"{r['errors']}" + (f" ({r['mismatches']} wrong tier)" if label == "KetaCheck" else "")
                 mine = label == "KetaCheck"
+                errors = f"{r['errors']}" + (f" ({r['mismatches']} wrong tier)" if mine else "")
                 lines.append(f"| {name} | {label} | {_ms(r['answer_rtt_ms'])} | {errors} | {r['cpu_ms_per_rerun']} | "
                              f"{r['rss_mb_peak']} | {f'{ratio}{spread}' if mine else ''} | {cpu if mine else ''} | "
                              f"{target if mine else ''} |")

@@ -23,6 +23,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -232,8 +233,7 @@ def test_after_every_kind_of_tap_the_page_is_what_a_whole_page_run_draws(server_
                     await tap(f"answer_{item.id}_{min(o.value for o in item.options if not o.red_flag)}")
             assert tab.page_name == "Result"
             # Back to the check: the end of the questions, then "Review my answers" (Back, Next return).
-            tab.page_script_hash = next(h for h, p in tab.pages.items() if p.page_name.startswith("Check"))
-            await tab.rerun()
+            await _show(tab, "Check")
             await tap("review")
             await tap("nav_next")
             await tap("clear_answers")  # the whole check goes: no question is left to answer
@@ -312,6 +312,30 @@ def test_people_who_start_on_the_first_screen_reach_the_check_with_their_choices
             "answers": result.answers}, content).answers, content)}
 
 
+async def _from_first_screen(server_url: str, person: loadgen.Person, content: Any, page: str) -> protocol.StreamlitSession:
+    """A tab the first screen opened on `page` ("check", or "start" for an intake): connected, its
+    first run done, and the choices back from the tab copy (the caller closes it)."""
+    tab = protocol.StreamlitSession(server_url, timeout=30)
+    tab.url_path = page
+    await tab.connect()
+    await tab.rerun()
+    await tab.component_event("tab_copy", "restore", loadgen._first_screen_copy(person, content, "US"))
+    return tab
+
+
+async def _show(tab: protocol.StreamlitSession, page: str) -> None:
+    """Go to `page` ("Check", "Result") by its page link, as a tap on it does."""
+    tab.page_script_hash = next(h for h, p in tab.pages.items() if p.page_name.startswith(page))
+    await tab.rerun()
+
+
+async def _left_at_once(tab: protocol.StreamlitSession, tap: protocol.RunStats, key: str) -> None:
+    """The tap on `key` sent its new page and its first run's start and end, nothing of the page it
+    left: as many messages as a run of the new page by itself, give or take that bookkeeping."""
+    whole = await tab.rerun()  # the same page, drawn by a run of its own
+    assert tap.runs == 2 and tap.messages - whole.messages <= 4, (key, tap.runs, tap.messages, whole.messages)
+
+
 def test_an_intakes_start_opens_the_check_without_drawing_the_start_page_again(server_url: str) -> None:
     """An intake arrives on the start page with every module on (from the first screen) and taps
     Start: the run that tap starts goes to the check before drawing anything, so the tap sends one
@@ -321,19 +345,14 @@ def test_an_intakes_start_opens_the_check_without_drawing_the_start_page_again(s
     person = next(p for p in loadgen.plan_people(50, seed=11) if p.audience == "intake")
 
     async def main() -> None:
-        tab = protocol.StreamlitSession(server_url, timeout=30)
-        tab.url_path = "start"
+        tab = await _from_first_screen(server_url, person, content, "start")
         try:
-            await tab.connect()
-            await tab.rerun()
-            await tab.component_event("tab_copy", "restore", loadgen._first_screen_copy(person, content, "US"))
             assert tab.page_name == "Start" and "start_check" in tab.buttons()
             start = await tab.click("start_check")
-            assert tab.page_name == "Check" and start.runs == 2
+            assert tab.page_name == "Check"
             shown = loadgen.question_data(tab)
             assert shown is not None and shown["item"] == content.core("intake", person.prescribed)[0].id
-            whole = await tab.rerun()  # the same check page, drawn by a run of its own
-            assert start.messages - whole.messages <= 4, (start.messages, whole.messages)
+            await _left_at_once(tab, start, "start_check")
         finally:
             await tab.close()
 
@@ -350,12 +369,8 @@ def test_a_tap_that_leaves_the_result_page_opens_its_page_without_drawing_the_re
     sds = [i.id for i in content.flow("self", False, ("sds",)) if content.module_of[i.id] == "sds"]
 
     async def main() -> None:
-        tab = protocol.StreamlitSession(server_url, timeout=30)
-        tab.url_path = "check"
+        tab = await _from_first_screen(server_url, person, content, "check")
         try:
-            await tab.connect()
-            await tab.rerun()
-            await tab.component_event("tab_copy", "restore", loadgen._first_screen_copy(person, content, "US"))
             while tab.page_name == "Check":
                 data = loadgen.question_data(tab)
                 item = content.items[data["item"]]
@@ -364,16 +379,14 @@ def test_a_tap_that_leaves_the_result_page_opens_its_page_without_drawing_the_re
             assert tab.page_name == "Result" and {"to_help", "module_sds"} <= set(tab.buttons())
             for key, page in (("to_help", "Help"), ("module_sds", "Check")):
                 tap = await tab.click(key)
-                assert tab.page_name == page and tap.runs == 2, (key, tab.page_name)
+                assert tab.page_name == page, (key, tab.page_name)
                 if key == "to_help":
                     words = " ".join(protocol.text_of(e) or "" for e in tab.elements.values())
                     assert "If you need help now" in words, words
                 else:
                     assert loadgen.question_data(tab)["item"] == sds[0]
-                whole = await tab.rerun()  # the same page, drawn by a run of its own
-                assert tap.messages - whole.messages <= 4, (key, tap.messages, whole.messages)
-                tab.page_script_hash = next(h for h, p in tab.pages.items() if p.page_name.startswith("Result"))
-                await tab.rerun()
+                await _left_at_once(tab, tap, key)
+                await _show(tab, "Result")
         finally:
             await tab.close()
 

@@ -42,7 +42,6 @@ def choices(state: dict[str, Any], content: Content) -> None:
     region(content, state, key="start_region")
     if state["audience"] in ("self", "intake"):
         sex(state, content)
-    ready = state["audience"] is not None and state["prescribed"] is not None
     if ready and state["audience"] == "intake":
         intake_modules(state, content)
     if ready:
