@@ -5,7 +5,7 @@ Each page draws the shared chrome itself (`chrome.begin()` / `chrome.end()`)."""
 import streamlit as st
 
 from ketacheck import loader
-from ketacheck.ui import i18n
+from ketacheck.ui import i18n, page_list
 from ketacheck.ui import state as app_state
 from ketacheck.ui.state import PAGES_KEY
 
@@ -26,24 +26,8 @@ except loader.ContentError as exc:
 app_state.get(content)
 
 
-def make_pages() -> list[st.Page]:
-    _ = i18n._  # the titles name the browser tab, in the session's language
-    return [
-        # `/` is the server's static first screen; this root page only forwards to /start.
-        st.Page("pages/home.py", title="KetaCheck", default=True),
-        st.Page("pages/start.py", title=_("Start — KetaCheck"), url_path="start"),
-        st.Page("pages/check.py", title=_("Check — KetaCheck")),
-        st.Page("pages/result.py", title=_("Result — KetaCheck")),
-        st.Page("pages/help.py", title=_("Help — KetaCheck")),
-        st.Page("pages/family.py", title=_("For you — KetaCheck")),
-        st.Page("pages/learn.py", title=_("Learn — KetaCheck")),
-        st.Page("pages/clinician.py", title=_("Clinician — KetaCheck")),
-    ]
-
-
-# Built once per session: st.Page resolves its file path (a system call per path part) and was a
-# third of the server's CPU per click when built on every run. Not shared between sessions,
-# because st.navigation marks the chosen Page object as runnable for that one run.
+# Built once per session (ketacheck/ui/page_list.py): st.Page resolves its file path (a system call
+# per path part) and was a third of the server's CPU per click when built on every run.
 # The menu is hidden: each page draws a row of labelled links (chrome.page_links), one tap each,
 # instead of Streamlit's folded "»" menu on a phone.
 # One list per language the session has used (a switch renames the tab at once); PAGES_KEY holds
@@ -51,6 +35,6 @@ def make_pages() -> list[st.Page]:
 by_language = st.session_state.setdefault(PAGES_BY_LANGUAGE, {})
 language = i18n.current()
 if language not in by_language:
-    by_language[language] = make_pages()
+    by_language[language] = page_list.for_session(language)
 st.session_state[PAGES_KEY] = by_language[language]
 st.navigation(by_language[language], position="hidden").run()
