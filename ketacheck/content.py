@@ -26,9 +26,17 @@ __all__ = ["Content", "ContentError", "DEFAULT_DIR", "content_dir", "report"]
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "assessments"
 
 
+_DEFAULT_NAME = str(DEFAULT_DIR)
+
+
 def content_dir() -> Path:
     """`KETACHECK_CONTENT` points a deployment (or a test) at another content folder."""
-    return Path(os.environ.get("KETACHECK_CONTENT") or DEFAULT_DIR)
+    return Path(content_dir_name())
+
+
+def content_dir_name() -> str:
+    """`content_dir()` as a string, without making a Path (the loader asks on every `_` of every run)."""
+    return os.environ.get("KETACHECK_CONTENT") or _DEFAULT_NAME
 
 
 class ContentError(Exception):

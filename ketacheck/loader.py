@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import translations
-from .content import DEFAULT_DIR, Content, ContentError, content_dir  # noqa: F401 - named from here too
+from .content import DEFAULT_DIR, Content, ContentError, content_dir, content_dir_name  # noqa: F401 - named from here too
 from .content_checks import Problem, cross_check
 from .model import (
     Education,
@@ -176,7 +176,7 @@ def languages(directory: Path | str | None = None) -> list[str]:
 def load(directory: Path | str | None = None, language: str = translations.SOURCE_LANGUAGE) -> Content:
     """Validated content in a language (cached per folder and language, so once per process); raises
     ContentError listing every problem, including every string a language's catalogs get wrong."""
-    return _load_named(str(directory or content_dir()), language)
+    return _load_named(str(directory) if directory else content_dir_name(), language)
 
 
 def in_every_language(directory: Path | str | None = None) -> dict[str, Content]:
