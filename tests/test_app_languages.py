@@ -143,3 +143,23 @@ def test_help_in_spanish_shows_the_legal_note_and_cards():
 def test_the_page_says_its_language_for_html_lang():
     at = open_app("es-ES")
     assert any('--kc-lang: "es"' in h.proto.body for h in at.get("html"))
+
+
+def test_each_person_gets_pages_of_their_own_named_in_their_language():
+    """The pages (and the browser tab's titles) are made once per language and copied for each
+    person (ketacheck/ui/page_list.py): Streamlit marks the page it runs on the page object itself, so
+    two people must never hold the same one."""
+    spanish, english, other = open_app("es-ES"), open_app("en-US"), open_app("en-US")
+
+    def titles(at: AppTest) -> dict[str, str]:
+        return {p.url_path: p.title for p in at.session_state["_pages"]}
+
+    assert titles(spanish)["result"] == "Resultado — KetaCheck"
+    assert titles(english)["result"] == "Result — KetaCheck"
+    assert titles(other) == titles(english)
+    assert not {id(p) for p in english.session_state["_pages"]} & {id(p) for p in other.session_state["_pages"]}
+    # Each goes on to its own page from what it holds.
+    for at, words in ((spanish, "Todavía no hay resultado"), (other, "There is no result yet")):
+        at.switch_page("pages/result.py").run()
+        assert not at.exception
+        assert words in texts(at)
