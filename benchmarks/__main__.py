@@ -144,6 +144,7 @@ def _load(server: ServerProcess, people: int, think: tuple[float, float], *, bar
         first_screen=first_screen))
     s = report.summary()
     return {k: s[k] for k in ("people", "finished", "errors", "mismatches", "answers", "answer_rtt_ms",
+                              "to_result_rtt_ms", "other_answer_rtt_ms",
                               "nav_rtt_ms", "cpu_ms_per_rerun", "wall_s", "error_samples", "mismatch_samples")} | {
         "rss_mb_peak": s["server"]["rss_mb_peak"]}
 
@@ -330,6 +331,18 @@ def table(res: dict[str, Any]) -> str:
                 lines.append(f"| {name} | {label} | {_ms(r['answer_rtt_ms'])} | {errors} | {r['cpu_ms_per_rerun']} | "
                              f"{r['rss_mb_peak']} | {f'{ratio}{spread}' if mine else ''} | {cpu if mine else ''} | "
                              f"{target if mine else ''} |")
+        lines += ["", "The same runs' KetaCheck answers in two parts: those that opened the result page (two runs and "
+                  "the app's largest page; a bare page has none) and all the others. The target above is on all answers.",
+                  "", "| Load | answers that opened the result: share, ms p50 / p95 | other answers ms p50 / p95 / p99 | "
+                  "their p95 / bare p95 |", "|---|---|---|---|"]
+        for name, pair in res["latency"].items():
+            k, bare_p95 = pair["ketacheck"], pair["bare"]["answer_rtt_ms"]["p95"]
+            to_result, others = k.get("to_result_rtt_ms"), k.get("other_answer_rtt_ms")
+            if not (to_result and others and to_result["n"] and others["n"] and bare_p95):
+                continue
+            share = to_result["n"] / max(k["answer_rtt_ms"]["n"], 1)
+            lines.append(f"| {name} | {100 * share:.1f}%, {to_result['p50']} / {to_result['p95']} | {_ms(others)} | "
+                         f"{others['p95'] / bare_p95:.2f} |")
         lines.append("")
 
     if "clicks" in res and "bare" in res["clicks"] and "ketacheck" in res["clicks"]:

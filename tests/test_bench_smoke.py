@@ -74,6 +74,13 @@ def check_latency(report: dict[str, Any], content: Content) -> None:
         for page in ("bare", "ketacheck"):
             assert pair[page] in [run[page] for run in runs]
         assert pair["p95_ratio"] == round(pair["ketacheck"]["answer_rtt_ms"]["p95"] / pair["bare"]["answer_rtt_ms"]["p95"], 2)
+        # Every answer is counted once, in one of two parts: each person's answer that opened the
+        # result page (one each), and the others.
+        for run in runs:
+            kc = run["ketacheck"]
+            assert kc["to_result_rtt_ms"]["n"] == kc["finished"] == people
+            assert kc["to_result_rtt_ms"]["n"] + kc["other_answer_rtt_ms"]["n"] == kc["answer_rtt_ms"]["n"]
+            assert kc["to_result_rtt_ms"]["max"] <= kc["answer_rtt_ms"]["max"]
         assert positive(pair["cpu_ratio"])
     assert [pair["target"] for pair in report.values()] == ["ratio", "ratio", "ratio", "no errors", None]
     # From the first screen only an intake taps the app's start page, and only its Start (the same
