@@ -71,6 +71,9 @@ class RunStats:
     bytes: int
     runs: int  # script runs in this round trip (2 when the run called st.switch_page)
     fragments: tuple[str, ...] = ()  # the fragments the last run ran; empty when it ran the whole page
+    # Elements and blocks that reached the browser from a run that then switched page (the frontend
+    # drops them when the next run starts): what a tap that leaves a page drew of that page.
+    superseded: int = 0
 
 
 # ------------------------------------------------------------------------------------ one session
@@ -194,7 +197,7 @@ class StreamlitSession:
         fragments: dict[tuple[int, ...], str] = {}
         fragment_run = False
         ran: set[str] = set()
-        messages = nbytes = runs = 0
+        messages = nbytes = runs = deltas = superseded = 0
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
@@ -209,6 +212,8 @@ class StreamlitSession:
             kind = msg.WhichOneof("type")
             if kind == "new_session":
                 runs += 1
+                superseded += deltas if runs > 1 else 0
+                deltas = 0
                 pending, blocks, fragments = {}, {}, {}  # elements of an interrupted run are stale
                 self.session_id = msg.new_session.initialize.session_id
                 self.page_script_hash = msg.new_session.page_script_hash
@@ -219,6 +224,7 @@ class StreamlitSession:
                 page = self.pages.get(nav.page_script_hash)
                 self.url_path = "" if page is None or page.is_default else page.url_pathname
             elif kind == "delta":
+                deltas += 1
                 self._on_delta(msg, pending, blocks, fragments)
             elif kind == "page_not_found":
                 self.problems.append(f"page not found: {msg.page_not_found.page_name!r}")
@@ -250,7 +256,7 @@ class StreamlitSession:
         self.blocks = dict(sorted(blocks.items()))
         self.fragment_of = fragments
         self._settle_widgets()
-        return RunStats(elapsed, messages, nbytes, runs, tuple(sorted(ran)) if fragment_run else ())
+        return RunStats(elapsed, messages, nbytes, runs, tuple(sorted(ran)) if fragment_run else (), superseded)
 
     def _resolve(self, raw: bytes) -> ForwardMsg:
         msg = ForwardMsg()

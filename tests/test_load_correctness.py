@@ -331,9 +331,13 @@ async def _show(tab: protocol.StreamlitSession, page: str) -> None:
 
 async def _left_at_once(tab: protocol.StreamlitSession, tap: protocol.RunStats, key: str) -> None:
     """The tap on `key` sent its new page and its first run's start and end, nothing of the page it
-    left: as many messages as a run of the new page by itself, give or take that bookkeeping."""
+    left: no element or block before the switch, and as many messages as a run of the new page by
+    itself, give or take that bookkeeping. Whether the first run's start (two status changes, the
+    new session, the page config, the page list and its early end: 6) reaches the browser before
+    the switch depends on when the event loop flushes."""
     whole = await tab.rerun()  # the same page, drawn by a run of its own
-    assert tap.runs == 2 and tap.messages - whole.messages <= 4, (key, tap.runs, tap.messages, whole.messages)
+    assert tap.runs == 2 and tap.superseded == 0 and tap.messages - whole.messages <= 6, (
+        key, tap.runs, tap.superseded, tap.messages, whole.messages)
 
 
 def test_an_intakes_start_opens_the_check_without_drawing_the_start_page_again(server_url: str) -> None:
