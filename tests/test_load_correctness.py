@@ -312,14 +312,12 @@ def test_people_who_start_on_the_first_screen_reach_the_check_with_their_choices
             "answers": result.answers}, content).answers, content)}
 
 
-async def _from_first_screen(server_url: str, person: loadgen.Person, content: Any, page: str) -> protocol.StreamlitSession:
-    """A tab the first screen opened on `page` ("check", or "start" for an intake): connected, its
-    first run done, and the choices back from the tab copy (the caller closes it)."""
-    tab = protocol.StreamlitSession(server_url, timeout=30)
-    tab.url_path = page
-    await tab.connect()
-    await tab.rerun()
-    await tab.component_event("tab_copy", "restore", loadgen._first_screen_copy(person, content, "US"))
+async def _from_first_screen(server_url: str, person: loadgen.Person, content: Any) -> protocol.StreamlitSession:
+    """A tab the first screen opened, as the load generator's people arrive: the check, or for an
+    intake the start page, its choices back from the tab copy (the caller closes it)."""
+    tab = protocol.StreamlitSession(server_url, locale=person.locale, timeout=30)
+    res = loadgen.PersonResult(person.index, person.audience, person.prescribed, person.sex or "unspecified", person.locale)
+    await loadgen._from_first_screen(tab, res, person, content, meter=None)
     return tab
 
 
@@ -349,7 +347,7 @@ def test_an_intakes_start_opens_the_check_without_drawing_the_start_page_again(s
     person = next(p for p in loadgen.plan_people(50, seed=11) if p.audience == "intake")
 
     async def main() -> None:
-        tab = await _from_first_screen(server_url, person, content, "start")
+        tab = await _from_first_screen(server_url, person, content)
         try:
             assert tab.page_name == "Start" and "start_check" in tab.buttons()
             start = await tab.click("start_check")
@@ -373,7 +371,7 @@ def test_a_tap_that_leaves_the_result_page_opens_its_page_without_drawing_the_re
     sds = [i.id for i in content.flow("self", False, ("sds",)) if content.module_of[i.id] == "sds"]
 
     async def main() -> None:
-        tab = await _from_first_screen(server_url, person, content, "check")
+        tab = await _from_first_screen(server_url, person, content)
         try:
             while tab.page_name == "Check":
                 data = loadgen.question_data(tab)
