@@ -337,8 +337,8 @@ def table(res: dict[str, Any]) -> str:
                   "their p95 / bare p95 |", "|---|---|---|---|"]
         for name, pair in res["latency"].items():
             k, bare_p95 = pair["ketacheck"], pair["bare"]["answer_rtt_ms"]["p95"]
-            to_result, others = k.get("to_result_rtt_ms"), k.get("other_answer_rtt_ms")
-            if not (to_result and others and to_result["n"] and others["n"] and bare_p95):
+            to_result, others = k["to_result_rtt_ms"], k["other_answer_rtt_ms"]
+            if not (to_result["n"] and others["n"] and bare_p95):
                 continue
             share = to_result["n"] / max(k["answer_rtt_ms"]["n"], 1)
             lines.append(f"| {name} | {100 * share:.1f}%, {to_result['p50']} / {to_result['p95']} | {_ms(others)} | "
