@@ -15,6 +15,7 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
+from starlette.routing import Router
 
 from conftest import ROOT
 from ketacheck.web import headers, html_shell, offline_page, pwa
@@ -31,6 +32,21 @@ def test_shell_rewrite_adds_pwa_tags_name_and_crisis_link():
     root = html[html.index('<div id="root">'):]
     assert "KetaCheck" in root[:400] and 'href="/offline.html"' in root[:400]
     assert "_stcore/agent" not in html  # no pointer to the agent API
+
+
+def test_the_apps_styles_come_once_per_page_load_after_streamlits_own(content):
+    """The styles a run used to send (5 KB on every page change) are a file the shell links at the
+    end of <body>, so on equal specificity they still win over the <style> tags Streamlit adds to
+    <head>; the route serves them."""
+    html = html_shell.rewrite(INDEX)
+    tag = '<link rel="stylesheet" href="/chrome.css" />'
+    link = html.index(tag)
+    assert link > html.index("</head>") and link > html.index('<div id="root">')
+    assert html[link + len(tag):html.index("</body>")].strip() == ""  # nothing of Streamlit's comes after it
+
+    status, hdrs, body = call(Router(routes=pwa.routes(content)), "/chrome.css")
+    assert status == 200 and hdrs[b"content-type"].startswith(b"text/css")
+    assert b".st-key-quick_exit { position: sticky" in body and b"</style>" not in body  # CSS, not an HTML wrapper
 
 
 def test_csp_allows_exactly_streamlits_inline_script_and_no_other_origin():

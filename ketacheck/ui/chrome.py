@@ -24,67 +24,6 @@ CLEARED = "_cleared"  # set by "Clear my answers": the page's header says so (a 
 # The keyed fragment that holds the emergency panel or the crisis line (an answer reruns it by name).
 SAFETY = "safety"
 
-# Touch targets of at least 44-48 px, 16 px inputs (no iOS zoom), a red quick exit, and answers
-# whose chosen state shows by more than colour (a mark /assist.js puts in place, and forced colours),
-# focus that shows and never hides under the sticky bar.
-CSS = """
-<style>
-.stButton button, .stLinkButton a, .stDownloadButton button { min-height: 48px; font-size: 1rem; }
-.stRadio [role="radiogroup"] label { min-height: 44px; align-items: center; }
-.stSelectbox div[data-baseweb="select"] > div { min-height: 48px; }
-input, select, textarea { font-size: 16px !important; }
-/* WCAG AA contrast (4.5:1) for small text: Streamlit fades captions to 60% (4.2:1 on white). */
-[data-testid="stCaptionContainer"] { opacity: 1; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4F5B66; }
-.st-key-quick_exit button { background: #B0301F; border-color: #B0301F; color: #fff; font-weight: 600; }
-.st-key-quick_exit button:hover, .st-key-quick_exit button:focus { background: #8A2417; color: #fff; }
-.st-key-emergency_panel { border: 3px solid #B0301F; border-radius: 0.5rem; padding: 0.75rem; }
-/* Streamlit's header holds nothing here (navigation is our own link row, the toolbar is minimal):
-   without it a phone gains 60 px, and the quick exit is the only thing pinned at the top. */
-[data-testid="stHeader"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 1rem; }
-/* The quick exit stays on screen however far the page scrolls (Streamlit sets position: relative). */
-.st-key-quick_exit { position: sticky !important; top: 0; z-index: 1000; background: #fff; padding: 0.25rem 0; }
-/* Page links: a labelled row, one tap each, 44 px tall. */
-.st-key-page_links [data-testid="stPageLink-NavLink"] { min-height: 44px; padding: 0 0.4rem; align-items: center; }
-.st-key-page_links [data-testid="stPageLink-NavLink"] p { font-size: 1rem; }
-/* Answers: the chosen one carries a mark as well as the fill (set from aria-checked by /assist.js). */
-[class*="st-key-answers_"] button { justify-content: flex-start; text-align: left; }
-[class*="st-key-answers_"] button > div { flex: 1; justify-content: flex-start; }
-[class*="st-key-answers_"] button p { text-align: left; }
-[class*="st-key-answers_"] button[role="radio"][aria-checked="true"]::before { content: "\\25CF" / ""; margin-right: 0.6rem; }
-[class*="st-key-answers_"] button[role="radio"][aria-checked="false"]::before { content: "\\25CB" / ""; margin-right: 0.6rem; }
-[class*="st-key-answers_"] button[role="checkbox"][aria-checked="true"]::before { content: "\\2611" / ""; margin-right: 0.6rem; }
-[class*="st-key-answers_"] button[role="checkbox"][aria-checked="false"]::before { content: "\\2610" / ""; margin-right: 0.6rem; }
-@media (forced-colors: active) {
-  [class*="st-key-answers_"] button[aria-checked="true"] { outline: 4px solid Highlight; outline-offset: -4px; }
-}
-/* Focus: a 3 px dark outline outside every control, 15:1 on white. Streamlit's own ring is a
-   half-transparent shadow (2.3:1) that forced colours remove; an outline survives them. */
-[data-testid="stApp"] :is(button, a, input, select, textarea, summary, [tabindex="0"]):focus-visible {
-  outline: 3px solid #1B2631 !important; outline-offset: 2px !important; box-shadow: none !important; }
-/* Streamlit's "Skip to main content" skips nothing here: the quick exit comes first, and arriving
-   at a page moves focus to its heading (/assist.js). */
-[data-testid="stSkipToContent"] { display: none !important; }
-/* A focused control never sits under the sticky quick exit (WCAG 2.4.11). */
-html, [data-testid="stAppViewContainer"], [data-testid="stMain"] { scroll-padding-top: 68px; scroll-padding-bottom: 8px; }
-/* Short screens (a phone on its side, 400% zoom): a slimmer sticky bar. */
-@media (max-height: 480px) {
-  .st-key-quick_exit { padding: 0; }
-  .st-key-quick_exit button { min-height: 44px; }
-  html, [data-testid="stAppViewContainer"], [data-testid="stMain"] { scroll-padding-top: 52px; }
-}
-/* The crisis line's phone numbers: a 44 px tap area each that does not move the words around them,
-   on lines tall enough that the areas of two lines never overlap. */
-.st-key-crisis_line p { line-height: 46px; margin: 0; }
-.st-key-crisis_line a[href^="tel:"] { display: inline-block; line-height: 22px; padding: 12px 11px; margin: -12px -11px;
-  position: relative; z-index: 1; }
-/* The plan's checkboxes: a 44 px row each (Streamlit's are 21 px). */
-.st-key-plan [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
-/* The file uploader's remove and add buttons (14 and 20 px in Streamlit). */
-[data-testid="stFileUploader"] button { min-width: 44px; min-height: 44px; }
-</style>
-"""
 
 
 def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Content, dict[str, Any], Result]:
@@ -154,7 +93,8 @@ def header(content: Content, state: dict[str, Any], result: Result, brief: bool 
     """Top of every page: quick exit first; then, once a red flag is answered, the help it needs
     (nothing else above it, so the first contact is the flag's own), else the crisis line; then the
     page links."""
-    st.html(CSS.replace("</style>", i18n.html_lang_css() + "\n</style>"))
+    # The styles are /chrome.css, fetched once per page load; a run sends only the language.
+    st.html(f"<style>{i18n.html_lang_css()}</style>")
     if st.session_state.get(LEAVING):
         leave()
         return

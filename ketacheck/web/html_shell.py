@@ -44,6 +44,12 @@ SHELL = f"""<div class="kc-shell">
       <p><a href="/offline.html">In danger now? Emergency and crisis numbers</a></p>
     </div>"""
 
+# The app's styles (static/chrome.css) at the end of <body>: after the <style> tags Streamlit's
+# emotion adds to <head>, so on equal specificity ours win, as they did when each run sent them.
+BODY_TAGS = """
+    <link rel="stylesheet" href="/chrome.css" />
+"""
+
 NOSCRIPT = f"""<noscript>
       <p>{NAME} needs JavaScript to run the check.</p>
       <p><a href="/offline.html">Emergency and crisis numbers for every region</a> work without it.</p>
@@ -60,6 +66,7 @@ def rewrite(html: str) -> str:
     html = html.replace('<link rel="service-desc" href="./_stcore/agent/openapi.json" />', "", 1)
     html = html.replace("</head>", HEAD_TAGS + "  </head>", 1)
     html = html.replace('<div id="root"></div>', f'<div id="root">{SHELL}</div>', 1)
+    html = html.replace("</body>", BODY_TAGS + "  </body>", 1)
     start, end = html.find("<noscript>"), html.find("</noscript>")
     if start != -1 and end != -1:
         html = html[:start] + NOSCRIPT + html[end + len("</noscript>"):]

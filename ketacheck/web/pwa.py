@@ -67,6 +67,7 @@ def routes(content: Content) -> list[Route]:
               .replace("__WORDS__", words))
     assist_js = (STATIC / "assist.js").read_text(encoding="utf-8").replace("__WORDS__", words).encode("utf-8")
     css = (STATIC / "kc.css").read_bytes()
+    chrome_css = (STATIC / "chrome.css").read_bytes()
     icons = {name: (STATIC / "icons" / name).read_bytes() for name in ICONS}
     # The worker's version changes whenever anything it caches changes, so old caches are dropped.
     version = hashlib.sha256(b"".join([*offline.values(), pwa_js.encode(), assist_js, css, *manifests.values(),
@@ -106,6 +107,7 @@ def routes(content: Content) -> list[Route]:
         Route("/pwa.js", fixed(pwa_js, "text/javascript")),
         Route("/assist.js", fixed(assist_js, "text/javascript")),
         Route("/kc.css", fixed(css, "text/css")),
+        Route("/chrome.css", fixed(chrome_css, "text/css")),
         *(Route(path, fixed(body, "text/html; charset=utf-8")) for path, body in offline.items()),
         Route("/robots.txt", fixed(ROBOTS, "text/plain; charset=utf-8")),
         Route(LEAVE_PATH, leave, methods=["POST"]),
