@@ -10,7 +10,7 @@ from ketacheck.ui.switch import switch_page
 
 # The first screen (`/`) opens this page with the choices in the tab's copy: a new session waits
 # for it (one more run) instead of asking, for a moment, who the check is for.
-content, state, _result = chrome.begin(awaits_copy=True)
+content, state, _result = chrome.begin(awaits_copy=True, answers_here=True)
 
 if state["audience"] is None and tab_copy.coming(state):
     st.caption(_("Opening the check…"))

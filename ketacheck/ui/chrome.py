@@ -26,7 +26,8 @@ SAFETY = "safety"
 
 
 
-def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Content, dict[str, Any], Result]:
+def begin(*, uploads_here: bool = False, awaits_copy: bool = False,
+          answers_here: bool = False) -> tuple[Content, dict[str, Any], Result]:
     """Top of every page: quick exit, crisis line, page links and, once a red flag is answered, help.
 
     Each page calls this itself (rather than the entry script drawing it) so the safety chrome is
@@ -35,7 +36,9 @@ def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Con
     no upload, and the file an earlier page took is dropped. A page that `awaits_copy` learns
     when the tab has none (tab_copy.coming); while the copy is on its way it shows only the quick
     exit and the crisis line above its words (the run the copy starts draws the page again at once,
-    and all 50 people of a crowd open the check in the same instant: benchmarks/RESULTS.md).
+    and all 50 people of a crowd open the check in the same instant: benchmarks/RESULTS.md). On a
+    page whose answers can change the red flags (`answers_here`: the check) the help above is a
+    fragment an answer reruns by name; elsewhere it is drawn as part of the page.
     """
     if not uploads_here:
         uploads.POLICY.close_for(session_id())
@@ -45,7 +48,8 @@ def begin(*, uploads_here: bool = False, awaits_copy: bool = False) -> tuple[Con
     result = app_state.result(state, content)
     # While the tab's copy is on its way (the check opened from the first screen): only what keeps
     # the person safe; the page links and the language switch come with the check a moment later.
-    header(content, state, result, brief=awaits_copy and state["audience"] is None and tab_copy.coming(state))
+    header(content, state, result, brief=awaits_copy and state["audience"] is None and tab_copy.coming(state),
+           answers_here=answers_here)
     tab_copy.keep(state, content, awaited=awaits_copy)
     dropped = tab_copy.said_dropped(state)
     if dropped:
@@ -89,7 +93,8 @@ def clear_answers(whole_page: bool = False) -> None:
         st.rerun()
 
 
-def header(content: Content, state: dict[str, Any], result: Result, brief: bool = False) -> None:
+def header(content: Content, state: dict[str, Any], result: Result, brief: bool = False,
+           answers_here: bool = False) -> None:
     """Top of every page: quick exit first; then, once a red flag is answered, the help it needs
     (nothing else above it, so the first contact is the flag's own), else the crisis line; then the
     page links."""
@@ -107,7 +112,12 @@ def header(content: Content, state: dict[str, Any], result: Result, brief: bool 
         width="stretch",
         help=_("Clears your answers and opens a weather page. Pressing Shift three times does the same."),
     )
-    safety(result)
+    # A fragment costs its registration on every full run (benchmarks/RESULTS.md): only where an
+    # answer reruns it.
+    if answers_here:
+        safety(result)
+    else:
+        safety_panel(content, state, result)
     if brief:
         return
     page_links(state)
@@ -126,6 +136,10 @@ def safety(result: Result) -> None:
     if ctx is not None and ctx.fragment_ids_this_run:
         # Rerun alone: `result` is the page run's, from before the answer that changed the flags.
         result = app_state.result(state, content)
+    safety_panel(content, state, result)
+
+
+def safety_panel(content: Content, state: dict[str, Any], result: Result) -> None:
     if result.red_flags:
         emergency_panel(result)
     else:
