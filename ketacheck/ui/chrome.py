@@ -113,8 +113,8 @@ def header(content: Content, state: dict[str, Any], result: Result, brief: bool 
         help=_("Clears your answers and opens a weather page. Pressing Shift three times does the same."),
     )
     # A fragment costs its registration on every full run (benchmarks/RESULTS.md): only where an
-    # answer reruns it.
-    if answers_here:
+    # answer reruns it (not in the brief run, which shows no question).
+    if answers_here and not brief:
         safety(result)
     else:
         safety_panel(content, state, result)
