@@ -17,6 +17,15 @@ def not_a_diagnosis(content: Content) -> str:
     return say(content, "not_a_diagnosis")
 
 
+def first_sentence(text: str) -> str:
+    """Up to the first full stop, Latin (". ") or Chinese ("。"), which it keeps."""
+    ends = [(text.find(stop), stop) for stop in (". ", "。") if stop in text]
+    if not ends:
+        return text
+    at, stop = min(ends)
+    return text[:at] + stop.strip()
+
+
 def status_words(content: Content, inst: InstrumentScore) -> str:
     return say(content, f"status.{inst.validation['status']}")
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po, write_po
 
-from ketacheck import loader, messages, translations
+from ketacheck import loader, messages, translations, wording
 from ketacheck.cli import main
 
 from helpers import lowest, score
@@ -331,3 +331,14 @@ def test_every_bold_in_every_translation_is_drawn_bold(language):
                 for text in (m.string if isinstance(m.string, (list, tuple)) else [m.string]):
                     found += [f"{name}: {bit!r}" for bit in unclosed_bold(text or "")]
     assert not found
+
+
+@pytest.mark.parametrize("language", loader.languages())
+def test_the_result_says_not_a_diagnosis_in_one_sentence_in_every_language(language):
+    """Under the level, the first sentence of "not a diagnosis": a Chinese paragraph ends its
+    sentences with "。", and splitting on ". " showed the whole paragraph with "。." at its end."""
+    whole = wording.not_a_diagnosis(loader.load(language=language))
+    line = wording.first_sentence(whole)
+    assert line and len(line) < len(whole) and whole.startswith(line)
+    assert line[-1] in ".。" and not line.endswith("。.")
+    assert wording.first_sentence("No stop here") == "No stop here"

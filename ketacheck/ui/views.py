@@ -21,7 +21,7 @@ from ketacheck.submission import InputError, Submission, translated
 from ketacheck.ui import state as app_state
 from ketacheck.ui.i18n import _
 from ketacheck.ui.switch import switch_page
-from ketacheck.wording import basis_line, check_length, instrument_verdict, not_a_diagnosis, resource_facts, status_words
+from ketacheck.wording import basis_line, check_length, first_sentence, instrument_verdict, not_a_diagnosis, resource_facts, status_words
 
 
 # ---------------------------------------------------------------- the first result
@@ -33,7 +33,7 @@ def tier_heading(result: scoring.Result, content: Content) -> None:
         st.title(result.tier_label, anchor=False)
         st.markdown(result.tier_summary)
         st.markdown(f"**{basis_line(content, result)}**")
-        st.caption(not_a_diagnosis(content).split(". ", 1)[0] + ".")
+        st.caption(first_sentence(not_a_diagnosis(content)))
 
 
 def missing(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
