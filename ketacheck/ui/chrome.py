@@ -25,7 +25,6 @@ CLEARED = "_cleared"  # set by "Clear my answers": the page's header says so (a 
 SAFETY = "safety"
 
 
-
 def begin(*, uploads_here: bool = False, awaits_copy: bool = False,
           answers_here: bool = False) -> tuple[Content, dict[str, Any], Result]:
     """Top of every page: quick exit, crisis line, page links and, once a red flag is answered, help.
