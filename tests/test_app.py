@@ -130,9 +130,14 @@ def test_each_audience_answers_the_core_then_sees_a_first_result_equal_to_the_en
     page = texts(at)
     for line in expected.feedback:
         assert line.text in page
-    for reason in expected.reasons:  # folded away under "Why am I seeing this?"
-        assert reason in page
+    # The reasons are folded away under "Why am I seeing this?", and drawn once it is opened.
     assert "Why am I seeing this?" in [e.label for e in at.expander]
+    assert not [r for r in expected.reasons if r in page]
+    at.session_state["why_section"] = True
+    at.run()
+    page = texts(at)
+    for reason in expected.reasons:
+        assert reason in page
     # The signs are drawn only once their section is opened (they were 40% of the page's cost).
     assert not [m for m in at.markdown if ": strength " in m.value]
     at.session_state["signs_section"] = True
@@ -248,6 +253,11 @@ def test_a_module_after_the_first_result_updates_it_in_place(content):
     # Back on the result: the alcohol result is there, as advice apart from ketamine.
     result = engine_result(at, content)
     assert titles(at) == ["Few warning signs"] and result.instruments["audit_c"].positive
+    # Its score is under "Standard questionnaires", drawn once that is opened.
+    assert "Score 8 of 12" not in texts(at)
+    assert f"Standard questionnaires ({len(result.instruments)})" in [e.label for e in at.expander]
+    at.session_state["instruments_section"] = True
+    at.run()
     assert "Score 8 of 12, higher risk: at or above the cut-off of 5." in texts(at)
     band = next(b for b in content.instruments["audit_c"].risk_bands if b.id == "higher")
     assert band.advice in texts(at) and "do not stop suddenly without medical advice" in texts(at)

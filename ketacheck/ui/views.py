@@ -31,9 +31,9 @@ def tier_heading(result: scoring.Result, content: Content) -> None:
     """The level in words, what it rests on, and that it is not a diagnosis: the first screen."""
     with st.container(key="result_level"):
         st.title(result.tier_label, anchor=False)
-        st.markdown(result.tier_summary)
-        st.markdown(f"**{basis_line(content, result)}**")
-        st.caption(first_sentence(not_a_diagnosis(content)))
+        # One element, not three: every element of the result page is paid on each visit.
+        st.markdown(f"{result.tier_summary}\n\n**{basis_line(content, result)}**\n\n"
+                    f":small[{first_sentence(not_a_diagnosis(content))}]")
 
 
 def missing(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
@@ -93,14 +93,16 @@ def first_step(result: scoring.Result, state: dict[str, Any], content: Content) 
 
 
 def _feedback_line(line, key: str) -> None:
+    source = _("Source: {sources}").format(sources=_("; ").join(f"{s['title']} ({s['publisher']})" for s in line.source))
+    if not (line.important or line.doctor):
+        st.markdown(f"{line.text}\n\n:small[{source}]")  # one element: most lines are plain
+        return
     with st.container(key=f"feedback_{key}_{line.id}"):
         if line.important:
             st.warning(line.text, icon=":material/warning:")
-        elif line.doctor:
-            st.info(line.text, icon=":material/stethoscope:")
         else:
-            st.markdown(line.text)
-        st.caption(_("Source: {sources}").format(sources=_("; ").join(f"{s['title']} ({s['publisher']})" for s in line.source)))
+            st.info(line.text, icon=":material/stethoscope:")
+        st.caption(source)
 
 
 SHOWN_FEEDBACK = 3  # lines in view after the first; the rest one tap away (the page stays short)
@@ -204,25 +206,29 @@ def modules_offer(state: dict[str, Any], content: Content) -> None:
         return
     st.header(_("Go deeper"), anchor=False)
     st.caption(_("Optional. Each adds to the result above; nothing is lost if you stop."))
+    finished = []
     for module in offered:
         answered, asked, done = app_state.module_progress(state, content, module.id)
-        minutes = content.minutes(asked)
-        length = check_length(content, asked, minutes)
         if done:
-            st.markdown(_("**{module}**: done, included above.").format(module=module.title))
+            finished.append(_("**{module}**: done, included above.").format(module=module.title))
             continue
+        length = check_length(content, asked, content.minutes(asked))
         label = _("{module}: continue ({n} of {total} answered)").format(module=module.title, n=answered, total=asked) \
             if answered else f"{module.title} · {length}"
         st.button(label, width="stretch", key=f"module_{module.id}", help=module.adds)
+    if finished:  # the ones done as one list, under the ones left to do (one element, not one each)
+        st.markdown("\n".join(f"- {line}" for line in finished))
 
 
 # ---------------------------------------------------------------- why, signs, questionnaires, charts
 
 
 def why(result: scoring.Result, content: Content) -> None:
-    with st.expander(_("Why am I seeing this?")):
-        st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
-        st.caption(scoring.explain_rule(content))
+    box = folded(_("Why am I seeing this?"), "why_section")
+    if box is not None:
+        with box:
+            st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
+            st.caption(scoring.explain_rule(content))
 
 
 def folded(label: str, key: str, expanded: bool = False) -> Any:
@@ -251,12 +257,14 @@ def signs(result: scoring.Result, content: Content) -> None:
             st.caption(_("Source: {sources}").format(sources=_("; ").join(f"{s['title']} ({s['publisher']})" for s in match.sources)))
 
 
-def instruments(result: scoring.Result, content: Content, folded: bool = True) -> None:
+def instruments(result: scoring.Result, content: Content, fold: bool = True) -> None:
     if not result.instruments:
         return
-    box = st.expander(_("Standard questionnaires ({n})").format(n=len(result.instruments))) if folded else st.container()
-    with box:
-        _instrument_rows(result, content)
+    box = folded(_("Standard questionnaires ({n})").format(n=len(result.instruments)), "instruments_section") \
+        if fold else st.container()
+    if box is not None:
+        with box:
+            _instrument_rows(result, content)
 
 
 def _instrument_rows(result: scoring.Result, content: Content) -> None:
@@ -413,7 +421,7 @@ def clinician_summary(sub: Submission, result: scoring.Result, content: Content)
     if sub.plan:
         names = {o.id: o.label for o in content.feedback.menu.options}
         st.markdown(_("**The person's plan:** {steps}").format(steps=_("; ").join(names[p] for p in sub.plan)))
-    instruments(result, content, folded=False)
+    instruments(result, content, fold=False)
     if result.signs:
         st.header(_("Warning signs"), anchor=False)
         st.markdown("\n".join("- " + _("{sign}: strength {percent}% ({items})").format(

@@ -33,7 +33,8 @@ def test_result_shows_the_engines_level_and_not_a_diagnosis(recorded_check: Reco
     # The reasons are folded under "Why am I seeing this?", below the level: one tap opens them.
     why = page.get_by_test_id("stExpander").filter(has_text="Why am I seeing this?")
     assert heading.bounding_box()["y"] < why.bounding_box()["y"]
-    why.locator("summary").click()
+    why.locator("summary").click()  # drawn once opened: wait for the last reason's bullet
+    why.locator("li").nth(len(expected.reasons) - 1).wait_for()
     text = why.inner_text()
     for reason in expected.reasons:
         assert plain(reason) in text, reason
