@@ -148,6 +148,14 @@
     var links = document.querySelector(".st-key-page_links");
     if (links && links.getAttribute("role") !== "navigation") { links.setAttribute("role", "navigation"); }
     if (links && links.getAttribute("aria-label") !== word("pages")) { links.setAttribute("aria-label", word("pages")); }
+    // The page links are markdown links (chrome.page_links): the one in bold is this page; a tap
+    // stays in this tab (see the click listener below), not the new tab markdown links open.
+    Array.prototype.forEach.call(document.querySelectorAll(".st-key-page_links a"), function (a) {
+      if (a.hasAttribute("target")) { a.removeAttribute("target"); }
+      var here = a.parentElement.tagName === "STRONG";
+      if (here && a.getAttribute("aria-current") !== "page") { a.setAttribute("aria-current", "page"); }
+      if (!here && a.hasAttribute("aria-current")) { a.removeAttribute("aria-current"); }
+    });
     // The question's progress bar (assets/question.js says the words on screen as its value) is
     // named in the page's language.
     var words = document.querySelector(".kc-question .kc-progress-text");
@@ -297,6 +305,22 @@
     announceNew('[data-testid="stToast"], [class*="st-key-announce"]');
     names();
   }
+
+  // ------------------------------------------------------------------ page links
+
+  // A tap on a page link changes page in this session, as the browser's Back and Forward do in
+  // Streamlit: the address changes and Streamlit hears it (popstate). A tap meant for a new tab
+  // (a modifier key, the middle button) is left to the browser.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".st-key-page_links a[href]");
+    if (!link || event.defaultPrevented || event.button !== 0
+        || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
+    var url = new URL(link.href, document.baseURI);
+    if (url.origin !== window.location.origin) { return; }
+    event.preventDefault();
+    if (url.pathname !== window.location.pathname) { window.history.pushState(null, "", url.pathname); }
+    window.dispatchEvent(new PopStateEvent("popstate"));
+  });
 
   var pending = false;
   function start() {

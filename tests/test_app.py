@@ -4,6 +4,8 @@ result, red flags mid-check, multiple choice, Back, clearing, and the clinician 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -496,13 +498,18 @@ def test_quick_exit_clears_and_leaves(content):
 
 
 def test_every_page_links_to_help_and_learn_in_one_labelled_tap(content):
+    """One row of plain links (relative, so right under any base path), the page one is on in bold."""
     at = start("other")
-    for page in ("pages/start.py", "pages/check.py", "pages/result.py", "pages/help.py", "pages/family.py",
-                 "pages/learn.py"):
+    for page, here in (("pages/start.py", None), ("pages/check.py", "check"), ("pages/result.py", "result"),
+                       ("pages/help.py", "help"), ("pages/family.py", "family"), ("pages/learn.py", "learn")):
         at.switch_page(page).run()
         assert not at.exception, page
-        labels = [link.proto.label for link in at.get("page_link")]
-        assert labels == ["Check", "Result", "Help", "For you", "Learn"], page
+        rows = [m.value for m in at.markdown if "[Help](help)" in m.value]
+        assert len(rows) == 1, page
+        links = re.findall(r"(\*\*)?\[([^\]]+)\]\(([^)]+)\)", rows[0])
+        assert [label for _bold, label, _path in links] == ["Check", "Result", "Help", "For you", "Learn"], page
+        assert [path for _bold, _label, path in links] == ["check", "result", "help", "family", "learn"], page
+        assert [path for bold, _label, path in links if bold] == ([here] if here else []), page
 
 
 # ------------------------------------------------------------------ intake

@@ -162,19 +162,22 @@ def crisis_line(content: Content, state: dict[str, Any]) -> None:
 
 
 def page_links(state: dict[str, Any]) -> None:
-    """Every page in one labelled tap (no folded menu on a phone)."""
-    links = [("pages/check.py", _("Check")), ("pages/result.py", _("Result")), ("pages/help.py", _("Help")),
-             ("pages/learn.py", _("Learn"))]
+    """Every page in one labelled tap (no folded menu on a phone): one markdown element of plain
+    links, the page the person is on in bold. Five `st.page_link` elements were a tenth of every
+    full run (benchmarks/RESULTS.md); /assist.js turns a tap on one of these links into
+    Streamlit's own change of page (same session), as the browser's Back button does."""
+    links = [("check", _("Check")), ("result", _("Result")), ("help", _("Help")), ("learn", _("Learn"))]
     if state["audience"] == "other":
-        links.insert(3, ("pages/family.py", _("For you")))
+        links.insert(3, ("family", _("For you")))
     if state["audience"] == "intake":
-        links.append(("pages/clinician.py", _("Clinician")))
-    # The session's own st.Page objects where app.py made them: given a file name, st.page_link
-    # resolves the path again (system calls per path part) on every run, for every link.
-    pages = {p.url_path: p for p in st.session_state.get(app_state.PAGES_KEY, [])}
-    with st.container(key="page_links", horizontal=True, gap="small"):
-        for page, label in links:
-            st.page_link(pages.get(page.removeprefix("pages/").removesuffix(".py"), page), label=label)
+        links.append(("clinician", _("Clinician")))
+    ctx = get_script_run_ctx()
+    here = next((p.url_path for p in st.session_state.get(app_state.PAGES_KEY, [])
+                 if ctx is not None and p._script_hash == ctx.page_script_hash), None)
+    # Relative links ("help", not "/help"): right under any base path the app is served from.
+    row = " ".join(f"**[{label}]({path})**" if path == here else f"[{label}]({path})" for path, label in links)
+    with st.container(key="page_links"):
+        st.markdown(row)
 
 
 def leave() -> None:

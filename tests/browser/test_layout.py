@@ -84,6 +84,8 @@ def test_every_page_link_is_labelled_one_tap_and_44_px(page: Page, server: str, 
     """Help and Learn (and the rest) are a row of labelled links on every page: no folded menu to
     open first, nothing to close after choosing."""
     start_check(page, server, content, audience="other")
+    page.evaluate("() => { window.kcSameDocument = true; }")
+    here = "Check"
     for title in ("Result", "Help", "For you", "Learn", "Check"):
         links = page.locator(".st-key-page_links a")
         assert [links.nth(n).inner_text() for n in range(links.count())] == ["Check", "Result", "Help", "For you", "Learn"]
@@ -91,7 +93,14 @@ def test_every_page_link_is_labelled_one_tap_and_44_px(page: Page, server: str, 
             box = links.nth(n).bounding_box()
             assert box["height"] >= MIN_TARGET and box["width"] >= MIN_TARGET, (links.nth(n).inner_text(), box)
             assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["viewport"]["width"], box
+        # The page one is on is said (aria-current), and no link opens a new tab.
+        page.wait_for_function("(here) => document.querySelector('.st-key-page_links a[aria-current=\"page\"]')"
+                               "?.textContent === here", arg=here)
+        assert page.locator(".st-key-page_links a[target]").count() == 0
         go_to(page, title)  # one tap, and the page is there
+        here = title
+        # In the same tab and session: the page changed without loading again.
+        assert page.evaluate("() => window.kcSameDocument === true"), title
     assert page.get_by_test_id("stExpandSidebarButton").count() == 0  # no menu button at all
 
 
