@@ -33,7 +33,14 @@ def tier_heading(result: scoring.Result, content: Content) -> None:
         st.title(result.tier_label, anchor=False)
         # One element, not three: every element of the result page is paid on each visit.
         st.markdown(f"{result.tier_summary}\n\n**{basis_line(content, result)}**\n\n"
-                    f":small[{first_sentence(not_a_diagnosis(content))}]")
+                    f"{small(first_sentence(not_a_diagnosis(content)))}")
+
+
+def small(text: str) -> str:
+    """Small text inside a markdown element, styled as a caption (static/chrome.css). Brackets are
+    escaped: one source's title is "[Ketamine dependence: a review]", and an unmatched one would
+    end the small text early."""
+    return ":small[" + text.replace("[", "\\[").replace("]", "\\]") + "]"
 
 
 def missing(result: scoring.Result, state: dict[str, Any], content: Content) -> None:
@@ -95,7 +102,7 @@ def first_step(result: scoring.Result, state: dict[str, Any], content: Content) 
 def _feedback_line(line, key: str) -> None:
     source = _("Source: {sources}").format(sources=_("; ").join(f"{s['title']} ({s['publisher']})" for s in line.source))
     if not (line.important or line.doctor):
-        st.markdown(f"{line.text}\n\n:small[{source}]")  # one element: most lines are plain
+        st.markdown(f"{line.text}\n\n{small(source)}")  # one element: most lines are plain
         return
     with st.container(key=f"feedback_{key}_{line.id}"):
         if line.important:
