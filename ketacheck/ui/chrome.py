@@ -163,9 +163,10 @@ def crisis_line(content: Content, state: dict[str, Any]) -> None:
 
 def page_links(state: dict[str, Any]) -> None:
     """Every page in one labelled tap (no folded menu on a phone): one markdown element of plain
-    links, the page the person is on in bold. Five `st.page_link` elements were a tenth of every
-    full run (benchmarks/RESULTS.md); /assist.js turns a tap on one of these links into
-    Streamlit's own change of page (same session), as the browser's Back button does."""
+    links, the page the person is on in bold. Five `st.page_link` elements cost every full run 4-5
+    messages and a few per cent of its script (benchmarks/RESULTS.md, fifteenth look); /assist.js
+    turns a tap on one of these links into Streamlit's own change of page (same session), as the
+    browser's Back button does."""
     links = [("check", _("Check")), ("result", _("Result")), ("help", _("Help")), ("learn", _("Learn"))]
     if state["audience"] == "other":
         links.insert(3, ("family", _("For you")))
