@@ -196,6 +196,7 @@
   // page), and the next question after an answer (its progress line and any section intro
   // included), with focus on the question so keyboard and screen-reader users follow.
   var hadPanel = false;
+  var panelPath = null;  // the page where the panel was last brought into view
   var panelShownAt = 0;
   var lastQuestion = null;
   var lastProgress = null;
@@ -251,6 +252,7 @@
     var panel = document.querySelector(".st-key-emergency_panel");
     if (panel && !hadPanel) {
       hadPanel = true;
+      panelPath = path;
       panelShownAt = Date.now();
       settleUntil = 0;
       bringIntoView(panel);
@@ -266,6 +268,13 @@
       return;
     }
     hadPanel = !!panel;
+    // Another page with the panel on it (the result after a red flag): it opens at the panel, not
+    // where the check page was scrolled to when later questions came into view below it. Once
+    // per page; on the check page the question, placed below, still comes into view after it.
+    if (panel && panelPath !== path) {
+      panelPath = path;
+      bringIntoView(panel);
+    }
     var block = document.querySelector(".kc-question");
     var question = block && block.querySelector("h1");
     var text = question ? question.textContent : null;

@@ -29,6 +29,9 @@ SHOTS = os.environ.get("KETACHECK_SHOTS")
 BOX = """(sel) => { const main = document.querySelector('[data-testid="stMain"]');
   const e = document.querySelector(sel); if (!e) return null; const r = e.getBoundingClientRect();
   return {top: r.top + main.scrollTop, bottom: r.bottom + main.scrollTop}; }"""
+PANEL_IN_VIEW = """() => { const exit = document.querySelector('.st-key-quick_exit').getBoundingClientRect();
+  const r = document.querySelector('.st-key-emergency_panel').getBoundingClientRect();
+  return r.top >= exit.bottom - 1 && r.top < window.innerHeight / 2; }"""
 PAGE_HEIGHT = "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
 # The first link or button inside the main area after the quick exit: what a person taps first.
 FIRST_HELP = """() => [...document.querySelectorAll('[data-testid="stMain"] a[href], [data-testid="stMain"] button')]
@@ -125,6 +128,23 @@ def test_in_danger_now_shows_help_first_and_no_go_deeper_offers(page: Page, serv
     main = page.get_by_test_id("stMain")
     assert main.get_by_role("heading", name="Go deeper").count() == 0
     assert main.locator("[class*='st-key-module_']").count() == 0
+
+
+def test_a_red_flag_answered_early_still_opens_the_result_at_the_emergency_panel(
+        page: Page, server: str, content: Content):
+    """Every answer at its worst, red flags first. The panel came into view when the first flag was
+    answered; later questions came into view below it, scrolling it away. The result page must
+    open at the panel, under the quick exit, not where the check page was scrolled to."""
+    start_check(page, server, content, audience="self", region="UK")
+
+    def worst(item: Item) -> Any:
+        flagged = [o for o in item.options if o.red_flag]
+        top = flagged[0] if flagged else max((o for o in item.options if not o.exclusive), key=lambda o: o.level)
+        return [top.value] if item.multiple else top.value
+
+    complete_check(page, content, worst)
+    assert page.locator(".st-key-emergency_panel").count() == 1
+    page.wait_for_function(PANEL_IN_VIEW, timeout=5000)
 
 
 def test_a_loved_one_can_answer_dont_know_to_prescribed_and_the_result_says_how_it_was_read(
