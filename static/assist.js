@@ -239,13 +239,23 @@
     if (manifest && manifest.getAttribute("href") !== word("manifest")) { manifest.setAttribute("href", word("manifest")); }
   }
 
+  // The page on screen, which the link row marks in bold (chrome.page_links). After a tap on a
+  // link (or Back) the address is the new page's at once, while the old page is still drawn until
+  // the new page's run sends its own row: treating the old page as arrived gave focus to its
+  // heading, which then vanished, and the new page's heading never got it.
+  function shownPath() {
+    var here = document.querySelector('.st-key-page_links strong > a[href]');
+    return here ? new URL(here.href, document.baseURI).pathname : window.location.pathname;
+  }
+
   function onChange() {
     pending = false;
     followLanguage();
     liveRegions();
     enhanceAnswers();
-    if (window.location.pathname !== path) {
-      path = window.location.pathname;
+    var shown = shownPath();
+    if (shown !== path) {
+      path = shown;
       arriving = true;
       lastQuestion = null;
     }
@@ -275,7 +285,10 @@
       panelPath = path;
       bringIntoView(panel);
     }
+    // Arriving, a question left over from the page before (stale until the run ends) is not this
+    // page's. (Between two questions the element is stale too, and it is the same page.)
     var block = document.querySelector(".kc-question");
+    if (arriving && block && block.closest('[data-stale="true"]')) { block = null; }
     var question = block && block.querySelector("h1");
     var text = question ? question.textContent : null;
     if (text && text !== lastQuestion) {
