@@ -240,9 +240,9 @@
   }
 
   // The page on screen, which the link row marks in bold (chrome.page_links). After a tap on a
-  // link (or Back) the address is the new page's at once, while the old page is still drawn until
-  // the new page's run sends its own row: treating the old page as arrived gave focus to its
-  // heading, which then vanished, and the new page's heading never got it.
+  // link the address is the new page's at once, while the old page stays drawn until the new
+  // page's run sends its own row. Taking the old page for the new one gave focus to its heading,
+  // which then vanished, and the new page's heading never got it.
   function shownPath() {
     var here = document.querySelector('.st-key-page_links strong > a[href]');
     return here ? new URL(here.href, document.baseURI).pathname : window.location.pathname;
