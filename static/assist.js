@@ -245,7 +245,7 @@
   // which then vanished, and the new page's heading never got it.
   function shownPath() {
     var here = document.querySelector('.st-key-page_links strong > a[href]');
-    return here ? new URL(here.href, document.baseURI).pathname : window.location.pathname;
+    return here ? new URL(here.href).pathname : window.location.pathname;
   }
 
   function onChange() {
@@ -337,7 +337,7 @@
     var link = event.target.closest && event.target.closest(".st-key-page_links a[href]");
     if (!link || event.defaultPrevented || event.button !== 0
         || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
-    var url = new URL(link.href, document.baseURI);
+    var url = new URL(link.href);
     if (url.origin !== window.location.origin) { return; }
     event.preventDefault();
     if (url.pathname !== window.location.pathname) { window.history.pushState(null, "", url.pathname); }
