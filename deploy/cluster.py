@@ -61,10 +61,15 @@ def _die_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def free_port(address: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((address, 0))
-        return s.getsockname()[1]
+def free_port(address: str = "127.0.0.1", avoid: frozenset[int] = frozenset()) -> int:
+    """A port nothing listens on now, none of `avoid` (ports promised to a process not yet started:
+    the kernel does not know them, and HAProxy cannot bind the public port if a replica took it)."""
+    while True:
+        with socket.socket() as s:
+            s.bind((address, 0))
+            port = s.getsockname()[1]
+        if port not in avoid:
+            return port
 
 
 def healthy(url: str) -> bool:
@@ -165,7 +170,10 @@ class Cluster:
         self.drain_timeout = drain_timeout
         self.respawn = respawn
         self.url = f"http://{bind_address}:{port}"
-        self.replicas = [Replica(f"r{i}", free_port(), run_dir / f"r{i}.log", options) for i in range(1, replicas + 1)]
+        self.public_port = port
+        self.replicas: list[Replica] = []
+        for i in range(1, replicas + 1):
+            self.replicas.append(Replica(f"r{i}", self.replica_port(), run_dir / f"r{i}.log", options))
         self.env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_urlsafe(32))
         self.haproxy = HAProxy(run_dir, f"{bind_address}:{port}", {r.name: r.port for r in self.replicas},
                                haproxy_config, preexec=_die_with_parent)
@@ -173,6 +181,10 @@ class Cluster:
 
     def say(self, text: str) -> None:
         print(f"[cluster] {text}", flush=True)
+
+    def replica_port(self) -> int:
+        """A free port that is neither HAProxy's public one nor another replica's (some are not bound yet)."""
+        return free_port(avoid=frozenset({self.public_port, *(r.port for r in self.replicas)}))
 
     def write_state(self) -> None:
         state = {"url": self.url, "haproxy_pid": self.haproxy.proc.pid if self.haproxy.proc else None,
@@ -227,7 +239,7 @@ class Cluster:
         delay = backoff(r.failures)
         moved = ""
         if why == "its port was taken" or r.failures >= 2:
-            r.port = free_port()  # whatever holds the old port, a new one is free
+            r.port = self.replica_port()  # whatever holds the old port, a new one is free
             moved = f" on port {r.port}"
         self.say(f"{r.name} could not start ({why}); the others keep serving; trying again{moved} in {delay:.0f} s")
         r.state, r.retry_at = "waiting", time.monotonic() + delay
@@ -248,6 +260,7 @@ class Cluster:
         problem = self.haproxy.check_config()
         if problem:
             raise RuntimeError(f"HAProxy refused its configuration:\n{problem}")
+        self.haproxy.check_port()
         for r in self.replicas:  # all at once: start-up is mostly imports, one core each
             r.start(self.env)
         while any(r.state == "starting" for r in self.replicas):
@@ -292,7 +305,7 @@ class Cluster:
             self.say(f"{r.name} is not running now; the launcher is starting it already")
             return True
         for attempt in range(1, attempts + 1):
-            port = free_port()
+            port = self.replica_port()
             successor = r.spawn(port, self.env)
             up = self._wait(lambda: successor.poll() is not None or healthy(f"http://127.0.0.1:{port}"),
                             START_TIMEOUT_S, skip=r)

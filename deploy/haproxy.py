@@ -7,6 +7,7 @@ finish their connections; a configuration HAProxy refuses is never loaded, so th
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ from pathlib import Path
 BACKEND = "ketacheck"
 # Debian installs it in /usr/sbin, which is not on every user's PATH.
 HAPROXY_PATHS = ("/usr/sbin/haproxy", "/sbin/haproxy")
+PORT_IN_USE = "another program is using that port"
 
 
 def haproxy_binary() -> str:
@@ -98,6 +100,22 @@ class HAProxy:
         problems = [line for line in (out.stdout + out.stderr).splitlines() if "[ALERT]" in line or "[WARNING]" in line]
         return "\n".join(problems or (out.stdout + out.stderr).splitlines()[-5:])
 
+    def port_taken(self) -> str:
+        return (f"HAProxy cannot listen on {self.bind}: {PORT_IN_USE}. Stop it, or choose another port "
+                "(make cluster PORT=8502).")
+
+    def check_port(self) -> None:
+        """Before any replica starts: when another program has the public port, say so at once."""
+        host, _, port = self.bind.rpartition(":")
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as HAProxy: a closed port's TIME_WAIT is free
+            try:
+                s.bind((host, int(port)))
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise RuntimeError(self.port_taken()) from None
+                # any other address (IPv6, a name) is left for HAProxy itself to judge
+
     def start(self) -> None:
         problem = self.check_config()
         if problem:
@@ -111,7 +129,11 @@ class HAProxy:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"HAProxy exited with code {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+                log = self.log.read_text(errors="replace")[-3000:]
+                why = f"HAProxy exited with code {self.proc.returncode}:"
+                if "cannot bind socket" in log:  # free at check_port, taken while the replicas started
+                    why = self.port_taken()
+                raise RuntimeError(f"{why}\n{log}")
             if loaded() and self.socket.exists():
                 try:
                     self.stats()

@@ -1,7 +1,8 @@
 """One bad replica, or a bad edit to HAProxy's configuration, never stops `make cluster`: a replica
 whose port is taken is said so and tried again (on a new port) while the other serves every
 request, and a configuration HAProxy refuses is not loaded at `kill -HUP`, the running one staying;
-a good one is loaded."""
+a good one is loaded. A public port another program holds is named before any replica starts, and no
+replica is ever given the public port."""
 
 from __future__ import annotations
 
@@ -10,16 +11,20 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+import deploy.cluster
 from benchmarks.cluster import ClusterProcess
 from conftest import ROOT
-from deploy.cluster import backoff
+from deploy.cluster import Cluster, backoff
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +67,73 @@ def serves_until(cluster: ClusterProcess, done, timeout: float = 90.0) -> int:
 
 def test_back_off_grows_to_half_a_minute():
     assert [backoff(n) for n in range(1, 8)] == [1, 2, 4, 8, 16, 30, 30]
+
+
+def listening_socket(port: int = 0) -> socket.socket:
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", port))
+    squatter.listen()
+    return squatter
+
+
+def test_a_public_port_in_use_is_named_before_any_replica_starts(tmp_path: Path):
+    with listening_socket() as squatter:
+        port = squatter.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "deploy.cluster", "--replicas", "2", "--port", str(port),
+                              "--run-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                             check=False)
+    assert run.returncode == 1
+    assert (f"HAProxy cannot listen on 127.0.0.1:{port}: another program is using that port. "
+            "Stop it, or choose another port (make cluster PORT=8502).") in run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert not list(tmp_path.glob("r*.log"))  # no replica was started only to be stopped
+
+
+def test_a_public_port_taken_while_the_replicas_start_is_named_too(tmp_path: Path):
+    """HAProxy binds the public port only once a replica serves; another program may take it meanwhile."""
+    port = deploy.cluster.free_port()
+    launcher = subprocess.Popen([sys.executable, "-m", "deploy.cluster", "--replicas", "1", "--port", str(port),
+                                 "--run-dir", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "r1.log").exists():  # the port was checked, and the replica is starting
+            assert time.monotonic() < deadline and launcher.poll() is None
+            time.sleep(0.01)
+        with listening_socket(port):
+            out = launcher.communicate(timeout=90)[0]
+    finally:
+        launcher.kill()
+    assert launcher.returncode == 1
+    assert f"HAProxy cannot listen on 127.0.0.1:{port}: another program is using that port." in out
+    assert "cannot bind socket" in out  # and HAProxy's own words below it
+    assert "Traceback" not in out
+
+
+def test_no_replica_is_given_the_public_port_even_when_the_kernel_offers_it(tmp_path: Path, monkeypatch):
+    """The public port is free until HAProxy binds it, after the replicas start, so the kernel may
+    offer it (or a port promised to another replica) for a replica: both are refused."""
+    public = 40001
+    offers = iter([public, 40002, public, 40002, 40003, 40004, 40002, 40005])
+
+    class Kernel:  # what socket.bind(0) hands out, in order
+        def __enter__(self):
+            self.port = next(offers)
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def bind(self, address):
+            pass
+
+        def getsockname(self):
+            return ("127.0.0.1", self.port)
+
+    monkeypatch.setattr(deploy.cluster, "socket", SimpleNamespace(socket=Kernel))
+    cluster = Cluster(3, "127.0.0.1", public, tmp_path, [], drain_timeout=1, respawn=True)
+    assert [r.port for r in cluster.replicas] == [40002, 40003, 40004]
+    assert cluster.replica_port() == 40005  # a replica's new port (a restart, a hand-over) too
 
 
 def test_a_replica_whose_port_is_taken_is_retried_while_the_other_serves(cluster: ClusterProcess):
