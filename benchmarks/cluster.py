@@ -25,6 +25,7 @@ from typing import Any, Self
 from benchmarks import loadgen
 from benchmarks.servers import ROOT, ServerProcess, free_port
 from deploy.cluster import backend_stats, runtime_command
+from deploy.haproxy import PORT_IN_USE
 
 START_TIMEOUT_S = 120.0
 READY_LINE = "KetaCheck is running at"
@@ -36,25 +37,40 @@ class ClusterProcess:
 
     def __init__(self, log_dir: Path, *, replicas: int = 2, drain_timeout: float = 60.0, respawn: bool = True,
                  name: str = "cluster", haproxy_config: Path | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.run_dir = log_dir / f"{name}-{self.port}"
-        self.stdout_path = log_dir / f"{name}-{self.port}.out"
-        self.cmd = [sys.executable, "-m", "deploy.cluster", "--replicas", str(replicas), "--port", str(self.port),
-                    "--run-dir", str(self.run_dir), "--drain-timeout", str(drain_timeout)]
+        self.log_dir, self.name = log_dir, name
+        self.args = ["--replicas", str(replicas), "--drain-timeout", str(drain_timeout)]
         if not respawn:
-            self.cmd.append("--no-respawn")
+            self.args.append("--no-respawn")
         if haproxy_config is not None:
-            self.cmd += ["--haproxy-config", str(haproxy_config)]
+            self.args += ["--haproxy-config", str(haproxy_config)]
         log_dir.mkdir(parents=True, exist_ok=True)
         self.proc: subprocess.Popen | None = None
+        self._on_port(free_port())
 
-    def start(self, timeout: float = START_TIMEOUT_S) -> Self:
-        with open(self.stdout_path, "wb") as out:
-            self.proc = subprocess.Popen(self.cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
-        self.wait_for_output(READY_LINE, timeout=timeout)
-        return self
+    def _on_port(self, port: int) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.run_dir = self.log_dir / f"{self.name}-{port}"
+        self.stdout_path = self.log_dir / f"{self.name}-{port}.out"
+        self.cmd = [sys.executable, "-m", "deploy.cluster", "--port", str(port), "--run-dir", str(self.run_dir),
+                    *self.args]
+
+    def start(self, timeout: float = START_TIMEOUT_S, attempts: int = 3) -> Self:
+        attempt = 1
+        while True:
+            with open(self.stdout_path, "wb") as out:
+                self.proc = subprocess.Popen(self.cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL)
+            try:
+                self.wait_for_output(READY_LINE, timeout=timeout)
+                return self
+            except RuntimeError:
+                # Free when picked, but any process's outgoing connection may take it before
+                # HAProxy binds it (after the replicas have started): then a new port.
+                if attempt == attempts or PORT_IN_USE not in self.output():
+                    raise
+            attempt += 1
+            self._on_port(free_port())
 
     def output(self) -> str:
         return self.stdout_path.read_text(errors="replace") if self.stdout_path.exists() else ""

@@ -27,6 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60.0
 
 
+class PortTaken(RuntimeError):
+    pass
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -37,29 +41,49 @@ class ServerProcess:
     def __init__(self, log_dir: Path, *, app: str = "server:app", streamlit_run: str | None = None,
                  options: dict[str, str] | None = None, name: str = "server", port: int | None = None,
                  serve_args: list[str] | None = None) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         options = options or {}
         if streamlit_run:
-            self.cmd = [sys.executable, "-m", "streamlit", "run", streamlit_run,
-                        "--server.port", str(self.port), "--server.headless", "true"]
-            self.cmd += [arg for k, v in options.items() for arg in (f"--{k}", v)]
+            self.args = [sys.executable, "-m", "streamlit", "run", streamlit_run, "--server.headless", "true"]
+            self.args += [arg for k, v in options.items() for arg in (f"--{k}", v)]
+            self.port_args = ["--server.port"]
         else:
-            self.cmd = [sys.executable, "serve.py", "--port", str(self.port), "--app", app]
-            self.cmd += [arg for k, v in options.items() for arg in ("--set", f"{k}={v}")]
-            self.cmd += serve_args or []  # serve.py's own flags (--gc-threshold 0)
+            self.args = [sys.executable, "serve.py", "--app", app]
+            self.args += [arg for k, v in options.items() for arg in ("--set", f"{k}={v}")]
+            self.args += serve_args or []  # serve.py's own flags (--gc-threshold 0)
+            self.port_args = ["--port"]
+        self.log_dir, self.name = log_dir, name
+        self.port_chosen_here = port is None
         log_dir.mkdir(parents=True, exist_ok=True)
-        self.stdout_path = log_dir / f"{name}-{self.port}.out"
-        self.stderr_path = log_dir / f"{name}-{self.port}.err"
+        self._on_port(port or free_port())
         self.proc: subprocess.Popen | None = None
         self.cwd = ROOT  # the code it runs (benchmarks/ab.py points it at another commit's)
+
+    def _on_port(self, port: int) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.cmd = [*self.args, *self.port_args, str(port)]
+        self.stdout_path = self.log_dir / f"{self.name}-{port}.out"
+        self.stderr_path = self.log_dir / f"{self.name}-{port}.err"
 
     @property
     def pid(self) -> int:
         assert self.proc is not None, "not started"
         return self.proc.pid
 
-    def start(self, timeout: float = START_TIMEOUT_S) -> Self:
+    def start(self, timeout: float = START_TIMEOUT_S, attempts: int = 3) -> Self:
+        attempt = 1
+        while True:
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                # Free when picked, but any process's outgoing connection may take a port before
+                # the server binds it: a port we chose is chosen again.
+                if not self.port_chosen_here or attempt == attempts:
+                    raise
+            attempt += 1
+            self._on_port(free_port())
+
+    def _start(self, timeout: float) -> Self:
         # Output goes to files so a full pipe never blocks the server.
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, stdout=out, stderr=err,
@@ -67,6 +91,8 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if "address already in use" in self.output().lower():
+                    raise PortTaken(f"port {self.port} was taken before the server could bind it")
                 raise RuntimeError(f"the server exited with code {self.proc.returncode} "
                                    f"before it was healthy:\n{self.output()}")
             try:

@@ -23,6 +23,7 @@ import pytest
 
 import deploy.cluster
 from benchmarks.cluster import ClusterProcess
+from benchmarks.servers import ServerProcess
 from conftest import ROOT
 from deploy.cluster import Cluster, backoff
 
@@ -134,6 +135,20 @@ def test_no_replica_is_given_the_public_port_even_when_the_kernel_offers_it(tmp_
     cluster = Cluster(3, "127.0.0.1", public, tmp_path, [], drain_timeout=1, respawn=True)
     assert [r.port for r in cluster.replicas] == [40002, 40003, 40004]
     assert cluster.replica_port() == 40005  # a replica's new port (a restart, a hand-over) too
+
+
+def test_a_port_taken_between_choosing_and_binding_is_chosen_again(tmp_path: Path):
+    """The test servers and clusters choose a free port, then start; another process may take it
+    in between. They start on another port rather than fail the run."""
+    server = ServerProcess(tmp_path / "server")
+    cluster = ClusterProcess(tmp_path / "cluster", replicas=1)
+    with listening_socket() as a, listening_socket() as b:
+        server._on_port(a.getsockname()[1])
+        cluster._on_port(b.getsockname()[1])
+        with server, cluster:
+            assert server.port != a.getsockname()[1] and cluster.port != b.getsockname()[1]
+            assert get(cluster)[0] == 200
+            assert deploy.cluster.healthy(server.url)
 
 
 def test_a_replica_whose_port_is_taken_is_retried_while_the_other_serves(cluster: ClusterProcess):
