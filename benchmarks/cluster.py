@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from benchmarks import loadgen
-from benchmarks.servers import ROOT, ServerProcess, free_port
+from benchmarks.servers import ROOT, PortTaken, ServerProcess, free_port, on_a_free_port
 from deploy.cluster import backend_stats, runtime_command
 from deploy.haproxy import PORT_IN_USE
 
@@ -55,22 +55,20 @@ class ClusterProcess:
         self.cmd = [sys.executable, "-m", "deploy.cluster", "--port", str(port), "--run-dir", str(self.run_dir),
                     *self.args]
 
-    def start(self, timeout: float = START_TIMEOUT_S, attempts: int = 3) -> Self:
-        attempt = 1
-        while True:
-            with open(self.stdout_path, "wb") as out:
-                self.proc = subprocess.Popen(self.cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                             stdin=subprocess.DEVNULL)
-            try:
-                self.wait_for_output(READY_LINE, timeout=timeout)
-                return self
-            except RuntimeError:
-                # Free when picked, but any process's outgoing connection may take it before
-                # HAProxy binds it (after the replicas have started): then a new port.
-                if attempt == attempts or PORT_IN_USE not in self.output():
-                    raise
-            attempt += 1
-            self._on_port(free_port())
+    def start(self, timeout: float = START_TIMEOUT_S) -> Self:
+        return on_a_free_port(lambda: self._start(timeout), self._on_port)
+
+    def _start(self, timeout: float) -> Self:
+        with open(self.stdout_path, "wb") as out:
+            self.proc = subprocess.Popen(self.cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL)
+        try:
+            self.wait_for_output(READY_LINE, timeout=timeout)
+        except RuntimeError as exc:
+            if PORT_IN_USE in self.output():  # taken before HAProxy bound it, after the replicas started
+                raise PortTaken(f"port {self.port} was taken before HAProxy could bind it") from exc
+            raise
+        return self
 
     def output(self) -> str:
         return self.stdout_path.read_text(errors="replace") if self.stdout_path.exists() else ""

@@ -13,15 +13,15 @@ both run the app the way `make run` does: `python serve.py`.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
-from deploy.cluster import stop_process
+from deploy.cluster import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60.0
@@ -31,10 +31,22 @@ class PortTaken(RuntimeError):
     pass
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+Started = TypeVar("Started")
+
+
+def on_a_free_port(start_once: Callable[[], Started], move_to: Callable[[int], None], attempts: int = 3) -> Started:
+    """`start_once()`; when the port chosen for it was taken before the child bound it (PortTaken:
+    free when picked, but any process's outgoing connection may take it meanwhile), `move_to` a
+    new free port and start again."""
+    attempt = 1
+    while True:
+        try:
+            return start_once()
+        except PortTaken:
+            if attempt == attempts:
+                raise
+        attempt += 1
+        move_to(free_port())
 
 
 class ServerProcess:
@@ -70,18 +82,10 @@ class ServerProcess:
         assert self.proc is not None, "not started"
         return self.proc.pid
 
-    def start(self, timeout: float = START_TIMEOUT_S, attempts: int = 3) -> Self:
-        attempt = 1
-        while True:
-            try:
-                return self._start(timeout)
-            except PortTaken:
-                # Free when picked, but any process's outgoing connection may take a port before
-                # the server binds it: a port we chose is chosen again.
-                if not self.port_chosen_here or attempt == attempts:
-                    raise
-            attempt += 1
-            self._on_port(free_port())
+    def start(self, timeout: float = START_TIMEOUT_S) -> Self:
+        if not self.port_chosen_here:  # the caller's port is kept (the same address after a kill)
+            return self._start(timeout)
+        return on_a_free_port(lambda: self._start(timeout), self._on_port)
 
     def _start(self, timeout: float) -> Self:
         # Output goes to files so a full pipe never blocks the server.
